@@ -1,0 +1,31 @@
+//! The invariant checker behind `concours check`: finds states the rules forbid. The
+//! integration tests run it after every test; later issues add the contest invariants.
+
+use crate::store::{self, DbConnection};
+
+/// One broken invariant, described for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub invariant: &'static str,
+    pub detail: String,
+}
+
+/// Every violation found; empty when all is well.
+pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
+    let mut found = Vec::new();
+    for organization_id in store::organizations::without_owner(conn)? {
+        found.push(Violation {
+            invariant: "every organisation has an owner",
+            detail: format!("organisation {organization_id} has none"),
+        });
+    }
+    for message in store::outbox::with_status(conn, "pending")? {
+        if serde_json::from_str::<serde_json::Value>(&message.context).is_err() {
+            found.push(Violation {
+                invariant: "every queued message can be rendered",
+                detail: format!("outbox message {} has a context that is not JSON", message.id),
+            });
+        }
+    }
+    Ok(found)
+}

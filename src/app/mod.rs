@@ -1,0 +1,43 @@
+//! Use cases: one public function per thing a person can do, one transaction each, combining
+//! the domain rules, the store, the outbox and (later) the audit log. Nothing here knows HTTP.
+
+pub mod access;
+pub mod accounts;
+pub mod check;
+pub mod error;
+pub mod organizations;
+pub mod sessions;
+
+use std::sync::Arc;
+
+pub use access::{Action, Actor};
+pub use error::{AppError, FieldError, Validator};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+
+/// What every use case needs besides its input and a connection: settings, the clock and the
+/// session keys. Built once at start-up and shared.
+#[derive(Debug)]
+pub struct Ctx {
+    pub settings: Settings,
+    pub clock: Arc<dyn Clock>,
+    pub keys: sessions::SessionKeys,
+}
+
+impl Ctx {
+    pub fn new(settings: Settings, clock: Arc<dyn Clock>, jwt_secret: &[u8]) -> Ctx {
+        let keys = sessions::SessionKeys::new(jwt_secret, &settings.auth);
+        Ctx {
+            settings,
+            clock,
+            keys,
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,187 @@
+//! Organisations (brands): create one, add members, list and read them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::Email;
+use crate::domain::organization::{Role, check_name, slugify};
+use crate::store::{self, DbConnection, write_tx};
+
+use super::access::{self, Action, Actor};
+use super::{AppError, AppResult, Ctx, Validator};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrganizationView {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    /// The caller's role in it, when the caller is a member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    /// The email of an existing account.
+    pub email: String,
+    /// `member` (the default) or `owner`.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberView {
+    pub organization_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrganizationDetails {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub members: Vec<MemberView>,
+}
+
+/// Creates an organisation; its creator becomes its owner.
+pub fn create(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewOrganization,
+) -> AppResult<OrganizationView> {
+    access::require(conn, actor, Action::CreateOrganization)?;
+    let user = actor.user().expect("the rule admits signed-in people only");
+    let name = check_name(&input.name).map_err(|m| AppError::field("name", m))?;
+    let base = slugify(&name);
+    write_tx(conn, |conn| {
+        let slug = free_slug(conn, &base)?;
+        let id = store::new_id();
+        let now = store::to_db(ctx.now());
+        store::organizations::insert(conn, &id, &name, &slug, now)?;
+        store::organizations::add_member(conn, &id, &user.id, Role::Owner.as_str(), now)?;
+        Ok(OrganizationView {
+            id,
+            name: name.clone(),
+            slug,
+            role: Some(Role::Owner.as_str().into()),
+        })
+    })
+}
+
+/// `base`, or `base-2`, `base-3`… whichever is free first.
+fn free_slug(conn: &mut DbConnection, base: &str) -> AppResult<String> {
+    if !store::organizations::slug_taken(conn, base)? {
+        return Ok(base.to_owned());
+    }
+    for n in 2..1000 {
+        let candidate = format!("{base}-{n}");
+        if !store::organizations::slug_taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Ok(format!("{base}-{}", &store::new_id()[..8]))
+}
+
+/// The organisations the caller belongs to.
+pub fn mine(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<OrganizationView>> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let user = actor.user().expect("signed in");
+    Ok(store::organizations::of_user(conn, &user.id)?
+        .into_iter()
+        .map(|(org, role)| OrganizationView {
+            id: org.id,
+            name: org.name,
+            slug: org.slug,
+            role: Some(role),
+        })
+        .collect())
+}
+
+pub fn show(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+) -> AppResult<OrganizationDetails> {
+    access::require(conn, actor, Action::ViewOrganization { organization_id })?;
+    let org = store::organizations::find(conn, organization_id)?
+        .ok_or_else(|| AppError::not_found("organisation"))?;
+    let members = store::organizations::members(conn, organization_id)?
+        .into_iter()
+        .map(|m| MemberView {
+            organization_id: org.id.clone(),
+            user_id: m.user_id,
+            email: m.email,
+            display_name: m.display_name,
+            role: m.role,
+            since: store::from_db(m.created_at),
+        })
+        .collect();
+    Ok(OrganizationDetails {
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+        members,
+    })
+}
+
+/// Adds an existing account to the organisation.
+pub fn add_member(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+    input: NewMember,
+) -> AppResult<MemberView> {
+    access::require(conn, actor, Action::ManageMembers { organization_id })?;
+    let mut v = Validator::new();
+    let email = v.check("email", Email::parse(&input.email));
+    let role = match input.role.as_deref() {
+        None => Some(Role::Member),
+        Some(raw) => v.check("role", Role::parse(raw).ok_or("Choose member or owner.")),
+    };
+    v.finish()?;
+    let (Some(email), Some(role)) = (email, role) else {
+        unreachable!("the validator reported every missing value");
+    };
+    write_tx(conn, |conn| {
+        let user = store::users::find_by_email(conn, email.as_str())?.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "No account uses {email}; ask them to register first."
+            ))
+        })?;
+        if store::organizations::role_of(conn, organization_id, &user.id)?.is_some() {
+            return Err(AppError::conflict(
+                "already_member",
+                format!("{email} is already a member."),
+            ));
+        }
+        let now = ctx.now();
+        store::organizations::add_member(
+            conn,
+            organization_id,
+            &user.id,
+            role.as_str(),
+            store::to_db(now),
+        )?;
+        Ok(MemberView {
+            organization_id: organization_id.to_owned(),
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: role.as_str().into(),
+            since: now,
+        })
+    })
+}

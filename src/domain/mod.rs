@@ -1,0 +1,4 @@
+//! The rules of the game, pure: no framework, no database, no clock (the caller passes `now`).
+
+pub mod account;
+pub mod organization;

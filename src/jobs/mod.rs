@@ -1,0 +1,55 @@
+//! The scheduler: wakes every `jobs.tick_ms` and runs what the passage of time triggers. Each
+//! job is safe to run from several instances at once (it claims its work in the database).
+//! Today: housekeeping. The contest phases and the automatic award join it in later issues.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::Ctx;
+use crate::store::{self, Pool, write_tx};
+
+#[derive(Clone)]
+pub struct Scheduler {
+    pool: Pool,
+    ctx: Arc<Ctx>,
+}
+
+impl Scheduler {
+    pub fn new(pool: Pool, ctx: Arc<Ctx>) -> Scheduler {
+        Scheduler { pool, ctx }
+    }
+
+    /// One pass over every job.
+    pub async fn tick(&self) -> anyhow::Result<()> {
+        let pool = self.pool.clone();
+        let ctx = self.ctx.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            let now = ctx.now();
+            let window = i64::from(ctx.settings.auth.login_window_seconds);
+            write_tx(&mut conn, |conn| {
+                store::tokens::purge_expired(conn, store::to_db(now))?;
+                store::rate_limits::purge_older_than(
+                    conn,
+                    store::to_db(now - chrono::Duration::seconds(window)),
+                )?;
+                Ok::<_, diesel::result::Error>(())
+            })?;
+            Ok(())
+        })
+        .await?
+    }
+
+    pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        let period = Duration::from_millis(self.ctx.settings.jobs.tick_ms);
+        loop {
+            if let Err(error) = self.tick().await {
+                tracing::warn!(error = %format!("{error:#}"), "scheduler tick failed");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(period) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}

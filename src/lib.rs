@@ -1,0 +1,16 @@
+//! Concours: idea contests judged by a jury, with rules that freeze when a contest opens and a
+//! prize that is paid, to the cent and exactly once, even when no idea is good enough.
+//!
+//! Data flows one way: `web` → `app` → (`domain`, `store`, `mail`); `domain` imports nothing
+//! of the project and no framework.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod jobs;
+pub mod mail;
+pub mod startup;
+pub mod store;
+pub mod templates;
+pub mod web;

@@ -1,0 +1,119 @@
+//! Where messages go: a real SMTP server, `.eml` files in a folder, or memory (tests).
+
+use std::sync::{Arc, Mutex};
+
+use lettre::message::{Mailbox, MultiPart, header};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use crate::config::{MailSettings, MailTransportKind};
+
+use super::render::Rendered;
+
+/// A message as the memory transport keeps it.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub message_id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The memory transport's store; clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryMailbox(Arc<Mutex<Vec<SentMail>>>);
+
+impl MemoryMailbox {
+    pub fn messages(&self) -> Vec<SentMail> {
+        self.0.lock().expect("mailbox lock").clone()
+    }
+
+    pub fn to(&self, recipient: &str) -> Vec<SentMail> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.eq_ignore_ascii_case(recipient))
+            .collect()
+    }
+}
+
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>),
+    Memory(MemoryMailbox),
+}
+
+/// Why a send failed, and whether trying again may help.
+#[derive(Debug)]
+pub struct SendError {
+    pub permanent: bool,
+    pub message: String,
+}
+
+impl Transport {
+    /// The transport the settings ask for; `memory` is the given mailbox.
+    pub fn from_settings(settings: &MailSettings, mailbox: MemoryMailbox) -> anyhow::Result<Transport> {
+        Ok(match settings.transport {
+            MailTransportKind::Smtp => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
+                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                    .build(),
+            ),
+            MailTransportKind::File => {
+                std::fs::create_dir_all(&settings.file_dir).map_err(|e| {
+                    anyhow::anyhow!("mail.file_dir: cannot create {}: {e}", settings.file_dir.display())
+                })?;
+                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(&settings.file_dir))
+            }
+            MailTransportKind::Memory => Transport::Memory(mailbox),
+        })
+    }
+
+    pub async fn send(
+        &self,
+        from: &Mailbox,
+        to: &str,
+        message_id: &str,
+        rendered: &Rendered,
+    ) -> Result<(), SendError> {
+        let to_mailbox: Mailbox = to.parse().map_err(|e| SendError {
+            permanent: true,
+            message: format!("the address {to:?} is not valid: {e}"),
+        })?;
+        let message = Message::builder()
+            .from(from.clone())
+            .to(to_mailbox)
+            .subject(&rendered.subject)
+            .message_id(Some(message_id.to_owned()))
+            .header(header::MIME_VERSION_1_0)
+            .multipart(MultiPart::alternative_plain_html(
+                rendered.text.clone(),
+                rendered.html.clone(),
+            ))
+            .map_err(|e| SendError {
+                permanent: true,
+                message: format!("the message cannot be built: {e}"),
+            })?;
+        match self {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: e.to_string(),
+            }),
+            Transport::File(file) => file.send(message).await.map(drop).map_err(|e| SendError {
+                permanent: false,
+                message: e.to_string(),
+            }),
+            Transport::Memory(mailbox) => {
+                mailbox.0.lock().expect("mailbox lock").push(SentMail {
+                    message_id: message_id.to_owned(),
+                    to: to.to_owned(),
+                    subject: rendered.subject.clone(),
+                    text: rendered.text.clone(),
+                    html: rendered.html.clone(),
+                });
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The outbox worker: claims due messages, renders and sends them, then records the outcome.
+//!
+//! Claiming sets a lease (`claimed_until`) in a write transaction (rows locked with `FOR UPDATE
+//! SKIP LOCKED` on PostgreSQL), so two workers never send the same message; a worker that dies
+//! mid-send leaves a lease that expires, and the message is sent again with the same Message-ID.
+//! Temporary failures are retried with exponential backoff and jitter; permanent ones, and
+//! messages out of attempts, are marked failed with the reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Duration as TimeDelta;
+use lettre::message::Mailbox;
+use rand::Rng;
+use tera::Tera;
+
+use crate::app::Ctx;
+use crate::store::{self, Pool, outbox::OutboxMessage, write_tx};
+
+use super::transport::Transport;
+use super::{message_id, render};
+
+/// Everything the worker needs; cheap to clone.
+#[derive(Clone)]
+pub struct Worker {
+    pool: Pool,
+    ctx: Arc<Ctx>,
+    tera: Arc<Tera>,
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Worker {
+    pub fn new(pool: Pool, ctx: Arc<Ctx>, tera: Arc<Tera>, transport: Transport) -> anyhow::Result<Worker> {
+        let from = ctx
+            .settings
+            .mail
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("mail.from is not a valid address: {e}"))?;
+        Ok(Worker {
+            pool,
+            ctx,
+            tera,
+            transport,
+            from,
+        })
+    }
+
+    /// Delivers what is due now; returns how many messages were settled (sent or failed).
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let claimed = self.claim().await?;
+        let count = claimed.len();
+        for message in claimed {
+            self.deliver(message).await?;
+        }
+        Ok(count)
+    }
+
+    /// Runs until `shutdown` resolves, waking every `mail.poll_ms`.
+    pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        let poll = Duration::from_millis(self.ctx.settings.mail.poll_ms);
+        loop {
+            match self.run_once().await {
+                // A full batch: there may be more waiting, so go on at once.
+                Ok(n) if n as u32 >= self.ctx.settings.mail.batch_size => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %format!("{error:#}"), "mail delivery pass failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    async fn claim(&self) -> anyhow::Result<Vec<OutboxMessage>> {
+        let pool = self.pool.clone();
+        let ctx = self.ctx.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            let now = ctx.now();
+            let lease = TimeDelta::seconds(i64::from(ctx.settings.mail.claim_lease_seconds));
+            let claimed = write_tx(&mut conn, |conn| {
+                store::outbox::claim_due(
+                    conn,
+                    store::to_db(now),
+                    store::to_db(now + lease),
+                    i64::from(ctx.settings.mail.batch_size),
+                )
+            })?;
+            Ok(claimed)
+        })
+        .await?
+    }
+
+    async fn deliver(&self, message: OutboxMessage) -> anyhow::Result<()> {
+        let settings = &self.ctx.settings;
+        let message_id = message_id(&message.id, &settings.mail.message_id_domain);
+        let outcome = match render::render(&self.tera, settings.public_url(), &message) {
+            Ok(rendered) => {
+                self.transport
+                    .send(&self.from, &message.recipient, &message_id, &rendered)
+                    .await
+            }
+            Err(error) => Err(super::transport::SendError {
+                permanent: true,
+                message: format!("{error:#}"),
+            }),
+        };
+        let now = self.ctx.now();
+        let retry_at = match &outcome {
+            Ok(()) => None,
+            Err(error) if error.permanent => None,
+            Err(_) if message.attempts + 1 >= settings.mail.max_attempts as i32 => None,
+            Err(_) => Some(now + backoff(settings.mail.retry_base_ms, message.attempts)),
+        };
+        match &outcome {
+            Ok(()) => tracing::info!(outbox_id = %message.id, template = %message.template, "mail sent"),
+            Err(error) => tracing::warn!(
+                outbox_id = %message.id,
+                template = %message.template,
+                permanent = error.permanent,
+                will_retry = retry_at.is_some(),
+                error = %error.message,
+                "mail not sent"
+            ),
+        }
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            match outcome {
+                Ok(()) => store::outbox::mark_sent(&mut conn, &message.id, store::to_db(now))?,
+                Err(error) => store::outbox::mark_attempt_failed(
+                    &mut conn,
+                    &message.id,
+                    &error.message,
+                    retry_at.map(store::to_db),
+                )?,
+            }
+            Ok(())
+        })
+        .await?
+    }
+}
+
+/// The wait before attempt `attempts + 1`: base × 2^attempts, capped at an hour, with ±25 %
+/// jitter so that many failures do not all come back at once.
+pub fn backoff(base_ms: u64, attempts: i32) -> TimeDelta {
+    let exponent = attempts.clamp(0, 20) as u32;
+    let delay = base_ms.saturating_mul(1u64 << exponent).min(3_600_000);
+    let jitter = rand::rng().random_range(0.75..=1.25);
+    TimeDelta::milliseconds((delay as f64 * jitter) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempts in 0..30 {
+            let delay = backoff(1000, attempts).num_milliseconds();
+            let nominal = (1000u64 << attempts.min(20)).min(3_600_000) as i64;
+            assert!(delay >= nominal * 3 / 4 && delay <= nominal * 5 / 4, "{attempts}: {delay}");
+        }
+    }
+}

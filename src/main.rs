@@ -1,0 +1,204 @@
+//! The `concours` command line: serve, worker, migrate, admin, check, mail.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use concours::app::{accounts, check};
+use concours::clock::SystemClock;
+use concours::config::Settings;
+use concours::mail::MemoryMailbox;
+use concours::{startup, store, web};
+
+/// Concours: idea contests judged by a jury, with frozen rules and a guaranteed prize.
+///
+/// With no configuration, Concours keeps everything in ./data (an SQLite database, the session
+/// secret and, with the default file transport, outgoing mail as .eml files).
+#[derive(Debug, Parser)]
+#[command(name = "concours", version, about, long_about)]
+struct Cli {
+    /// A TOML file of settings, read after the built-in defaults and before CONCOURS_* variables.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server, the mail worker and the scheduler (migrating the database first).
+    Serve,
+    /// Run only the mail worker and the scheduler, for a separate background process.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Check every invariant of the data; exits 1 and lists each violation when one is broken.
+    Check,
+    /// Inspect and retry outgoing mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make an existing account a platform admin (who confirms fundings and payouts).
+    Grant {
+        /// The account's email address.
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// List messages that could not be delivered, with the reason.
+    Failed,
+    /// Queue a failed message again.
+    Retry {
+        /// The message id, as `concours mail failed` lists it.
+        id: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("concours: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    web::telemetry::init(&settings.log.filter, settings.log.format);
+    match run(cli.command, settings) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("concours: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => serve(settings, true),
+        Command::Worker => serve(settings, false),
+        Command::Migrate => {
+            let pool = store::connect(&settings.database)?;
+            let applied = store::migrate(&mut *pool.get()?)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command: AdminCommand::Grant { email },
+        } => {
+            let pool = startup::open_database(&settings)?;
+            accounts::grant_admin(&mut *pool.get()?, &email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{email} is now a platform admin");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => {
+            let pool = startup::open_database(&settings)?;
+            let violations = check::run(&mut *pool.get()?)?;
+            if violations.is_empty() {
+                println!("all invariants hold");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for v in &violations {
+                println!("VIOLATION {}: {}", v.invariant, v.detail);
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Command::Mail { command } => {
+            let pool = startup::open_database(&settings)?;
+            let mut conn = pool.get()?;
+            match command {
+                MailCommand::Failed => {
+                    let failed = store::outbox::with_status(&mut conn, "failed")?;
+                    if failed.is_empty() {
+                        println!("no failed messages");
+                    }
+                    for m in failed {
+                        println!(
+                            "{}  {}  {}  attempts={}  {}",
+                            m.id,
+                            m.template,
+                            m.recipient,
+                            m.attempts,
+                            m.last_error.unwrap_or_default()
+                        );
+                    }
+                }
+                MailCommand::Retry { id } => {
+                    let now = store::to_db(chrono::Utc::now());
+                    if !store::outbox::retry(&mut conn, &id, now)? {
+                        anyhow::bail!("no failed message has the id {id}");
+                    }
+                    println!("message {id} queued again");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs until Ctrl-C or SIGTERM, then stops the background loops and drains the server.
+fn serve(settings: Settings, with_http: bool) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let clock = Arc::new(SystemClock);
+        let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
+        let (server, worker, scheduler) = if with_http {
+            let bind = settings.server.bind.clone();
+            let app = startup::build(settings, clock, MemoryMailbox::default())?;
+            tracing::info!(address = %bind, port = app.port, "Concours is listening");
+            (Some(app.server), app.worker, app.scheduler)
+        } else {
+            let (_, worker, scheduler) =
+                startup::build_background(settings, clock, MemoryMailbox::default())?;
+            (None, worker, scheduler)
+        };
+        let worker = tokio::spawn(worker.run(shutdown_rx.clone()));
+        let scheduler = tokio::spawn(scheduler.run(shutdown_rx));
+        match server {
+            Some(server) => {
+                let handle = server.handle();
+                let running = tokio::spawn(server);
+                wait_for_signal().await;
+                tracing::info!("shutting down");
+                handle.stop(true).await;
+                let _ = running.await;
+            }
+            None => wait_for_signal().await,
+        }
+        let _ = shutdown_tx.send(true);
+        let _ = worker.await;
+        let _ = scheduler.await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,76 @@
+//! The one small place where SQLite and PostgreSQL are handled differently.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::DbConnection;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Switches the database file to WAL, so that readers never wait for the writer. The mode is kept
+/// in the file; set it once, from one connection, before the pool opens others.
+pub fn enable_wal(path: &str, busy_timeout_ms: u32) -> QueryResult<()> {
+    let mut conn = SqliteConnection::establish(path)
+        .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+    diesel::sql_query(format!("PRAGMA busy_timeout = {busy_timeout_ms}")).execute(&mut conn)?;
+    diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut conn)?;
+    Ok(())
+}
+
+/// A busy timeout so writers queue instead of failing, and foreign keys on (SQLite leaves them
+/// off by default). Run on every new connection.
+pub fn configure_sqlite(conn: &mut SqliteConnection, busy_timeout_ms: u32) -> QueryResult<()> {
+    diesel::sql_query(format!("PRAGMA busy_timeout = {busy_timeout_ms}")).execute(conn)?;
+    diesel::sql_query("PRAGMA synchronous = NORMAL").execute(conn)?;
+    diesel::sql_query("PRAGMA foreign_keys = ON").execute(conn)?;
+    Ok(())
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|applied| applied.into_iter().map(|v| v.to_string()).collect::<Vec<_>>()),
+        DbConnection::Pg(c) => {
+            // Instances starting together take turns: the first migrates, the others find
+            // nothing left to do.
+            diesel::sql_query("SELECT pg_advisory_lock(7262011)").execute(c)?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|applied| applied.into_iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            diesel::sql_query("SELECT pg_advisory_unlock(7262011)").execute(c)?;
+            result
+        }
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied)
+}
+
+/// Whether this is the PostgreSQL backend (for the few queries that lock rows).
+pub fn is_postgres(conn: &DbConnection) -> bool {
+    matches!(conn, DbConnection::Pg(_))
+}
+
+/// Claims up to `limit` due outbox messages for this worker. On PostgreSQL the candidate rows
+/// are locked with `FOR UPDATE SKIP LOCKED`, so two workers never claim the same message; on
+/// SQLite the caller's immediate transaction already serialises writers.
+pub fn lock_due_outbox_ids(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    use super::schema::outbox::dsl::*;
+    let due = outbox
+        .filter(status.eq("pending"))
+        .filter(next_attempt_at.le(now))
+        .filter(claimed_until.is_null().or(claimed_until.lt(now)))
+        .order(next_attempt_at.asc())
+        .select(id)
+        .limit(limit);
+    match conn {
+        DbConnection::Pg(pg) => due.for_update().skip_locked().load(pg),
+        DbConnection::Sqlite(sqlite) => due.load(sqlite),
+    }
+}

@@ -1,0 +1,220 @@
+//! Persistence with diesel: one schema, two backends (SQLite and PostgreSQL), one module per
+//! aggregate. Functions here return `QueryResult`; deciding what a result means is `app`'s job.
+//!
+//! Everything that differs by backend lives in [`backend`], and nowhere else.
+
+pub mod backend;
+pub mod organizations;
+pub mod outbox;
+pub mod rate_limits;
+pub mod schema;
+pub mod tokens;
+pub mod users;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::config::DatabaseSettings;
+
+/// A connection to whichever database the settings name.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Which database a URL names. Parsed once, so that a `postgres://` URL can never be mistaken
+/// for a SQLite file name (diesel's own `establish` tries each backend in turn).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("database.url: sqlite:// needs a file path".into());
+            }
+            Ok(DatabaseUrl::Sqlite(path.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            Err("database.url must start with sqlite:// or postgres://".into())
+        }
+    }
+}
+
+/// Opens connections for the pool and sets each SQLite one up the way Concours needs it.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+    sqlite_busy_timeout_ms: u32,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                backend::configure_sqlite(&mut conn, self.sqlite_busy_timeout_ms)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        use diesel::r2d2::R2D2Connection;
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool; for SQLite, creates the file's folder first.
+pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
+    let url = DatabaseUrl::parse(&settings.url).map_err(anyhow::Error::msg)?;
+    if let DatabaseUrl::Sqlite(path) = &url
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", parent.display()))?;
+    }
+    if let DatabaseUrl::Sqlite(path) = &url {
+        backend::enable_wal(path, settings.sqlite_busy_timeout_ms)
+            .map_err(|e| anyhow::anyhow!("cannot open the SQLite database {path}: {e}"))?;
+    }
+    let manager = Manager {
+        url,
+        sqlite_busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+    };
+    let pool = r2d2::Pool::builder()
+        .max_size(settings.pool_size)
+        .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
+        .build(manager)
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database ({}): {e}", redact(&settings.url)))?;
+    Ok(pool)
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs `f` in a transaction that writes. On SQLite it is an immediate transaction, so the
+/// write lock is taken at the start (waiting up to the busy timeout) instead of failing midway
+/// when another writer got there first; on PostgreSQL it is an ordinary transaction.
+pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(f),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(error) => {
+                    <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+                        .map_err(E::from)?;
+                    Err(error)
+                }
+            }
+        }
+    }
+}
+
+/// Applies the migrations this binary carries that the database lacks.
+pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    backend::run_migrations(conn)
+}
+
+/// Stored times are UTC without a zone (portable across both backends); these convert.
+pub fn to_db(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc()
+}
+
+pub fn from_db(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+/// A new id: a UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether an error is a unique-constraint violation (the loser of a race, usually).
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db"),
+            Ok(DatabaseUrl::Sqlite("data/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:p@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/concours"),
+            "postgres://app:***@db:5432/concours"
+        );
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,5 @@
+//! JSON handlers under `/api/v1`, one module per part of API.md.
+
+pub mod accounts;
+pub mod health;
+pub mod organizations;

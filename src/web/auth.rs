@@ -1,0 +1,108 @@
+//! Authentication extractors: who is calling, from a Bearer token (API) or the session cookie
+//! (pages). They only establish identity; what that identity may do is `app::access`'s job.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use crate::app::access::Actor;
+use crate::app::sessions::{self, Session};
+use crate::app::AppError;
+
+use super::AppState;
+
+/// The name of the HttpOnly cookie that carries the session token for pages.
+pub const SESSION_COOKIE: &str = "concours_session";
+
+/// The token a request presents, if any: the Authorization header first, then the cookie.
+fn presented_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value
+            .to_str()
+            .map_err(|_| AppError::Unauthorized("The Authorization header is not valid.".into()))?;
+        let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        else {
+            return Err(AppError::Unauthorized(
+                "Use Authorization: Bearer <token>.".into(),
+            ));
+        };
+        return Ok(Some(token.trim().to_owned()));
+    }
+    Ok(req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()))
+}
+
+async fn load_session(req: &HttpRequest) -> Result<Option<Session>, AppError> {
+    let Some(token) = presented_token(req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .expect("AppState is registered")
+        .clone();
+    let session = state
+        .run(move |ctx, conn| sessions::authenticate(ctx, conn, &token))
+        .await?;
+    Ok(Some(session))
+}
+
+/// A signed-in caller; a request without a valid session is answered 401.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Session);
+
+impl SignedIn {
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.0.actor())
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<SignedIn, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            load_session(&req)
+                .await?
+                .map(SignedIn)
+                .ok_or_else(|| AppError::Unauthorized("Sign in first.".into()))
+        })
+    }
+}
+
+/// Any caller: anonymous when no token is presented. A token that is presented but not valid
+/// is still answered 401, so that a client learns its session has ended.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            Ok(Caller(match load_session(&req).await? {
+                Some(session) => Actor::User(session.actor()),
+                None => Actor::Anonymous,
+            }))
+        })
+    }
+}
+
+/// The client's address, for rate limits: the TCP peer, or the proxy's forwarded address when
+/// `server.trust_proxy_headers` says a proxy of ours sets it.
+pub fn client_ip(req: &HttpRequest, trust_proxy_headers: bool) -> String {
+    if trust_proxy_headers
+        && let Some(ip) = req.connection_info().realip_remote_addr()
+    {
+        return ip.to_owned();
+    }
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,48 @@
+//! The HTTP boundary (actix-web): every route wired in [`routes`], JSON handlers in [`api`],
+//! HTML pages in [`pages`], authentication extractors in [`auth`], errors in [`error`].
+//! Handlers extract, call one use case of `app`, and render.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+pub mod routes;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use tera::Tera;
+
+use crate::app::{AppError, AppResult, Ctx};
+use crate::store::{DbConnection, Pool};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: Arc<Ctx>,
+    pub pool: Pool,
+    pub tera: Arc<Tera>,
+    /// The OpenAPI document, built once from the routes at start-up.
+    pub openapi_json: Arc<String>,
+}
+
+impl AppState {
+    /// Runs a use case on the blocking thread pool with a pooled connection, so that database
+    /// calls and password hashing never hold up the async executor.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx, &mut DbConnection) -> AppResult<T> + Send + 'static,
+    {
+        let ctx = self.ctx.clone();
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&ctx, &mut conn)
+        })
+        .await
+        .map_err(AppError::internal)?
+    }
+}

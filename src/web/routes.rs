@@ -1,0 +1,79 @@
+//! Every route of Concours, wired in one place. API routes carry their OpenAPI description;
+//! the document at `/api/v1/openapi.json` is generated from exactly this list.
+
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use actix_web::{App, Error, web};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+
+use super::{api, pages};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Concours API",
+        version = "1",
+        description = "Idea contests judged by a jury: frozen rules, blind judging, a guaranteed prize."
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The routes under `/api/v1`.
+fn api_v1(cfg: &mut ServiceConfig) {
+    cfg.service(api::health::openapi)
+        .service(api::accounts::register)
+        .service(api::accounts::verify)
+        .service(api::accounts::resend_verification)
+        .service(api::accounts::login)
+        .service(api::accounts::logout)
+        .service(api::accounts::me)
+        .service(api::organizations::create)
+        .service(api::organizations::list_mine)
+        .service(api::organizations::show)
+        .service(api::organizations::add_member);
+}
+
+/// Adds every route to `app`.
+pub fn mount<T>(app: App<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    app.into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(api::health::healthz)
+        .service(scope::scope("/api/v1").configure(api_v1))
+        .map(|app| {
+            app.service(
+                web::resource("/verify")
+                    .route(web::get().to(pages::accounts::verify_form))
+                    .route(web::post().to(pages::accounts::verify_submit)),
+            )
+        })
+}
+
+/// The OpenAPI document of every API route, as served.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, document) = mount(App::new()).split_for_parts();
+    document
+}
+

@@ -1,0 +1,101 @@
+//! Health, the OpenAPI document, and the shape of errors.
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+both_backends!(
+    healthz_answers_when_the_database_does,
+    openapi_describes_every_route,
+    unknown_routes_answer_json_404,
+    malformed_json_is_400_and_unknown_fields_are_refused,
+    oversized_bodies_are_413,
+    responses_carry_security_headers,
+);
+
+async fn healthz_answers_when_the_database_does(app: &TestApp) {
+    let answer = app.get("/healthz", None).await.expect(200);
+    assert_eq!(answer.json(), json!({"status": "ok"}));
+    // The instance really runs on the backend the test names.
+    assert_eq!(
+        app.settings.database.url.starts_with("postgres://"),
+        app.backend == crate::helpers::Backend::Postgres
+    );
+}
+
+async fn openapi_describes_every_route(app: &TestApp) {
+    let doc = app.get("/api/v1/openapi.json", None).await.expect(200).json();
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/healthz", "get"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/auth/register", "post"),
+        ("/api/v1/auth/verify", "post"),
+        ("/api/v1/auth/verify/resend", "post"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/organizations", "post"),
+        ("/api/v1/organizations", "get"),
+        ("/api/v1/organizations/{id}", "get"),
+        ("/api/v1/organizations/{id}/members", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+async fn unknown_routes_answer_json_404(app: &TestApp) {
+    app.get("/api/v1/nothing-here", None)
+        .await
+        .expect_error(404, "not_found");
+}
+
+async fn malformed_json_is_400_and_unknown_fields_are_refused(app: &TestApp) {
+    app.post_raw("/api/v1/auth/register", "application/json", "{not json")
+        .await
+        .expect_error(400, "bad_request");
+    let answer = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "a@example.org", "password": "0123456789", "display_name": "A", "is_admin": true}),
+        )
+        .await
+        .expect_error(400, "bad_request");
+    assert!(answer.text.contains("is_admin"), "{}", answer.text);
+    // A missing field is malformed too, and named.
+    let answer = app
+        .post("/api/v1/auth/register", None, json!({"email": "a@example.org"}))
+        .await
+        .expect_error(400, "bad_request");
+    assert!(answer.text.contains("password"), "{}", answer.text);
+    app.post_raw("/api/v1/auth/register", "text/plain", "hello")
+        .await
+        .expect_error(400, "bad_request");
+}
+
+async fn oversized_bodies_are_413(app: &TestApp) {
+    let big = "x".repeat(app.settings.server.json_limit_bytes + 1);
+    let body = format!(r#"{{"email":"a@example.org","password":"0123456789","display_name":"{big}"}}"#);
+    app.post_raw("/api/v1/auth/register", "application/json", body)
+        .await
+        .expect_error(413, "too_large");
+}
+
+async fn responses_carry_security_headers(app: &TestApp) {
+    let answer = app.get("/healthz", None).await.expect(200);
+    assert_eq!(answer.headers["x-content-type-options"], "nosniff");
+    assert_eq!(answer.headers["x-frame-options"], "DENY");
+    assert!(
+        answer.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+}

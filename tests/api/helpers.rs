@@ -1,0 +1,368 @@
+//! The test harness: the real application on port 0 with a fresh database (a temporary SQLite
+//! file, or a new PostgreSQL database dropped afterwards), a manual clock and a memory mailbox.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use concours::clock::ManualClock;
+use concours::config::{MailTransportKind, Settings};
+use concours::mail::{MemoryMailbox, SentMail};
+use concours::startup;
+use concours::store::Pool;
+use diesel::{Connection, RunQueryDsl};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the test command started: an admin URL whose user may create databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts a \
+             PostgreSQL server, or point TEST_POSTGRES_URL at one (postgres://user@host:port/db)"
+        )
+    })
+}
+
+/// A PostgreSQL database that exists for one test and is dropped after it.
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDatabase {
+    fn create() -> TestDatabase {
+        let admin_url = postgres_admin_url();
+        let name = format!("concours_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = diesel::PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create the test database");
+        TestDatabase { admin_url, name }
+    }
+
+    fn url(&self) -> String {
+        let base = self.admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&self.admin_url);
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .execute(&mut conn);
+        }
+    }
+}
+
+/// Settings for a test instance: everything local, nothing from the environment.
+pub fn test_settings(backend: Backend, dir: &std::path::Path) -> (Settings, Option<TestDatabaseGuard>) {
+    let mut settings = Settings::load_without_env(None).expect("defaults load");
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.public_url = "http://concours.test".into();
+    settings.server.workers = 1;
+    settings.storage.data_dir = dir.join("data");
+    settings.mail.transport = MailTransportKind::Memory;
+    settings.mail.file_dir = dir.join("mail");
+    settings.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
+    settings.auth.jwt_secret = "a-test-secret-that-is-long-enough-0123456789".into();
+    let guard = match backend {
+        Backend::Sqlite => {
+            settings.database.url = format!("sqlite://{}", dir.join("concours.db").display());
+            None
+        }
+        Backend::Postgres => {
+            let db = TestDatabase::create();
+            settings.database.url = db.url();
+            settings.database.pool_size = 4;
+            Some(TestDatabaseGuard(db))
+        }
+    };
+    (settings, guard)
+}
+
+/// Keeps a test's PostgreSQL database alive; drops it with the test.
+pub struct TestDatabaseGuard(#[allow(dead_code)] TestDatabase);
+
+/// A running Concours for one test.
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub clock: ManualClock,
+    pub mailbox: MemoryMailbox,
+    pub worker: concours::mail::worker::Worker,
+    pub scheduler: concours::jobs::Scheduler,
+    pub pool: Pool,
+    pub settings: Settings,
+    pub client: reqwest::Client,
+    pub dir: tempfile::TempDir,
+    server: actix_web::dev::ServerHandle,
+    _database: Option<TestDatabaseGuard>,
+}
+
+/// The start of every test's clock: now, to the second.
+pub fn test_epoch() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts an instance after `adjust` has changed its settings.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut settings, database) = test_settings(backend, dir.path());
+    adjust(&mut settings);
+    concours::web::telemetry::init(&settings.log.filter, settings.log.format);
+    let clock = ManualClock::new(test_epoch());
+    let mailbox = MemoryMailbox::default();
+    let settings_copy = settings.clone();
+    let app = tokio::task::spawn_blocking({
+        let clock = clock.clone();
+        let mailbox = mailbox.clone();
+        move || startup::build(settings, Arc::new(clock), mailbox)
+    })
+    .await
+    .unwrap()
+    .expect("the application builds");
+    let handle = app.server.handle();
+    tokio::spawn(app.server);
+    TestApp {
+        address: format!("http://127.0.0.1:{}", app.port),
+        backend,
+        clock,
+        mailbox,
+        worker: app.worker,
+        scheduler: app.scheduler,
+        pool: app.state.pool,
+        settings: settings_copy,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        dir,
+        server: handle,
+        _database: database,
+    }
+}
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Answer {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        self
+    }
+
+    /// Asserts an API error: its status and its stable code.
+    #[track_caller]
+    pub fn expect_error(self, status: u16, code: &str) -> Answer {
+        let answer = self.expect(status);
+        let body = answer.json();
+        assert_eq!(body["error"]["code"], code, "body: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
+        answer
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("body read"),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Sends a raw body with the given content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Answer {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent");
+        Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("body read"),
+        }
+    }
+
+    /// Runs the mail worker until nothing is due.
+    pub async fn deliver_mail(&self) {
+        for _ in 0..100 {
+            if self.worker.run_once().await.expect("mail delivery") == 0 {
+                return;
+            }
+        }
+        panic!("the outbox never drained");
+    }
+
+    /// Delivers mail, then returns the messages `to` received.
+    pub async fn mail_to(&self, to: &str) -> Vec<SentMail> {
+        self.deliver_mail().await;
+        self.mailbox.to(to)
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Registers an account and returns its id (not verified, not signed in).
+    pub async fn register(&self, email: &str, name: &str) -> String {
+        let answer = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"email": email, "password": PASSWORD, "display_name": name}),
+            )
+            .await
+            .expect(201);
+        answer.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The verification token from the last verification mail `to` received.
+    pub async fn verification_token(&self, to: &str) -> String {
+        let mails = self.mail_to(to).await;
+        let mail = mails.last().expect("a verification mail");
+        let link = extract_link(&mail.text, "/verify?token=").expect("a verification link");
+        link.split_once("token=").unwrap().1.to_owned()
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let answer = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await
+            .expect(200);
+        answer.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A verified, signed-in person: (token, user id).
+    pub async fn person(&self, email: &str, name: &str) -> (String, String) {
+        let id = self.register(email, name).await;
+        let token = self.verification_token(email).await;
+        self.post("/api/v1/auth/verify", None, json!({"token": token}))
+            .await
+            .expect(200);
+        (self.login(email).await, id)
+    }
+
+    /// Creates an organisation owned by `token`'s account; returns its id.
+    pub async fn organization(&self, token: &str, name: &str) -> String {
+        let answer = self
+            .post("/api/v1/organizations", Some(token), json!({"name": name}))
+            .await
+            .expect(201);
+        answer.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn conn(&self) -> concours::store::PooledConnection {
+        self.pool.get().expect("a connection")
+    }
+
+    /// The invariant checker must find nothing after every test.
+    pub async fn assert_invariants(&self) {
+        let pool = self.pool.clone();
+        let violations = tokio::task::spawn_blocking(move || {
+            concours::app::check::run(&mut pool.get().unwrap()).unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(violations.is_empty(), "invariants broken: {violations:?}");
+    }
+
+    pub async fn stop(&self) {
+        self.server.stop(false).await;
+    }
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The first URL in `text` that contains `needle`.
+pub fn extract_link(text: &str, needle: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|word| word.contains(needle))
+        .map(|word| word.trim_end_matches(['.', ',', ')', '>']).to_owned())
+}
+
+/// Declares each listed `async fn name(app: &TestApp)` as two tests, `name::sqlite` and
+/// `name::postgres`, each on a fresh instance, each followed by the invariant checker.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                    super::$name(&app).await;
+                    app.assert_invariants().await;
+                    app.stop().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                    super::$name(&app).await;
+                    app.assert_invariants().await;
+                    app.stop().await;
+                }
+            }
+        )*
+    };
+}

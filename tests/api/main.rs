@@ -1,0 +1,10 @@
+//! Integration tests: the real server over HTTP, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod cli;
+mod health;
+mod mail;
+mod organizations;
+mod sessions;
