@@ -178,7 +178,10 @@ impl Settings {
             return fail("server.public_url", "must start with http:// or https://");
         }
         if self.server.bind.parse::<std::net::SocketAddr>().is_err() {
-            return fail("server.bind", "must be an address and port, e.g. 127.0.0.1:8080");
+            return fail(
+                "server.bind",
+                "must be an address and port, e.g. 127.0.0.1:8080",
+            );
         }
         Ok(())
     }
@@ -247,7 +250,10 @@ fn describe(error: figment::Error) -> String {
                 .as_ref()
                 .map(|m| match &m.source {
                     _ if m.name == ENV_PROVIDER => {
-                        format!(" (from CONCOURS_{})", e.path.join("__").to_ascii_uppercase())
+                        format!(
+                            " (from CONCOURS_{})",
+                            e.path.join("__").to_ascii_uppercase()
+                        )
                     }
                     Some(source) => format!(" (from {source})"),
                     None => format!(" (from {})", m.name),
@@ -281,7 +287,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "[jobs]\ntick_ms = \"often\"\n").unwrap();
-        let error = Settings::load_without_env(Some(&file)).unwrap_err().to_string();
+        let error = Settings::load_without_env(Some(&file))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("jobs.tick_ms"), "{error}");
     }
 
@@ -290,7 +298,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "[database]\nurll = \"x\"\n").unwrap();
-        let error = Settings::load_without_env(Some(&file)).unwrap_err().to_string();
+        let error = Settings::load_without_env(Some(&file))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("urll"), "{error}");
     }
 
@@ -299,31 +309,52 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "[database]\nurl = \"mysql://x\"\n").unwrap();
-        let error = Settings::load_without_env(Some(&file)).unwrap_err().to_string();
+        let error = Settings::load_without_env(Some(&file))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("database.url"), "{error}");
+    }
+
+    fn env(vars: &[(&str, &str)]) -> EnvStrings {
+        EnvStrings(
+            vars.iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+                .collect(),
+        )
     }
 
     #[test]
     fn environment_overrides_the_file() {
-        figment::Jail::expect_with(|jail| {
-            jail.set_env("CONCOURS_JOBS__TICK_MS", "250");
-            jail.set_env("CONCOURS_AUTH__JWT_SECRET", "12345");
-            let settings = Settings::load(None).expect("valid");
-            assert_eq!(settings.jobs.tick_ms, 250);
-            use secrecy::ExposeSecret;
-            assert_eq!(settings.auth.jwt_secret.expose_secret(), "12345");
-            Ok(())
-        });
+        use secrecy::ExposeSecret;
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                ("JOBS__TICK_MS", "250"),
+                ("AUTH__JWT_SECRET", "12345"),
+                ("AUTH__REQUIRE_VERIFIED_EMAIL", "false"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(settings.jobs.tick_ms, 250);
+        // A secret made of digits stays a string.
+        assert_eq!(settings.auth.jwt_secret.expose_secret(), "12345");
+        assert!(!settings.auth.require_verified_email);
     }
 
     #[test]
     fn a_bad_environment_value_names_the_variable() {
-        figment::Jail::expect_with(|jail| {
-            jail.set_env("CONCOURS_JOBS__TICK_MS", "soon");
-            let error = Settings::load(None).unwrap_err().to_string();
-            assert!(error.contains("jobs.tick_ms"), "{error}");
-            assert!(error.contains("CONCOURS_JOBS__TICK_MS"), "{error}");
-            Ok(())
-        });
+        let error = Settings::load_from(None, env(&[("JOBS__TICK_MS", "soon")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("jobs.tick_ms"), "{error}");
+        assert!(error.contains("CONCOURS_JOBS__TICK_MS"), "{error}");
+    }
+
+    #[test]
+    fn an_unknown_variable_is_refused() {
+        let error = Settings::load_from(None, env(&[("DATABSE__URL", "sqlite://x.db")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("databse"), "{error}");
     }
 }

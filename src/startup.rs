@@ -56,7 +56,10 @@ pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
         if existing.len() >= 32 {
             return Ok(existing.as_bytes().to_vec());
         }
-        anyhow::bail!("{} is too short; delete it to generate a new one", path.display());
+        anyhow::bail!(
+            "{} is too short; delete it to generate a new one",
+            path.display()
+        );
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("storage.data_dir: cannot create {}: {e}", dir.display()))?;
@@ -115,8 +118,12 @@ pub fn build(
     clock: Arc<dyn Clock>,
     mailbox: MemoryMailbox,
 ) -> anyhow::Result<Application> {
-    let listener = TcpListener::bind(&settings.server.bind)
-        .map_err(|e| anyhow::anyhow!("server.bind: cannot listen on {}: {e}", settings.server.bind))?;
+    let listener = TcpListener::bind(&settings.server.bind).map_err(|e| {
+        anyhow::anyhow!(
+            "server.bind: cannot listen on {}: {e}",
+            settings.server.bind
+        )
+    })?;
     let port = listener.local_addr()?.port();
     let workers = settings.server.workers;
     let (state, worker, scheduler) = build_background(settings, clock, mailbox)?;

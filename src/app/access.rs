@@ -38,9 +38,13 @@ pub enum Action<'a> {
     UseOwnAccount,
     CreateOrganization,
     /// See an organisation's details and members.
-    ViewOrganization { organization_id: &'a str },
+    ViewOrganization {
+        organization_id: &'a str,
+    },
     /// Add members to an organisation.
-    ManageMembers { organization_id: &'a str },
+    ManageMembers {
+        organization_id: &'a str,
+    },
 }
 
 /// The outcome of a rule, before it becomes an error.
@@ -59,9 +63,7 @@ pub fn require(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result
         Decision::Deny if matches!(actor, Actor::Anonymous) => {
             Err(AppError::Unauthorized("Sign in first.".into()))
         }
-        Decision::Deny => Err(AppError::Forbidden(
-            "You may not do this.".into(),
-        )),
+        Decision::Deny => Err(AppError::Forbidden("You may not do this.".into())),
         Decision::Hide => Err(AppError::not_found(object_name(action))),
     }
 }

@@ -72,9 +72,8 @@ static ARGON2: LazyLock<Argon2<'static>> = LazyLock::new(Argon2::default);
 
 /// A hash of a password nobody has, checked when the account does not exist, so that a wrong
 /// email takes as long to refuse as a wrong password.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_password("not a real password, only for timing").expect("argon2 works")
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("not a real password, only for timing").expect("argon2 works"));
 
 fn hash_password(password: &str) -> AppResult<String> {
     ARGON2
@@ -134,8 +133,16 @@ pub fn register(ctx: &Ctx, conn: &mut DbConnection, input: Registration) -> AppR
                 created_at: store::to_db(now),
             },
         )?;
-        send_verification(ctx, conn, &id, email.as_str(), display_name.as_str(), &locale, now)?;
-        Ok(store::users::find(conn, &id)?.ok_or_else(|| AppError::internal("user vanished"))?)
+        send_verification(
+            ctx,
+            conn,
+            &id,
+            email.as_str(),
+            display_name.as_str(),
+            &locale,
+            now,
+        )?;
+        store::users::find(conn, &id)?.ok_or_else(|| AppError::internal("user vanished"))
     });
     match result {
         Ok(user) => Ok(AccountView::from(&user)),

@@ -23,7 +23,10 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
         if serde_json::from_str::<serde_json::Value>(&message.context).is_err() {
             found.push(Violation {
                 invariant: "every queued message can be rendered",
-                detail: format!("outbox message {} has a context that is not JSON", message.id),
+                detail: format!(
+                    "outbox message {} has a context that is not JSON",
+                    message.id
+                ),
             });
         }
     }

@@ -77,7 +77,11 @@ impl SessionKeys {
     }
 
     /// A new token for `user_id`, valid from `now` for the configured time.
-    pub fn issue(&self, user_id: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), AppError> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
         let expires_at = now + self.ttl;
         let claims = Claims {
             sub: user_id.to_owned(),

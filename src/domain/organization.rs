@@ -28,7 +28,11 @@ pub fn slugify(name: &str) -> String {
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() { "org".to_owned() } else { slug }
+    if slug.is_empty() {
+        "org".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// The few Latin accents our users write most, folded to ASCII; anything else passes through.

@@ -24,7 +24,11 @@ pub struct Outgoing<'a> {
 
 /// Queues a message in the caller's transaction, so it exists exactly when the change it reports
 /// does. Returns the message's id, which its Message-ID is made from.
-pub fn enqueue(conn: &mut DbConnection, now: DateTime<Utc>, message: &Outgoing) -> QueryResult<String> {
+pub fn enqueue(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    message: &Outgoing,
+) -> QueryResult<String> {
     let id = store::new_id();
     let context = message.context.to_string();
     store::outbox::insert(

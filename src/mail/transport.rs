@@ -53,7 +53,10 @@ pub struct SendError {
 
 impl Transport {
     /// The transport the settings ask for; `memory` is the given mailbox.
-    pub fn from_settings(settings: &MailSettings, mailbox: MemoryMailbox) -> anyhow::Result<Transport> {
+    pub fn from_settings(
+        settings: &MailSettings,
+        mailbox: MemoryMailbox,
+    ) -> anyhow::Result<Transport> {
         Ok(match settings.transport {
             MailTransportKind::Smtp => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
@@ -62,9 +65,14 @@ impl Transport {
             ),
             MailTransportKind::File => {
                 std::fs::create_dir_all(&settings.file_dir).map_err(|e| {
-                    anyhow::anyhow!("mail.file_dir: cannot create {}: {e}", settings.file_dir.display())
+                    anyhow::anyhow!(
+                        "mail.file_dir: cannot create {}: {e}",
+                        settings.file_dir.display()
+                    )
                 })?;
-                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(&settings.file_dir))
+                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(
+                    &settings.file_dir,
+                ))
             }
             MailTransportKind::Memory => Transport::Memory(mailbox),
         })

@@ -31,7 +31,12 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(pool: Pool, ctx: Arc<Ctx>, tera: Arc<Tera>, transport: Transport) -> anyhow::Result<Worker> {
+    pub fn new(
+        pool: Pool,
+        ctx: Arc<Ctx>,
+        tera: Arc<Tera>,
+        transport: Transport,
+    ) -> anyhow::Result<Worker> {
         let from = ctx
             .settings
             .mail
@@ -65,7 +70,9 @@ impl Worker {
                 // A full batch: there may be more waiting, so go on at once.
                 Ok(n) if n as u32 >= self.ctx.settings.mail.batch_size => continue,
                 Ok(_) => {}
-                Err(error) => tracing::warn!(error = %format!("{error:#}"), "mail delivery pass failed"),
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "mail delivery pass failed")
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(poll) => {}
@@ -116,7 +123,9 @@ impl Worker {
             Err(_) => Some(now + backoff(settings.mail.retry_base_ms, message.attempts)),
         };
         match &outcome {
-            Ok(()) => tracing::info!(outbox_id = %message.id, template = %message.template, "mail sent"),
+            Ok(()) => {
+                tracing::info!(outbox_id = %message.id, template = %message.template, "mail sent")
+            }
             Err(error) => tracing::warn!(
                 outbox_id = %message.id,
                 template = %message.template,
@@ -162,7 +171,10 @@ mod tests {
         for attempts in 0..30 {
             let delay = backoff(1000, attempts).num_milliseconds();
             let nominal = (1000u64 << attempts.min(20)).min(3_600_000) as i64;
-            assert!(delay >= nominal * 3 / 4 && delay <= nominal * 5 / 4, "{attempts}: {delay}");
+            assert!(
+                delay >= nominal * 3 / 4 && delay <= nominal * 5 / 4,
+                "{attempts}: {delay}"
+            );
         }
     }
 }

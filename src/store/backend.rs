@@ -30,16 +30,24 @@ pub fn configure_sqlite(conn: &mut SqliteConnection, busy_timeout_ms: u32) -> Qu
 
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|applied| applied.into_iter().map(|v| v.to_string()).collect::<Vec<_>>()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|applied| {
+            applied
+                .into_iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+        }),
         DbConnection::Pg(c) => {
             // Instances starting together take turns: the first migrates, the others find
             // nothing left to do.
             diesel::sql_query("SELECT pg_advisory_lock(7262011)").execute(c)?;
             let result = c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|applied| applied.into_iter().map(|v| v.to_string()).collect::<Vec<_>>());
+                .map(|applied| {
+                    applied
+                        .into_iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                });
             diesel::sql_query("SELECT pg_advisory_unlock(7262011)").execute(c)?;
             result
         }

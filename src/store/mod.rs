@@ -114,7 +114,12 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         .max_size(settings.pool_size)
         .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
         .build(manager)
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database ({}): {e}", redact(&settings.url)))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to the database ({}): {e}",
+                redact(&settings.url)
+            )
+        })?;
     Ok(pool)
 }
 
@@ -184,10 +189,7 @@ pub fn new_id() -> String {
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
     matches!(
         error,
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        )
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
 

@@ -7,9 +7,9 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use crate::app::AppError;
 use crate::app::access::Actor;
 use crate::app::sessions::{self, Session};
-use crate::app::AppError;
 
 use super::AppState;
 
@@ -97,9 +97,7 @@ impl FromRequest for Caller {
 /// The client's address, for rate limits: the TCP peer, or the proxy's forwarded address when
 /// `server.trust_proxy_headers` says a proxy of ours sets it.
 pub fn client_ip(req: &HttpRequest, trust_proxy_headers: bool) -> String {
-    if trust_proxy_headers
-        && let Some(ip) = req.connection_info().realip_remote_addr()
-    {
+    if trust_proxy_headers && let Some(ip) = req.connection_info().realip_remote_addr() {
         return ip.to_owned();
     }
     req.peer_addr()

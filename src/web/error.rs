@@ -106,13 +106,16 @@ impl ResponseError for AppError {
 pub fn json_error(error: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError;
     let app_error = match &error {
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => {
             AppError::TooLarge(format!("The request body is larger than {limit} bytes."))
         }
-        JsonPayloadError::ContentType => {
-            AppError::BadRequest("Send the body as JSON, with Content-Type: application/json.".into())
+        JsonPayloadError::ContentType => AppError::BadRequest(
+            "Send the body as JSON, with Content-Type: application/json.".into(),
+        ),
+        JsonPayloadError::Deserialize(e) => {
+            AppError::BadRequest(format!("The JSON body is not valid: {e}."))
         }
-        JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("The JSON body is not valid: {e}.")),
         other => AppError::BadRequest(format!("The request body could not be read: {other}.")),
     };
     app_error.into()
@@ -122,7 +125,10 @@ pub fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_
     AppError::NotFound(format!("There is no such resource ({error}).")).into()
 }
 
-pub fn query_error(error: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    error: actix_web::error::QueryPayloadError,
+    _: &HttpRequest,
+) -> actix_web::Error {
     AppError::BadRequest(format!("The query string is not valid: {error}.")).into()
 }
 

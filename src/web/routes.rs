@@ -76,4 +76,3 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let (_, document) = mount(App::new()).split_for_parts();
     document
 }
-

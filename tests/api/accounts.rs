@@ -42,7 +42,10 @@ async fn a_person_registers_verifies_signs_in_and_out(app: &TestApp) {
     assert!(mail.subject.contains("Verify"), "{}", mail.subject);
     assert!(mail.message_id.starts_with('<') && mail.message_id.ends_with("@concours.localhost>"));
     let link = extract_link(&mail.text, "/verify?token=").expect("link in the text part");
-    assert!(link.starts_with("http://concours.test/verify?token="), "{link}");
+    assert!(
+        link.starts_with("http://concours.test/verify?token="),
+        "{link}"
+    );
     // The HTML part carries the same link (tera escapes `/` and `&` as entities).
     let html = mail.html.replace("&#x2F;", "/").replace("&amp;", "&");
     assert!(html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
@@ -50,7 +53,11 @@ async fn a_person_registers_verifies_signs_in_and_out(app: &TestApp) {
 
     // Signing in works before verification; /me says the address is not verified yet.
     let session = app.login("ada@example.org").await;
-    let me = app.get("/api/v1/me", Some(&session)).await.expect(200).json();
+    let me = app
+        .get("/api/v1/me", Some(&session))
+        .await
+        .expect(200)
+        .json();
     assert_eq!(me["email_verified"], false);
     assert_eq!(me["is_admin"], false);
 
@@ -65,7 +72,11 @@ async fn a_person_registers_verifies_signs_in_and_out(app: &TestApp) {
         .await
         .expect(200);
 
-    let me = app.get("/api/v1/me", Some(&session)).await.expect(200).json();
+    let me = app
+        .get("/api/v1/me", Some(&session))
+        .await
+        .expect(200)
+        .json();
     assert_eq!(me["email_verified"], true);
     assert_eq!(me["email"], "ada@example.org");
 
@@ -147,9 +158,20 @@ async fn emails_are_unique_whatever_their_case(app: &TestApp) {
 async fn the_verification_page_verifies_on_post_only(app: &TestApp) {
     app.register("lin@example.org", "Lin").await;
     let token = app.verification_token("lin@example.org").await;
-    let page = app.get(&format!("/verify?token={token}"), None).await.expect(200);
-    assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert!(page.text.contains("<form method=\"post\" action=\"/verify\">"));
+    let page = app
+        .get(&format!("/verify?token={token}"), None)
+        .await
+        .expect(200);
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.text
+            .contains("<form method=\"post\" action=\"/verify\">")
+    );
     assert!(page.text.contains(&token));
     // Opening the link verified nothing.
     let session = app.login("lin@example.org").await;
@@ -164,13 +186,21 @@ async fn the_verification_page_verifies_on_post_only(app: &TestApp) {
         )
         .await
         .expect(200);
-    assert!(done.text.contains("lin@example.org is verified"), "{}", done.text);
+    assert!(
+        done.text.contains("lin@example.org is verified"),
+        "{}",
+        done.text
+    );
     let me = app.get("/api/v1/me", Some(&session)).await.json();
     assert_eq!(me["email_verified"], true);
 
     // A bad token is explained on the page, escaped.
     let bad = app
-        .post_raw("/verify", "application/x-www-form-urlencoded", "token=%3Cscript%3E")
+        .post_raw(
+            "/verify",
+            "application/x-www-form-urlencoded",
+            "token=%3Cscript%3E",
+        )
         .await
         .expect(200);
     assert!(bad.text.contains("not valid"));
@@ -204,9 +234,13 @@ async fn verification_links_expire_and_can_be_sent_again(app: &TestApp) {
 }
 
 async fn an_unknown_verification_token_is_404(app: &TestApp) {
-    app.post("/api/v1/auth/verify", None, json!({"token": "0".repeat(64)}))
-        .await
-        .expect_error(404, "not_found");
+    app.post(
+        "/api/v1/auth/verify",
+        None,
+        json!({"token": "0".repeat(64)}),
+    )
+    .await
+    .expect_error(404, "not_found");
 }
 
 async fn wrong_credentials_are_401(app: &TestApp) {
@@ -246,8 +280,12 @@ async fn failed_logins_are_limited_per_account(app: &TestApp) {
         .await
         .expect_error(429, "rate_limited");
     assert!(limited.headers.contains_key("retry-after"));
-    app.advance(Duration::seconds(i64::from(app.settings.auth.login_window_seconds) + 1));
-    app.post("/api/v1/auth/login", None, right).await.expect(200);
+    app.advance(Duration::seconds(
+        i64::from(app.settings.auth.login_window_seconds) + 1,
+    ));
+    app.post("/api/v1/auth/login", None, right)
+        .await
+        .expect(200);
 }
 
 async fn failed_logins_are_limited_per_address(app: &TestApp) {
@@ -272,6 +310,9 @@ async fn failed_logins_are_limited_per_address(app: &TestApp) {
 }
 
 async fn me_needs_a_session(app: &TestApp) {
-    let answer = app.get("/api/v1/me", None).await.expect_error(401, "unauthorized");
+    let answer = app
+        .get("/api/v1/me", None)
+        .await
+        .expect_error(401, "unauthorized");
     assert!(answer.headers.contains_key("www-authenticate"));
 }

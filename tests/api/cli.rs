@@ -29,8 +29,13 @@ fn help_explains_every_command() {
     let output = concours().arg("--help").output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for command in ["serve", "worker", "migrate", "admin", "check", "mail", "--config"] {
-        assert!(help.contains(command), "--help does not mention {command}:\n{help}");
+    for command in [
+        "serve", "worker", "migrate", "admin", "check", "mail", "--config",
+    ] {
+        assert!(
+            help.contains(command),
+            "--help does not mention {command}:\n{help}"
+        );
     }
     let output = concours().args(["admin", "--help"]).output().unwrap();
     assert!(String::from_utf8(output.stdout).unwrap().contains("grant"));
@@ -55,7 +60,11 @@ fn a_bad_setting_stops_the_program_and_names_the_key() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8(output.stderr).unwrap().contains("missing.toml"));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("missing.toml")
+    );
 }
 
 /// The README's first command: `concours serve` in an empty folder serves /healthz on SQLite,
@@ -84,7 +93,10 @@ async fn serve_on_an_empty_folder_just_works() {
             {
                 return r.json::<serde_json::Value>().await.unwrap();
             }
-            assert!(Instant::now() < deadline, "concours serve never became healthy");
+            assert!(
+                Instant::now() < deadline,
+                "concours serve never became healthy"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
@@ -125,7 +137,10 @@ async fn serve_on_an_empty_folder_just_works() {
     server.wait().unwrap();
     let mut server = start();
     wait_healthy(client.clone(), base.clone()).await;
-    assert_eq!(std::fs::read_to_string(dir.path().join("data/jwt_secret")).unwrap(), secret);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("data/jwt_secret")).unwrap(),
+        secret
+    );
     let me = client
         .get(format!("{base}/api/v1/me"))
         .bearer_auth(&token)
@@ -150,7 +165,11 @@ async fn admin_grant_and_check(backend: Backend) {
             .unwrap()
     };
     let output = run(&["admin", "grant", "BOSS@example.org"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let user = concours::store::users::find_by_email(&mut app.conn(), "boss@example.org")
         .unwrap()
         .unwrap();
@@ -161,7 +180,11 @@ async fn admin_grant_and_check(backend: Backend) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("nobody@example.org"));
 
     let output = run(&["check"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("all invariants hold"));
 
     let output = run(&["migrate"]);

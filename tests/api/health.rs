@@ -25,7 +25,11 @@ async fn healthz_answers_when_the_database_does(app: &TestApp) {
 }
 
 async fn openapi_describes_every_route(app: &TestApp) {
-    let doc = app.get("/api/v1/openapi.json", None).await.expect(200).json();
+    let doc = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .expect(200)
+        .json();
     let paths = doc["paths"].as_object().expect("paths");
     for (path, method) in [
         ("/healthz", "get"),
@@ -71,7 +75,11 @@ async fn malformed_json_is_400_and_unknown_fields_are_refused(app: &TestApp) {
     assert!(answer.text.contains("is_admin"), "{}", answer.text);
     // A missing field is malformed too, and named.
     let answer = app
-        .post("/api/v1/auth/register", None, json!({"email": "a@example.org"}))
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "a@example.org"}),
+        )
         .await
         .expect_error(400, "bad_request");
     assert!(answer.text.contains("password"), "{}", answer.text);
@@ -82,7 +90,8 @@ async fn malformed_json_is_400_and_unknown_fields_are_refused(app: &TestApp) {
 
 async fn oversized_bodies_are_413(app: &TestApp) {
     let big = "x".repeat(app.settings.server.json_limit_bytes + 1);
-    let body = format!(r#"{{"email":"a@example.org","password":"0123456789","display_name":"{big}"}}"#);
+    let body =
+        format!(r#"{{"email":"a@example.org","password":"0123456789","display_name":"{big}"}}"#);
     app.post_raw("/api/v1/auth/register", "application/json", body)
         .await
         .expect_error(413, "too_large");

@@ -48,7 +48,11 @@ impl TestDatabase {
     }
 
     fn url(&self) -> String {
-        let base = self.admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&self.admin_url);
+        let base = self
+            .admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&self.admin_url);
         format!("{base}/{}", self.name)
     }
 }
@@ -56,14 +60,20 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-                .execute(&mut conn);
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
         }
     }
 }
 
 /// Settings for a test instance: everything local, nothing from the environment.
-pub fn test_settings(backend: Backend, dir: &std::path::Path) -> (Settings, Option<TestDatabaseGuard>) {
+pub fn test_settings(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (Settings, Option<TestDatabaseGuard>) {
     let mut settings = Settings::load_without_env(None).expect("defaults load");
     settings.server.bind = "127.0.0.1:0".into();
     settings.server.public_url = "http://concours.test".into();
@@ -164,14 +174,18 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(self, status: u16) -> Answer {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         self
     }
 
@@ -181,7 +195,12 @@ impl Answer {
         let answer = self.expect(status);
         let body = answer.json();
         assert_eq!(body["error"]["code"], code, "body: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "body: {body}"
+        );
         answer
     }
 }
@@ -222,7 +241,12 @@ impl TestApp {
     }
 
     /// Sends a raw body with the given content type.
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Answer {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
         let response = self
             .client
             .post(self.url(path))

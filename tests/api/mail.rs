@@ -61,7 +61,9 @@ async fn a_message_claimed_by_a_crashed_worker_is_sent_again_with_its_message_id
 }
 
 async fn two_workers_never_send_the_same_message(app: &TestApp) {
-    let ids: Vec<String> = (0..60).map(|i| queue(app, &format!("p{i}@example.org"))).collect();
+    let ids: Vec<String> = (0..60)
+        .map(|i| queue(app, &format!("p{i}@example.org")))
+        .collect();
     let first = app.worker.clone();
     let second = app.worker.clone();
     let drain = |worker: concours::mail::worker::Worker| async move {
@@ -83,7 +85,13 @@ async fn two_workers_never_send_the_same_message(app: &TestApp) {
     message_ids.dedup();
     assert_eq!(message_ids.len(), 60, "a message was sent twice");
     for id in ids {
-        assert_eq!(store::outbox::find(&mut app.conn(), &id).unwrap().unwrap().status, "sent");
+        assert_eq!(
+            store::outbox::find(&mut app.conn(), &id)
+                .unwrap()
+                .unwrap()
+                .status,
+            "sent"
+        );
     }
 }
 
@@ -145,10 +153,16 @@ async fn with_file_transport(backend: Backend) {
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].extension().unwrap(), "eml");
     let eml = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(eml.contains(&format!("Message-ID: <{id}@concours.localhost>")), "{eml}");
+    assert!(
+        eml.contains(&format!("Message-ID: <{id}@concours.localhost>")),
+        "{eml}"
+    );
     assert!(eml.contains("To: file@example.org"), "{eml}");
     assert!(eml.contains("Subject: Verify your email address"), "{eml}");
-    assert!(eml.contains("text/plain") && eml.contains("text/html"), "{eml}");
+    assert!(
+        eml.contains("text/plain") && eml.contains("text/html"),
+        "{eml}"
+    );
     app.stop().await;
 }
 

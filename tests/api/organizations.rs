@@ -17,7 +17,11 @@ async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
     let (owner, owner_id) = app.person("owner@acme.example", "Olive Owner").await;
     app.register("member@acme.example", "Max Member").await;
     let created = app
-        .post("/api/v1/organizations", Some(&owner), json!({"name": "  Acme Café  "}))
+        .post(
+            "/api/v1/organizations",
+            Some(&owner),
+            json!({"name": "  Acme Café  "}),
+        )
         .await
         .expect(201)
         .json();
@@ -48,13 +52,21 @@ async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
     assert_eq!(members[0]["role"], "owner");
 
     let max = app.login("member@acme.example").await;
-    let mine = app.get("/api/v1/organizations", Some(&max)).await.expect(200).json();
+    let mine = app
+        .get("/api/v1/organizations", Some(&max))
+        .await
+        .expect(200)
+        .json();
     assert_eq!(mine["organizations"][0]["id"], org);
     assert_eq!(mine["organizations"][0]["role"], "member");
 
     // Someone else's list does not show it.
     let (stranger, _) = app.person("someone@else.example", "Sam").await;
-    let theirs = app.get("/api/v1/organizations", Some(&stranger)).await.expect(200).json();
+    let theirs = app
+        .get("/api/v1/organizations", Some(&stranger))
+        .await
+        .expect(200)
+        .json();
     assert_eq!(theirs["organizations"], json!([]));
 }
 
@@ -86,14 +98,22 @@ async fn only_owners_add_members(app: &TestApp) {
         .await
         .expect_error(404, "not_found");
     // Nobody could make themselves owner by adding a field.
-    app.post(&path, Some(&stranger), json!({"email": "stranger@other.example", "role": "owner"}))
-        .await
-        .expect_error(404, "not_found");
+    app.post(
+        &path,
+        Some(&stranger),
+        json!({"email": "stranger@other.example", "role": "owner"}),
+    )
+    .await
+    .expect_error(404, "not_found");
     app.post(&path, Some(&owner), body).await.expect(201);
     // An owner may add another owner.
     app.register("co@acme.example", "Co-owner").await;
     let co = app
-        .post(&path, Some(&owner), json!({"email": "co@acme.example", "role": "owner"}))
+        .post(
+            &path,
+            Some(&owner),
+            json!({"email": "co@acme.example", "role": "owner"}),
+        )
         .await
         .expect(201)
         .json();
@@ -108,7 +128,11 @@ async fn adding_members_is_validated(app: &TestApp) {
         .await
         .expect_error(404, "not_found");
     let invalid = app
-        .post(&path, Some(&owner), json!({"email": "nope", "role": "king"}))
+        .post(
+            &path,
+            Some(&owner),
+            json!({"email": "nope", "role": "king"}),
+        )
         .await
         .expect_error(422, "validation_failed")
         .json();
@@ -116,15 +140,23 @@ async fn adding_members_is_validated(app: &TestApp) {
     app.post(&path, Some(&owner), json!({"email": "owner@acme.example"}))
         .await
         .expect_error(409, "already_member");
-    app.post(&path, Some(&owner), json!({"email": "a@b.example", "user_id": "x"}))
-        .await
-        .expect_error(400, "bad_request");
+    app.post(
+        &path,
+        Some(&owner),
+        json!({"email": "a@b.example", "user_id": "x"}),
+    )
+    .await
+    .expect_error(400, "bad_request");
     app.post("/api/v1/organizations", Some(&owner), json!({"name": " "}))
         .await
         .expect_error(422, "validation_failed");
-    app.post("/api/v1/organizations", None, json!({"name": "Anonymous Inc"}))
-        .await
-        .expect_error(401, "unauthorized");
+    app.post(
+        "/api/v1/organizations",
+        None,
+        json!({"name": "Anonymous Inc"}),
+    )
+    .await
+    .expect_error(401, "unauthorized");
     app.post(
         "/api/v1/organizations/not-a-real-id/members",
         Some(&owner),
@@ -141,17 +173,25 @@ async fn organisations_are_seen_by_members_and_admins_only(app: &TestApp) {
     let org = app.organization(&owner, "Acme").await;
     let path = format!("/api/v1/organizations/{org}");
     app.get(&path, None).await.expect_error(401, "unauthorized");
-    app.get(&path, Some(&stranger)).await.expect_error(404, "not_found");
-    app.get(&path, Some(&admin)).await.expect_error(404, "not_found");
+    app.get(&path, Some(&stranger))
+        .await
+        .expect_error(404, "not_found");
+    app.get(&path, Some(&admin))
+        .await
+        .expect_error(404, "not_found");
 
     concours::app::accounts::grant_admin(&mut app.conn(), "admin@concours.example").unwrap();
     let me = app.get("/api/v1/me", Some(&admin)).await.expect(200).json();
     assert_eq!(me["is_admin"], true);
     app.get(&path, Some(&admin)).await.expect(200);
     // Seeing is not managing.
-    app.post(&format!("{path}/members"), Some(&admin), json!({"email": "stranger@other.example"}))
-        .await
-        .expect_error(404, "not_found");
+    app.post(
+        &format!("{path}/members"),
+        Some(&admin),
+        json!({"email": "stranger@other.example"}),
+    )
+    .await
+    .expect_error(404, "not_found");
 }
 
 async fn slugs_stay_unique(app: &TestApp) {
@@ -159,7 +199,11 @@ async fn slugs_stay_unique(app: &TestApp) {
     let mut slugs = Vec::new();
     for _ in 0..3 {
         let answer = app
-            .post("/api/v1/organizations", Some(&owner), json!({"name": "Acme"}))
+            .post(
+                "/api/v1/organizations",
+                Some(&owner),
+                json!({"name": "Acme"}),
+            )
             .await
             .expect(201)
             .json();

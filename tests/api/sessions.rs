@@ -21,11 +21,20 @@ async fn the_scheduler_forgets_revoked_tokens_once_they_expire(app: &TestApp) {
         .await
         .expect(204);
     let count = |app: &TestApp| -> i64 {
-        revoked_tokens::table.count().get_result(&mut *app.conn()).unwrap()
+        revoked_tokens::table
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
     };
     app.scheduler.tick().await.unwrap();
-    assert_eq!(count(app), 1, "a revoked token that has not expired is kept");
-    app.advance(Duration::hours(i64::from(app.settings.auth.token_ttl_hours)) + Duration::seconds(1));
+    assert_eq!(
+        count(app),
+        1,
+        "a revoked token that has not expired is kept"
+    );
+    app.advance(
+        Duration::hours(i64::from(app.settings.auth.token_ttl_hours)) + Duration::seconds(1),
+    );
     app.scheduler.tick().await.unwrap();
     assert_eq!(count(app), 0);
     app.get("/api/v1/me", Some(&token))
@@ -36,7 +45,12 @@ async fn the_scheduler_forgets_revoked_tokens_once_they_expire(app: &TestApp) {
 const SECRET: &[u8] = b"a-test-secret-that-is-long-enough-0123456789";
 
 fn sign(claims: &Value, algorithm: Algorithm, secret: &[u8]) -> String {
-    jsonwebtoken::encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(secret)).unwrap()
+    jsonwebtoken::encode(
+        &Header::new(algorithm),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .unwrap()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -44,7 +58,10 @@ fn b64(bytes: &[u8]) -> String {
     const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -85,22 +102,53 @@ async fn only_genuine_current_tokens_are_accepted(app: &TestApp) {
 
     let attacks: Vec<(&str, String)> = vec![
         ("alg none", format!("{header_none}.{payload}.")),
-        ("wrong key", sign(&good, Algorithm::HS256, b"another-secret-another-secret-1234")),
-        ("HS512 with the right key", sign(&good, Algorithm::HS512, SECRET)),
+        (
+            "wrong key",
+            sign(
+                &good,
+                Algorithm::HS256,
+                b"another-secret-another-secret-1234",
+            ),
+        ),
+        (
+            "HS512 with the right key",
+            sign(&good, Algorithm::HS512, SECRET),
+        ),
         ("no aud", sign(&without("aud"), Algorithm::HS256, SECRET)),
         ("no iss", sign(&without("iss"), Algorithm::HS256, SECRET)),
         ("no exp", sign(&without("exp"), Algorithm::HS256, SECRET)),
-        ("wrong aud", sign(&with("aud", json!("elsewhere")), Algorithm::HS256, SECRET)),
-        ("wrong iss", sign(&with("iss", json!("elsewhere")), Algorithm::HS256, SECRET)),
-        ("expired", sign(&with("exp", json!(now - 1)), Algorithm::HS256, SECRET)),
-        ("unknown user", sign(&with("sub", json!(uuid::Uuid::now_v7().to_string())), Algorithm::HS256, SECRET)),
+        (
+            "wrong aud",
+            sign(&with("aud", json!("elsewhere")), Algorithm::HS256, SECRET),
+        ),
+        (
+            "wrong iss",
+            sign(&with("iss", json!("elsewhere")), Algorithm::HS256, SECRET),
+        ),
+        (
+            "expired",
+            sign(&with("exp", json!(now - 1)), Algorithm::HS256, SECRET),
+        ),
+        (
+            "unknown user",
+            sign(
+                &with("sub", json!(uuid::Uuid::now_v7().to_string())),
+                Algorithm::HS256,
+                SECRET,
+            ),
+        ),
         ("tampered payload", tampered_parts.join(".")),
         ("garbage", "not.a.token".to_owned()),
         ("empty", String::new()),
     ];
     for (name, forged) in attacks {
         let answer = app.get("/api/v1/me", Some(&forged)).await;
-        assert_eq!(answer.status.as_u16(), 401, "{name} was accepted: {}", answer.text);
+        assert_eq!(
+            answer.status.as_u16(),
+            401,
+            "{name} was accepted: {}",
+            answer.text
+        );
         assert_eq!(answer.json()["error"]["code"], "unauthorized", "{name}");
     }
 
@@ -125,7 +173,9 @@ async fn only_genuine_current_tokens_are_accepted(app: &TestApp) {
 
 async fn tokens_expire_after_the_configured_time(app: &TestApp) {
     let (token, _) = app.person("late@example.org", "Late").await;
-    app.advance(Duration::hours(i64::from(app.settings.auth.token_ttl_hours)) - Duration::seconds(1));
+    app.advance(
+        Duration::hours(i64::from(app.settings.auth.token_ttl_hours)) - Duration::seconds(1),
+    );
     app.get("/api/v1/me", Some(&token)).await.expect(200);
     app.advance(Duration::seconds(1));
     app.get("/api/v1/me", Some(&token))

@@ -3,8 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::app::accounts::{self, AccountView, Credentials, Registration, SignedIn as SignedInBody};
 use crate::app::AppError;
+use crate::app::accounts::{
+    self, AccountView, Credentials, Registration, SignedIn as SignedInBody,
+};
 use crate::web::AppState;
 use crate::web::auth::{SignedIn, client_ip};
 use crate::web::error::ErrorBody;

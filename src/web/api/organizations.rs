@@ -45,7 +45,9 @@ pub async fn list_mine(
     let list = state
         .run(move |_, conn| organizations::mine(conn, &actor))
         .await?;
-    Ok(HttpResponse::Ok().json(OrganizationList { organizations: list }))
+    Ok(HttpResponse::Ok().json(OrganizationList {
+        organizations: list,
+    }))
 }
 
 /// An organisation and its members; members and admins only.

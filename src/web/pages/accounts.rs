@@ -16,14 +16,20 @@ pub struct TokenParam {
     token: String,
 }
 
-pub async fn verify_form(state: web::Data<AppState>, query: web::Query<TokenParam>) -> HttpResponse {
+pub async fn verify_form(
+    state: web::Data<AppState>,
+    query: web::Query<TokenParam>,
+) -> HttpResponse {
     let mut context = Context::new();
     context.insert("token", &query.token);
     context.insert("outcome", "ask");
     render(&state.tera, "accounts/verify.html", &context)
 }
 
-pub async fn verify_submit(state: web::Data<AppState>, form: web::Form<TokenParam>) -> HttpResponse {
+pub async fn verify_submit(
+    state: web::Data<AppState>,
+    form: web::Form<TokenParam>,
+) -> HttpResponse {
     let token = form.into_inner().token;
     let result = state
         .run(move |ctx, conn| accounts::verify_email(ctx, conn, &token))

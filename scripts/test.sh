@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, on a machine that has nothing but the Rust toolchain: installs and
+# starts what the tests need (a PostgreSQL server, from Debian's packages when missing), runs
+# every test on SQLite and on PostgreSQL, and tears it all down. Extra arguments go to
+# `cargo test` (e.g. scripts/test.sh accounts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/concours-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $((20000 + RANDOM % 20000))
+}
+
+pg_dir=$(mktemp -d /tmp/concours-test-pg.XXXXXX)
+cleanup() { scripts/postgres.sh stop "$pg_dir" || true; }
+trap cleanup EXIT INT TERM
+
+echo "== starting PostgreSQL for the tests"
+TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" "$(free_port)")
+export TEST_POSTGRES_URL
+
+echo "== building"
+cargo build --all-targets --locked
+
+echo "== running the tests (SQLite and PostgreSQL)"
+log="$pg_dir.log"
+cargo test --locked --lib --bins --tests "$@" -- --test-threads "${TEST_THREADS:-4}" 2>&1 | tee "$log"
+# One closing line for the whole run, summed over the test binaries.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
