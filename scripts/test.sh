@@ -15,7 +15,7 @@ free_port() {
 }
 
 pg_dir=$(mktemp -d /tmp/concours-test-pg.XXXXXX)
-cleanup() { scripts/postgres.sh stop "$pg_dir" || true; }
+cleanup() { scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
 
 echo "== starting PostgreSQL for the tests"

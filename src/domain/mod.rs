@@ -1,4 +1,7 @@
 //! The rules of the game, pure: no framework, no database, no clock (the caller passes `now`).
 
 pub mod account;
+pub mod canonical;
+pub mod lifecycle;
 pub mod organization;
+pub mod rules;

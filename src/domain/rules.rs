@@ -1,0 +1,494 @@
+//! A contest's rules (DESIGN.md, Rules): parsed from JSON into typed values, with every problem
+//! reported at once, each under its path (`rules.prizes[1].amount_cents`).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::lifecycle::Timeline;
+
+/// One problem with the rules, at `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub path: String,
+    pub message: String,
+}
+
+/// A criterion the jury scores, from 0 to `max`, counting `weight` times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Criterion {
+    pub key: String,
+    pub label: String,
+    pub weight: u32,
+    pub max: u32,
+}
+
+/// A prize, in rank order. Money is integer cents, never a float.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prize {
+    pub label: String,
+    pub amount_cents: i64,
+}
+
+/// What unclaimed prizes become when too few ideas reach the minimum score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "policy", rename_all = "snake_case")]
+pub enum Fallback {
+    /// Each unclaimed prize goes to the next best entry.
+    BestAnyway,
+    /// Their sum is split equally among the best `n` entries that won nothing.
+    SplitTop { n: u32 },
+    /// Their sum is split equally among all entries that won nothing.
+    SplitAll,
+}
+
+/// The validated rules of a contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rules {
+    pub opens_at: DateTime<Utc>,
+    pub submission_deadline: DateTime<Utc>,
+    pub judging_deadline: DateTime<Utc>,
+    pub criteria: Vec<Criterion>,
+    pub currency: String,
+    pub prizes: Vec<Prize>,
+    pub minimum_score: u32,
+    pub fallback: Fallback,
+    pub no_entry_beneficiary: String,
+    pub max_ideas_per_person: u32,
+    pub blind_judging: bool,
+    pub eligibility: String,
+    pub ip_terms: String,
+    pub min_jurors: u32,
+}
+
+const FIELDS: [&str; 14] = [
+    "opens_at",
+    "submission_deadline",
+    "judging_deadline",
+    "criteria",
+    "currency",
+    "prizes",
+    "minimum_score",
+    "fallback",
+    "no_entry_beneficiary",
+    "max_ideas_per_person",
+    "blind_judging",
+    "eligibility",
+    "ip_terms",
+    "min_jurors",
+];
+
+/// The currencies Concours pays in: ISO 4217 codes in current use.
+const CURRENCIES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AZN", "BAM", "BDT", "BGN", "BHD", "BOB",
+    "BRL", "BWP", "BYN", "CAD", "CHF", "CLP", "CNY", "COP", "CRC", "CZK", "DKK", "DOP", "DZD",
+    "EGP", "ETB", "EUR", "GBP", "GEL", "GHS", "GTQ", "HKD", "HNL", "HUF", "IDR", "ILS", "INR",
+    "IQD", "ISK", "JMD", "JOD", "JPY", "KES", "KRW", "KWD", "KZT", "LBP", "LKR", "MAD", "MDL",
+    "MKD", "MNT", "MUR", "MXN", "MYR", "MZN", "NAD", "NGN", "NOK", "NPR", "NZD", "OMR", "PAB",
+    "PEN", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RWF", "SAR", "SEK", "SGD", "THB",
+    "TND", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VND", "XAF", "XOF",
+    "ZAR", "ZMW",
+];
+
+/// The most one contest may promise, in cents: far above any real prize, far below overflow.
+pub const MAX_POOL_CENTS: i64 = 1_000_000_000_000;
+const MAX_TEXT: usize = 20_000;
+
+impl Rules {
+    /// Parses and validates a rules document; on failure, every problem found.
+    pub fn parse(value: &Value) -> Result<Rules, Vec<RuleError>> {
+        let mut p = Parser::default();
+        let Some(object) = value.as_object() else {
+            p.error("rules", "The rules must be a JSON object.");
+            return Err(p.errors);
+        };
+        for key in object.keys() {
+            if !FIELDS.contains(&key.as_str()) {
+                p.error(&format!("rules.{key}"), "This is not a field of the rules.");
+            }
+        }
+        let opens_at = p.instant(object, "opens_at");
+        let submission_deadline = p.instant(object, "submission_deadline");
+        let judging_deadline = p.instant(object, "judging_deadline");
+        if let (Some(a), Some(b)) = (opens_at, submission_deadline)
+            && b <= a
+        {
+            p.error(
+                "rules.submission_deadline",
+                "The submission deadline must come after the opening.",
+            );
+        }
+        if let (Some(b), Some(c)) = (submission_deadline, judging_deadline)
+            && c <= b
+        {
+            p.error(
+                "rules.judging_deadline",
+                "The judging deadline must come after the submission deadline.",
+            );
+        }
+        let criteria = p.criteria(object);
+        let currency = p.text(object, "currency", 3).and_then(|c| {
+            if CURRENCIES.contains(&c.as_str()) {
+                Some(c)
+            } else {
+                p.error("rules.currency", "Use an ISO 4217 currency code, e.g. EUR or USD.");
+                None
+            }
+        });
+        let prizes = p.prizes(object);
+        let minimum_score = p.integer(object, "minimum_score", 0, 100);
+        let fallback = p.fallback(object);
+        let no_entry_beneficiary = p.text(object, "no_entry_beneficiary", 200);
+        let max_ideas_per_person = p.integer(object, "max_ideas_per_person", 1, 100);
+        let blind_judging = match object.get("blind_judging") {
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                p.error("rules.blind_judging", "Use true or false.");
+                None
+            }
+            None => {
+                p.missing("blind_judging");
+                None
+            }
+        };
+        let eligibility = p.text(object, "eligibility", MAX_TEXT);
+        let ip_terms = p.text(object, "ip_terms", MAX_TEXT);
+        let min_jurors = p.integer(object, "min_jurors", 1, 100);
+        if !p.errors.is_empty() {
+            return Err(p.errors);
+        }
+        Ok(Rules {
+            opens_at: opens_at.expect("checked"),
+            submission_deadline: submission_deadline.expect("checked"),
+            judging_deadline: judging_deadline.expect("checked"),
+            criteria: criteria.expect("checked"),
+            currency: currency.expect("checked"),
+            prizes: prizes.expect("checked"),
+            minimum_score: minimum_score.expect("checked"),
+            fallback: fallback.expect("checked"),
+            no_entry_beneficiary: no_entry_beneficiary.expect("checked"),
+            max_ideas_per_person: max_ideas_per_person.expect("checked"),
+            blind_judging: blind_judging.expect("checked"),
+            eligibility: eligibility.expect("checked"),
+            ip_terms: ip_terms.expect("checked"),
+            min_jurors: min_jurors.expect("checked"),
+        })
+    }
+
+    /// The checks that depend on the moment of opening: the submission deadline must still be
+    /// ahead.
+    pub fn check_can_open(&self, now: DateTime<Utc>) -> Result<(), Vec<RuleError>> {
+        if self.submission_deadline <= now {
+            return Err(vec![RuleError {
+                path: "rules.submission_deadline".into(),
+                message: "The submission deadline has passed; move it into the future.".into(),
+            }]);
+        }
+        Ok(())
+    }
+
+    /// The sum of the prizes: what the contest promises to pay, whatever happens.
+    pub fn prize_pool_cents(&self) -> i64 {
+        self.prizes.iter().map(|p| p.amount_cents).sum()
+    }
+
+    pub fn timeline(&self) -> Timeline {
+        Timeline {
+            opens_at: self.opens_at,
+            submission_deadline: self.submission_deadline,
+            judging_deadline: self.judging_deadline,
+        }
+    }
+
+    /// The rules as a JSON document, in the shape they were written; instants in RFC 3339 UTC
+    /// with second precision.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(SerializedRules::from(self)).expect("rules serialise")
+    }
+}
+
+/// The serialised shape: instants as `2027-01-31T12:00:00Z`.
+#[derive(Serialize)]
+struct SerializedRules<'a> {
+    opens_at: String,
+    submission_deadline: String,
+    judging_deadline: String,
+    criteria: &'a [Criterion],
+    currency: &'a str,
+    prizes: &'a [Prize],
+    minimum_score: u32,
+    fallback: Fallback,
+    no_entry_beneficiary: &'a str,
+    max_ideas_per_person: u32,
+    blind_judging: bool,
+    eligibility: &'a str,
+    ip_terms: &'a str,
+    min_jurors: u32,
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+impl<'a> From<&'a Rules> for SerializedRules<'a> {
+    fn from(r: &'a Rules) -> SerializedRules<'a> {
+        SerializedRules {
+            opens_at: rfc3339(r.opens_at),
+            submission_deadline: rfc3339(r.submission_deadline),
+            judging_deadline: rfc3339(r.judging_deadline),
+            criteria: &r.criteria,
+            currency: &r.currency,
+            prizes: &r.prizes,
+            minimum_score: r.minimum_score,
+            fallback: r.fallback,
+            no_entry_beneficiary: &r.no_entry_beneficiary,
+            max_ideas_per_person: r.max_ideas_per_person,
+            blind_judging: r.blind_judging,
+            eligibility: &r.eligibility,
+            ip_terms: &r.ip_terms,
+            min_jurors: r.min_jurors,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Parser {
+    errors: Vec<RuleError>,
+}
+
+impl Parser {
+    fn error(&mut self, path: &str, message: &str) {
+        self.errors.push(RuleError {
+            path: path.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+
+    fn missing(&mut self, key: &str) {
+        self.error(&format!("rules.{key}"), "This field is required.");
+    }
+
+    fn instant(&mut self, object: &Map<String, Value>, key: &str) -> Option<DateTime<Utc>> {
+        let path = format!("rules.{key}");
+        match object.get(key) {
+            None => {
+                self.missing(key);
+                None
+            }
+            Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
+                Ok(at) if at.offset().local_minus_utc() == 0 && (s.ends_with('Z') || s.ends_with('z')) => {
+                    Some(at.with_timezone(&Utc))
+                }
+                Ok(_) => {
+                    self.error(&path, "Write the time in UTC, ending in Z, e.g. 2027-01-31T12:00:00Z.");
+                    None
+                }
+                Err(_) => {
+                    self.error(&path, "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.");
+                    None
+                }
+            },
+            Some(_) => {
+                self.error(&path, "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.");
+                None
+            }
+        }
+    }
+
+    fn integer_at(&mut self, value: Option<&Value>, path: &str, min: i64, max: i64) -> Option<i64> {
+        match value {
+            None => {
+                self.error(path, "This field is required.");
+                None
+            }
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(i) if (min..=max).contains(&i) => Some(i),
+                Some(_) => {
+                    self.error(path, &format!("Use a whole number from {min} to {max}."));
+                    None
+                }
+                None => {
+                    self.error(path, "Use a whole number, not a decimal.");
+                    None
+                }
+            },
+            Some(_) => {
+                self.error(path, "Use a whole number.");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, object: &Map<String, Value>, key: &str, min: u32, max: u32) -> Option<u32> {
+        self.integer_at(object.get(key), &format!("rules.{key}"), i64::from(min), i64::from(max))
+            .map(|i| i as u32)
+    }
+
+    fn text_at(&mut self, value: Option<&Value>, path: &str, max_chars: usize) -> Option<String> {
+        match value {
+            None => {
+                self.error(path, "This field is required.");
+                None
+            }
+            Some(Value::String(s)) => {
+                let trimmed = s.trim();
+                if trimmed.is_empty() {
+                    self.error(path, "This field may not be empty.");
+                    None
+                } else if trimmed.chars().count() > max_chars {
+                    self.error(path, &format!("Use at most {max_chars} characters."));
+                    None
+                } else {
+                    Some(trimmed.to_owned())
+                }
+            }
+            Some(_) => {
+                self.error(path, "Use text.");
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, object: &Map<String, Value>, key: &str, max_chars: usize) -> Option<String> {
+        self.text_at(object.get(key), &format!("rules.{key}"), max_chars)
+    }
+
+    fn list<'v>(&mut self, object: &'v Map<String, Value>, key: &str, min: usize, max: usize) -> Option<&'v Vec<Value>> {
+        let path = format!("rules.{key}");
+        match object.get(key) {
+            None => {
+                self.missing(key);
+                None
+            }
+            Some(Value::Array(items)) if (min..=max).contains(&items.len()) => Some(items),
+            Some(Value::Array(_)) => {
+                self.error(&path, &format!("List from {min} to {max} of them."));
+                None
+            }
+            Some(_) => {
+                self.error(&path, "Use a list.");
+                None
+            }
+        }
+    }
+
+    fn unknown_keys(&mut self, object: &Map<String, Value>, path: &str, allowed: &[&str]) {
+        for key in object.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.error(&format!("{path}.{key}"), "This is not a field here.");
+            }
+        }
+    }
+
+    fn criteria(&mut self, object: &Map<String, Value>) -> Option<Vec<Criterion>> {
+        let items = self.list(object, "criteria", 1, 10)?;
+        let before = self.errors.len();
+        let mut criteria = Vec::new();
+        let mut keys = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("rules.criteria[{i}]");
+            let Some(c) = item.as_object() else {
+                self.error(&path, "Each criterion is an object {key, label, weight, max}.");
+                continue;
+            };
+            self.unknown_keys(c, &path, &["key", "label", "weight", "max"]);
+            let key = self.text_at(c.get("key"), &format!("{path}.key"), 32);
+            if let Some(k) = &key {
+                if !k.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
+                    self.error(&format!("{path}.key"), "Use lower-case letters, digits and _ only.");
+                } else if !keys.insert(k.clone()) {
+                    self.error(&format!("{path}.key"), "Each criterion needs its own key.");
+                }
+            }
+            let label = self.text_at(c.get("label"), &format!("{path}.label"), 100);
+            let weight = self.integer_at(c.get("weight"), &format!("{path}.weight"), 1, 100);
+            let max = self.integer_at(c.get("max"), &format!("{path}.max"), 1, 100);
+            if let (Some(key), Some(label), Some(weight), Some(max)) = (key, label, weight, max) {
+                criteria.push(Criterion {
+                    key,
+                    label,
+                    weight: weight as u32,
+                    max: max as u32,
+                });
+            }
+        }
+        (self.errors.len() == before).then_some(criteria)
+    }
+
+    fn prizes(&mut self, object: &Map<String, Value>) -> Option<Vec<Prize>> {
+        let items = self.list(object, "prizes", 1, 20)?;
+        let before = self.errors.len();
+        let mut prizes = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("rules.prizes[{i}]");
+            let Some(p) = item.as_object() else {
+                self.error(&path, "Each prize is an object {label, amount_cents}.");
+                continue;
+            };
+            self.unknown_keys(p, &path, &["label", "amount_cents"]);
+            let label = self.text_at(p.get("label"), &format!("{path}.label"), 100);
+            let amount = match p.get("amount_cents") {
+                Some(Value::Number(n)) if n.is_f64() => {
+                    self.error(
+                        &format!("{path}.amount_cents"),
+                        "Amounts are whole cents (an integer), never decimals.",
+                    );
+                    None
+                }
+                other => self.integer_at(other, &format!("{path}.amount_cents"), 1, MAX_POOL_CENTS),
+            };
+            if let (Some(label), Some(amount_cents)) = (label, amount) {
+                prizes.push(Prize { label, amount_cents });
+            }
+        }
+        if self.errors.len() == before {
+            let total: i128 = prizes.iter().map(|p| i128::from(p.amount_cents)).sum();
+            if total > i128::from(MAX_POOL_CENTS) {
+                self.error("rules.prizes", "The prizes add up to more than Concours can hold.");
+                return None;
+            }
+            Some(prizes)
+        } else {
+            None
+        }
+    }
+
+    fn fallback(&mut self, object: &Map<String, Value>) -> Option<Fallback> {
+        let path = "rules.fallback";
+        let Some(value) = object.get("fallback") else {
+            self.missing("fallback");
+            return None;
+        };
+        let Some(f) = value.as_object() else {
+            self.error(path, r#"Use {"policy":"best_anyway"}, {"policy":"split_top","n":3} or {"policy":"split_all"}."#);
+            return None;
+        };
+        match f.get("policy").and_then(Value::as_str) {
+            Some("best_anyway") => {
+                self.unknown_keys(f, path, &["policy"]);
+                Some(Fallback::BestAnyway)
+            }
+            Some("split_all") => {
+                self.unknown_keys(f, path, &["policy"]);
+                Some(Fallback::SplitAll)
+            }
+            Some("split_top") => {
+                self.unknown_keys(f, path, &["policy", "n"]);
+                self.integer_at(f.get("n"), "rules.fallback.n", 1, 1000)
+                    .map(|n| Fallback::SplitTop { n: n as u32 })
+            }
+            _ => {
+                self.error(
+                    "rules.fallback.policy",
+                    "Choose best_anyway, split_top or split_all.",
+                );
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
