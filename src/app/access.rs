@@ -4,7 +4,7 @@
 //! touching anything. Each action has exactly one rule below; the match is exhaustive, so a new
 //! action cannot be added without deciding who may perform it, and every rule starts from "no".
 
-use crate::store::{self, DbConnection};
+use crate::store::{self, DbConnection, contests::Contest};
 
 use super::AppError;
 
@@ -45,6 +45,24 @@ pub enum Action<'a> {
     ManageMembers {
         organization_id: &'a str,
     },
+    /// Create a contest in an organisation.
+    CreateContest {
+        organization_id: &'a str,
+    },
+    /// See a contest, its rules, announcements and audit log.
+    ViewContest {
+        contest: &'a Contest,
+    },
+    /// Edit, fund, open a contest; publish announcements.
+    ManageContest {
+        contest: &'a Contest,
+    },
+    /// See the fundings recorded for a contest.
+    ViewFundings {
+        contest: &'a Contest,
+    },
+    /// Confirm that escrowed money arrived; list fundings awaiting confirmation.
+    ConfirmFundings,
 }
 
 /// The outcome of a rule, before it becomes an error.
@@ -68,25 +86,93 @@ pub fn require(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result
     }
 }
 
+/// Whether `actor` belongs to the organisation.
+fn is_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+) -> Result<bool, AppError> {
+    Ok(match actor {
+        Actor::Anonymous => false,
+        Actor::User(user) => {
+            store::organizations::role_of(conn, organization_id, &user.id)?.is_some()
+        }
+    })
+}
+
+fn is_admin(actor: &Actor) -> bool {
+    actor.user().is_some_and(|u| u.is_admin)
+}
+
 fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Decision, AppError> {
-    let Actor::User(user) = actor else {
-        // No action of this list is open to anonymous callers.
-        return Ok(Decision::Deny);
-    };
+    use Decision::{Allow, Deny, Hide};
     Ok(match action {
-        Action::UseOwnAccount | Action::CreateOrganization => Decision::Allow,
+        Action::UseOwnAccount | Action::CreateOrganization => match actor {
+            Actor::User(_) => Allow,
+            Actor::Anonymous => Deny,
+        },
         Action::ViewOrganization { organization_id } => {
-            match store::organizations::role_of(conn, organization_id, &user.id)? {
-                Some(_) => Decision::Allow,
-                None if user.is_admin => Decision::Allow,
-                None => Decision::Hide,
+            if is_member(conn, actor, organization_id)? || is_admin(actor) {
+                Allow
+            } else if matches!(actor, Actor::Anonymous) {
+                Deny
+            } else {
+                Hide
             }
         }
-        Action::ManageMembers { organization_id } => {
-            match store::organizations::role_of(conn, organization_id, &user.id)?.as_deref() {
-                Some("owner") => Decision::Allow,
-                Some(_) => Decision::Deny,
-                None => Decision::Hide,
+        Action::ManageMembers { organization_id } => match actor {
+            Actor::Anonymous => Deny,
+            Actor::User(user) => {
+                match store::organizations::role_of(conn, organization_id, &user.id)?.as_deref() {
+                    Some("owner") => Allow,
+                    Some(_) => Deny,
+                    None => Hide,
+                }
+            }
+        },
+        Action::CreateContest { organization_id } => {
+            if is_member(conn, actor, organization_id)? {
+                Allow
+            } else if matches!(actor, Actor::Anonymous) {
+                Deny
+            } else {
+                Hide
+            }
+        }
+        Action::ViewContest { contest } => {
+            if contest.is_opened()
+                || is_admin(actor)
+                || is_member(conn, actor, &contest.organization_id)?
+            {
+                Allow
+            } else {
+                Hide
+            }
+        }
+        Action::ManageContest { contest } => {
+            if is_member(conn, actor, &contest.organization_id)? {
+                Allow
+            } else if contest.is_opened() || is_admin(actor) {
+                // Those who can see the contest learn they may not change it.
+                Deny
+            } else {
+                Hide
+            }
+        }
+        Action::ViewFundings { contest } => {
+            if is_admin(actor) || is_member(conn, actor, &contest.organization_id)? {
+                Allow
+            } else if contest.is_opened() {
+                Deny
+            } else {
+                Hide
+            }
+        }
+        Action::ConfirmFundings => {
+            if is_admin(actor) {
+                Allow
+            } else {
+                Deny
             }
         }
     })
@@ -95,6 +181,12 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
 fn object_name(action: Action) -> &'static str {
     match action {
         Action::UseOwnAccount | Action::CreateOrganization => "account",
-        Action::ViewOrganization { .. } | Action::ManageMembers { .. } => "organisation",
+        Action::ViewOrganization { .. }
+        | Action::ManageMembers { .. }
+        | Action::CreateContest { .. } => "organisation",
+        Action::ViewContest { .. } | Action::ManageContest { .. } | Action::ViewFundings { .. } => {
+            "contest"
+        }
+        Action::ConfirmFundings => "funding",
     }
 }

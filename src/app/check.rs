@@ -30,5 +30,20 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             });
         }
     }
+    for funding_id in store::fundings::confirmed_without_credit(conn)? {
+        found.push(Violation {
+            invariant: "every confirmed funding credits the escrow once",
+            detail: format!("funding {funding_id} has no ledger entry"),
+        });
+    }
+    for contest_id in store::audit::contest_ids(conn)? {
+        let chain = store::audit::chain(conn, &contest_id)?;
+        if let Err(problem) = super::audit::verify_chain(&contest_id, &chain) {
+            found.push(Violation {
+                invariant: "every audit chain is intact",
+                detail: format!("contest {contest_id}: {problem}"),
+            });
+        }
+    }
     Ok(found)
 }

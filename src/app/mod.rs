@@ -3,9 +3,15 @@
 
 pub mod access;
 pub mod accounts;
+pub mod announcements;
+pub mod audit;
 pub mod check;
+pub mod contests;
 pub mod error;
+pub mod fundings;
+pub mod notify;
 pub mod organizations;
+pub mod phases;
 pub mod sessions;
 
 use std::sync::Arc;

@@ -78,9 +78,18 @@ mod tests {
         let one = Duration::milliseconds(1);
         assert_eq!(phase(true, &t, false, t.opens_at - one), Phase::Upcoming);
         assert_eq!(phase(true, &t, false, t.opens_at), Phase::Submission);
-        assert_eq!(phase(true, &t, false, t.submission_deadline - one), Phase::Submission);
-        assert_eq!(phase(true, &t, false, t.submission_deadline), Phase::Judging);
-        assert_eq!(phase(true, &t, false, t.judging_deadline + one), Phase::Judging);
+        assert_eq!(
+            phase(true, &t, false, t.submission_deadline - one),
+            Phase::Submission
+        );
+        assert_eq!(
+            phase(true, &t, false, t.submission_deadline),
+            Phase::Judging
+        );
+        assert_eq!(
+            phase(true, &t, false, t.judging_deadline + one),
+            Phase::Judging
+        );
         assert_eq!(phase(true, &t, true, t.judging_deadline), Phase::Awarded);
         assert_eq!(phase(false, &t, false, t.submission_deadline), Phase::Draft);
     }

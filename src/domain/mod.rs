@@ -3,5 +3,6 @@
 pub mod account;
 pub mod canonical;
 pub mod lifecycle;
+pub mod money;
 pub mod organization;
 pub mod rules;

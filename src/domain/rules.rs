@@ -133,7 +133,10 @@ impl Rules {
             if CURRENCIES.contains(&c.as_str()) {
                 Some(c)
             } else {
-                p.error("rules.currency", "Use an ISO 4217 currency code, e.g. EUR or USD.");
+                p.error(
+                    "rules.currency",
+                    "Use an ISO 4217 currency code, e.g. EUR or USD.",
+                );
                 None
             }
         });
@@ -278,20 +281,32 @@ impl Parser {
                 None
             }
             Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
-                Ok(at) if at.offset().local_minus_utc() == 0 && (s.ends_with('Z') || s.ends_with('z')) => {
+                Ok(at)
+                    if at.offset().local_minus_utc() == 0
+                        && (s.ends_with('Z') || s.ends_with('z')) =>
+                {
                     Some(at.with_timezone(&Utc))
                 }
                 Ok(_) => {
-                    self.error(&path, "Write the time in UTC, ending in Z, e.g. 2027-01-31T12:00:00Z.");
+                    self.error(
+                        &path,
+                        "Write the time in UTC, ending in Z, e.g. 2027-01-31T12:00:00Z.",
+                    );
                     None
                 }
                 Err(_) => {
-                    self.error(&path, "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.");
+                    self.error(
+                        &path,
+                        "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.",
+                    );
                     None
                 }
             },
             Some(_) => {
-                self.error(&path, "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.");
+                self.error(
+                    &path,
+                    "Write an RFC 3339 UTC time, e.g. 2027-01-31T12:00:00Z.",
+                );
                 None
             }
         }
@@ -321,9 +336,20 @@ impl Parser {
         }
     }
 
-    fn integer(&mut self, object: &Map<String, Value>, key: &str, min: u32, max: u32) -> Option<u32> {
-        self.integer_at(object.get(key), &format!("rules.{key}"), i64::from(min), i64::from(max))
-            .map(|i| i as u32)
+    fn integer(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        min: u32,
+        max: u32,
+    ) -> Option<u32> {
+        self.integer_at(
+            object.get(key),
+            &format!("rules.{key}"),
+            i64::from(min),
+            i64::from(max),
+        )
+        .map(|i| i as u32)
     }
 
     fn text_at(&mut self, value: Option<&Value>, path: &str, max_chars: usize) -> Option<String> {
@@ -355,7 +381,13 @@ impl Parser {
         self.text_at(object.get(key), &format!("rules.{key}"), max_chars)
     }
 
-    fn list<'v>(&mut self, object: &'v Map<String, Value>, key: &str, min: usize, max: usize) -> Option<&'v Vec<Value>> {
+    fn list<'v>(
+        &mut self,
+        object: &'v Map<String, Value>,
+        key: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<&'v Vec<Value>> {
         let path = format!("rules.{key}");
         match object.get(key) {
             None => {
@@ -390,14 +422,23 @@ impl Parser {
         for (i, item) in items.iter().enumerate() {
             let path = format!("rules.criteria[{i}]");
             let Some(c) = item.as_object() else {
-                self.error(&path, "Each criterion is an object {key, label, weight, max}.");
+                self.error(
+                    &path,
+                    "Each criterion is an object {key, label, weight, max}.",
+                );
                 continue;
             };
             self.unknown_keys(c, &path, &["key", "label", "weight", "max"]);
             let key = self.text_at(c.get("key"), &format!("{path}.key"), 32);
             if let Some(k) = &key {
-                if !k.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
-                    self.error(&format!("{path}.key"), "Use lower-case letters, digits and _ only.");
+                if !k
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+                {
+                    self.error(
+                        &format!("{path}.key"),
+                        "Use lower-case letters, digits and _ only.",
+                    );
                 } else if !keys.insert(k.clone()) {
                     self.error(&format!("{path}.key"), "Each criterion needs its own key.");
                 }
@@ -440,13 +481,19 @@ impl Parser {
                 other => self.integer_at(other, &format!("{path}.amount_cents"), 1, MAX_POOL_CENTS),
             };
             if let (Some(label), Some(amount_cents)) = (label, amount) {
-                prizes.push(Prize { label, amount_cents });
+                prizes.push(Prize {
+                    label,
+                    amount_cents,
+                });
             }
         }
         if self.errors.len() == before {
             let total: i128 = prizes.iter().map(|p| i128::from(p.amount_cents)).sum();
             if total > i128::from(MAX_POOL_CENTS) {
-                self.error("rules.prizes", "The prizes add up to more than Concours can hold.");
+                self.error(
+                    "rules.prizes",
+                    "The prizes add up to more than Concours can hold.",
+                );
                 return None;
             }
             Some(prizes)

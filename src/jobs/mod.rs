@@ -1,6 +1,6 @@
 //! The scheduler: wakes every `jobs.tick_ms` and runs what the passage of time triggers. Each
 //! job is safe to run from several instances at once (it claims its work in the database).
-//! Today: housekeeping. The contest phases and the automatic award join it in later issues.
+//! Today: contest phase transitions and housekeeping; the automatic award joins it later.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +35,7 @@ impl Scheduler {
                 )?;
                 Ok::<_, diesel::result::Error>(())
             })?;
+            crate::app::phases::run_due(&ctx, &mut conn).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             Ok(())
         })
         .await?

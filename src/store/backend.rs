@@ -82,3 +82,41 @@ pub fn lock_due_outbox_ids(
         DbConnection::Sqlite(sqlite) => due.load(sqlite),
     }
 }
+
+/// Locks a contest's row until the end of the transaction on PostgreSQL; on SQLite the
+/// immediate transaction already holds the database's write lock.
+pub fn lock_row_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<()> {
+    use super::schema::contests::dsl::*;
+    if let DbConnection::Pg(pg) = conn {
+        contests
+            .find(contest_id)
+            .select(id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?;
+    }
+    Ok(())
+}
+
+/// `INSERT … ON CONFLICT DO NOTHING` of a phase transition: both backends speak it, but the
+/// multi-backend query builder does not, so each arm builds it for its own connection.
+/// Returns the rows inserted: 0 when another instance got there first.
+pub fn insert_transition_once(
+    conn: &mut DbConnection,
+    contest: &str,
+    transition: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::contest_transitions::dsl::*;
+    let row = (contest_id.eq(contest), phase.eq(transition), done_at.eq(at));
+    match conn {
+        DbConnection::Pg(pg) => diesel::insert_into(contest_transitions)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(pg),
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(contest_transitions)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(sqlite),
+    }
+}

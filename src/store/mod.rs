@@ -3,7 +3,11 @@
 //!
 //! Everything that differs by backend lives in [`backend`], and nowhere else.
 
+pub mod announcements;
+pub mod audit;
 pub mod backend;
+pub mod contests;
+pub mod fundings;
 pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;

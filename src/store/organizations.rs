@@ -23,6 +23,7 @@ pub struct Member {
     pub display_name: String,
     pub role: String,
     pub created_at: NaiveDateTime,
+    pub locale: String,
 }
 
 pub fn insert(
@@ -110,6 +111,7 @@ pub fn members(conn: &mut DbConnection, organization_id: &str) -> QueryResult<Ve
             users::display_name,
             memberships::role,
             memberships::created_at,
+            users::locale,
         ))
         .load(conn)
 }

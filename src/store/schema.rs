@@ -73,6 +73,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contests (id) {
+        id -> Text,
+        organization_id -> Text,
+        title -> Text,
+        brief -> Text,
+        rules -> Text,
+        currency -> Text,
+        prize_pool_cents -> BigInt,
+        opens_at -> Timestamp,
+        submission_deadline -> Timestamp,
+        judging_deadline -> Timestamp,
+        rules_document -> Nullable<Text>,
+        rules_hash -> Nullable<Text>,
+        opened_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fundings (id) {
+        id -> Text,
+        contest_id -> Text,
+        amount_cents -> BigInt,
+        reference -> Text,
+        status -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Text,
+        contest_id -> Text,
+        kind -> Text,
+        amount_cents -> BigInt,
+        funding_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> Text,
+        contest_id -> Text,
+        body -> Text,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (contest_id, seq) {
+        contest_id -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        kind -> Text,
+        data -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    contest_transitions (contest_id, phase) {
+        contest_id -> Text,
+        phase -> Text,
+        done_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contests -> organizations (organization_id));
+diesel::joinable!(fundings -> contests (contest_id));
+diesel::joinable!(ledger_entries -> contests (contest_id));
+diesel::joinable!(announcements -> contests (contest_id));
+diesel::joinable!(audit_events -> contests (contest_id));
 diesel::joinable!(email_verifications -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -85,4 +166,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     memberships,
     outbox,
+    contests,
+    fundings,
+    ledger_entries,
+    announcements,
+    audit_events,
+    contest_transitions,
 );

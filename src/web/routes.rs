@@ -50,7 +50,20 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::organizations::create)
         .service(api::organizations::list_mine)
         .service(api::organizations::show)
-        .service(api::organizations::add_member);
+        .service(api::organizations::add_member)
+        .service(api::contests::create)
+        .service(api::contests::list)
+        .service(api::contests::show)
+        .service(api::contests::update)
+        .service(api::contests::rules)
+        .service(api::contests::open)
+        .service(api::contests::record_funding)
+        .service(api::contests::list_fundings)
+        .service(api::contests::pending_fundings)
+        .service(api::contests::confirm_funding)
+        .service(api::contests::announce)
+        .service(api::contests::list_announcements)
+        .service(api::contests::audit);
 }
 
 /// Adds every route to `app`.

@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod cli;
+mod contests;
 mod health;
 mod mail;
 mod organizations;

@@ -81,16 +81,28 @@ fn every_problem_is_reported_at_once() {
         "rules.min_jurors",
         "rules.surprise",
     ] {
-        assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} missing from {paths:?}"
+        );
     }
     assert_eq!(paths.len(), 5, "{paths:?}");
 }
 
 #[test]
 fn instants_are_utc_and_strictly_increasing() {
-    assert_eq!(errors_of(with("opens_at", json!("2027-01-01T01:00:00+01:00"))), ["rules.opens_at"]);
-    assert_eq!(errors_of(with("opens_at", json!("next monday"))), ["rules.opens_at"]);
-    assert_eq!(errors_of(with("opens_at", json!(1_800_000_000))), ["rules.opens_at"]);
+    assert_eq!(
+        errors_of(with("opens_at", json!("2027-01-01T01:00:00+01:00"))),
+        ["rules.opens_at"]
+    );
+    assert_eq!(
+        errors_of(with("opens_at", json!("next monday"))),
+        ["rules.opens_at"]
+    );
+    assert_eq!(
+        errors_of(with("opens_at", json!(1_800_000_000))),
+        ["rules.opens_at"]
+    );
     assert_eq!(
         errors_of(with("submission_deadline", json!("2027-01-01T00:00:00Z"))),
         ["rules.submission_deadline"]
@@ -105,7 +117,11 @@ fn instants_are_utc_and_strictly_increasing() {
 #[test]
 fn the_deadline_must_be_ahead_when_opening() {
     let rules = Rules::parse(&example()).unwrap();
-    assert!(rules.check_can_open(rules.submission_deadline - Duration::seconds(1)).is_ok());
+    assert!(
+        rules
+            .check_can_open(rules.submission_deadline - Duration::seconds(1))
+            .is_ok()
+    );
     let errors = rules.check_can_open(rules.submission_deadline).unwrap_err();
     assert_eq!(errors[0].path, "rules.submission_deadline");
 }
@@ -116,14 +132,20 @@ fn criteria_are_checked() {
     let eleven: Vec<Value> = (0..11)
         .map(|i| json!({"key": format!("c{i}"), "label": "C", "weight": 1, "max": 10}))
         .collect();
-    assert_eq!(errors_of(with("criteria", json!(eleven))), ["rules.criteria"]);
+    assert_eq!(
+        errors_of(with("criteria", json!(eleven))),
+        ["rules.criteria"]
+    );
     let ten: Vec<Value> = eleven[..10].to_vec();
     assert!(Rules::parse(&with("criteria", json!(ten))).is_ok());
     let duplicate = json!([
         {"key": "a", "label": "A", "weight": 1, "max": 10},
         {"key": "a", "label": "B", "weight": 1, "max": 10}
     ]);
-    assert_eq!(errors_of(with("criteria", duplicate)), ["rules.criteria[1].key"]);
+    assert_eq!(
+        errors_of(with("criteria", duplicate)),
+        ["rules.criteria[1].key"]
+    );
     let bad = json!([{"key": "Big Key", "label": "", "weight": 0, "max": 101, "extra": 1}]);
     let mut paths = errors_of(with("criteria", bad));
     paths.sort();
@@ -144,11 +166,17 @@ fn criteria_are_checked() {
 #[test]
 fn prizes_are_whole_positive_cents() {
     assert_eq!(errors_of(with("prizes", json!([]))), ["rules.prizes"]);
-    let many: Vec<Value> = (0..21).map(|_| json!({"label": "P", "amount_cents": 1})).collect();
+    let many: Vec<Value> = (0..21)
+        .map(|_| json!({"label": "P", "amount_cents": 1}))
+        .collect();
     assert_eq!(errors_of(with("prizes", json!(many))), ["rules.prizes"]);
     for bad in [json!(0), json!(-5), json!(10.0), json!("100"), json!(null)] {
         let prizes = json!([{"label": "P", "amount_cents": bad}]);
-        assert_eq!(errors_of(with("prizes", prizes)), ["rules.prizes[0].amount_cents"], "{bad}");
+        assert_eq!(
+            errors_of(with("prizes", prizes)),
+            ["rules.prizes[0].amount_cents"],
+            "{bad}"
+        );
     }
     let huge = json!([
         {"label": "A", "amount_cents": MAX_POOL_CENTS},
@@ -156,14 +184,23 @@ fn prizes_are_whole_positive_cents() {
     ]);
     assert_eq!(errors_of(with("prizes", huge)), ["rules.prizes"]);
     let one = json!([{"label": "Only", "amount_cents": 1}]);
-    assert_eq!(Rules::parse(&with("prizes", one)).unwrap().prize_pool_cents(), 1);
+    assert_eq!(
+        Rules::parse(&with("prizes", one))
+            .unwrap()
+            .prize_pool_cents(),
+        1
+    );
 }
 
 #[test]
 fn currencies_are_iso_4217() {
     assert!(Rules::parse(&with("currency", json!("USD"))).is_ok());
     for bad in ["usd", "EURO", "XYZ", ""] {
-        assert_eq!(errors_of(with("currency", json!(bad))), ["rules.currency"], "{bad}");
+        assert_eq!(
+            errors_of(with("currency", json!(bad))),
+            ["rules.currency"],
+            "{bad}"
+        );
     }
 }
 
@@ -171,14 +208,38 @@ fn currencies_are_iso_4217() {
 fn scores_limits_and_flags_are_checked() {
     assert!(Rules::parse(&with("minimum_score", json!(0))).is_ok());
     assert!(Rules::parse(&with("minimum_score", json!(100))).is_ok());
-    assert_eq!(errors_of(with("minimum_score", json!(101))), ["rules.minimum_score"]);
-    assert_eq!(errors_of(with("minimum_score", json!(50.5))), ["rules.minimum_score"]);
-    assert_eq!(errors_of(with("max_ideas_per_person", json!(0))), ["rules.max_ideas_per_person"]);
-    assert_eq!(errors_of(with("min_jurors", json!(0))), ["rules.min_jurors"]);
-    assert_eq!(errors_of(with("blind_judging", json!("yes"))), ["rules.blind_judging"]);
-    assert_eq!(errors_of(with("no_entry_beneficiary", json!("  "))), ["rules.no_entry_beneficiary"]);
-    assert_eq!(errors_of(with("eligibility", json!(""))), ["rules.eligibility"]);
-    assert_eq!(errors_of(with("ip_terms", json!("x".repeat(20_001)))), ["rules.ip_terms"]);
+    assert_eq!(
+        errors_of(with("minimum_score", json!(101))),
+        ["rules.minimum_score"]
+    );
+    assert_eq!(
+        errors_of(with("minimum_score", json!(50.5))),
+        ["rules.minimum_score"]
+    );
+    assert_eq!(
+        errors_of(with("max_ideas_per_person", json!(0))),
+        ["rules.max_ideas_per_person"]
+    );
+    assert_eq!(
+        errors_of(with("min_jurors", json!(0))),
+        ["rules.min_jurors"]
+    );
+    assert_eq!(
+        errors_of(with("blind_judging", json!("yes"))),
+        ["rules.blind_judging"]
+    );
+    assert_eq!(
+        errors_of(with("no_entry_beneficiary", json!("  "))),
+        ["rules.no_entry_beneficiary"]
+    );
+    assert_eq!(
+        errors_of(with("eligibility", json!(""))),
+        ["rules.eligibility"]
+    );
+    assert_eq!(
+        errors_of(with("ip_terms", json!("x".repeat(20_001)))),
+        ["rules.ip_terms"]
+    );
 }
 
 #[test]
@@ -186,14 +247,32 @@ fn fallback_policies() {
     for (value, expected) in [
         (json!({"policy": "best_anyway"}), Fallback::BestAnyway),
         (json!({"policy": "split_all"}), Fallback::SplitAll),
-        (json!({"policy": "split_top", "n": 1}), Fallback::SplitTop { n: 1 }),
+        (
+            json!({"policy": "split_top", "n": 1}),
+            Fallback::SplitTop { n: 1 },
+        ),
     ] {
-        assert_eq!(Rules::parse(&with("fallback", value)).unwrap().fallback, expected);
+        assert_eq!(
+            Rules::parse(&with("fallback", value)).unwrap().fallback,
+            expected
+        );
     }
-    assert_eq!(errors_of(with("fallback", json!({"policy": "split_top"}))), ["rules.fallback.n"]);
-    assert_eq!(errors_of(with("fallback", json!({"policy": "split_top", "n": 0}))), ["rules.fallback.n"]);
-    assert_eq!(errors_of(with("fallback", json!({"policy": "lottery"}))), ["rules.fallback.policy"]);
-    assert_eq!(errors_of(with("fallback", json!("best_anyway"))), ["rules.fallback"]);
+    assert_eq!(
+        errors_of(with("fallback", json!({"policy": "split_top"}))),
+        ["rules.fallback.n"]
+    );
+    assert_eq!(
+        errors_of(with("fallback", json!({"policy": "split_top", "n": 0}))),
+        ["rules.fallback.n"]
+    );
+    assert_eq!(
+        errors_of(with("fallback", json!({"policy": "lottery"}))),
+        ["rules.fallback.policy"]
+    );
+    assert_eq!(
+        errors_of(with("fallback", json!("best_anyway"))),
+        ["rules.fallback"]
+    );
     assert_eq!(
         errors_of(with("fallback", json!({"policy": "best_anyway", "n": 2}))),
         ["rules.fallback.n"]

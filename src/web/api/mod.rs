@@ -1,5 +1,6 @@
 //! JSON handlers under `/api/v1`, one module per part of API.md.
 
 pub mod accounts;
+pub mod contests;
 pub mod health;
 pub mod organizations;

@@ -1,0 +1,6 @@
+DROP TABLE contest_transitions;
+DROP TABLE audit_events;
+DROP TABLE announcements;
+DROP TABLE ledger_entries;
+DROP TABLE fundings;
+DROP TABLE contests;

@@ -1,0 +1,121 @@
+//! Announcements: clarifications appended to an opened contest, public, mailed to the people
+//! taking part. They never edit the rules.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::domain::canonical::sha256_hex;
+use crate::mail::{self, Outgoing};
+use crate::store::{self, DbConnection, announcements::Announcement, write_tx};
+
+use super::access::Actor;
+use super::contests::{load_managed, load_visible};
+use super::{AppError, AppResult, Ctx, audit, notify};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAnnouncement {
+    /// Plain text, up to 5,000 characters.
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnnouncementView {
+    pub id: String,
+    pub contest_id: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Announcement> for AnnouncementView {
+    fn from(a: Announcement) -> AnnouncementView {
+        AnnouncementView {
+            id: a.id,
+            contest_id: a.contest_id,
+            body: a.body,
+            created_at: store::from_db(a.created_at),
+        }
+    }
+}
+
+pub fn publish(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewAnnouncement,
+) -> AppResult<AnnouncementView> {
+    let body = input.body.trim().to_owned();
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        if !contest.is_opened() {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                "Announcements are for opened contests; while in draft, edit the brief instead.",
+            ));
+        }
+        if body.is_empty() || body.chars().count() > 5000 {
+            return Err(AppError::field("body", "Write 1 to 5,000 characters."));
+        }
+        let user = actor.user().expect("members are signed in");
+        let now = ctx.now();
+        let announcement = Announcement {
+            id: store::new_id(),
+            contest_id: contest.id.clone(),
+            body: body.clone(),
+            author_id: user.id.clone(),
+            created_at: store::to_db(now),
+        };
+        store::announcements::insert(conn, &announcement)?;
+        audit::record(
+            conn,
+            &contest.id,
+            now,
+            "announcement",
+            json!({"announcement_id": announcement.id, "body_sha256": sha256_hex(body.as_bytes())}),
+        )?;
+        let context = notify::contest_context(ctx, &contest);
+        for (email, locale, display_name) in notify::participants(conn, &contest)? {
+            let mut context = context.clone();
+            context["display_name"] = json!(display_name);
+            context["body"] = json!(body);
+            mail::enqueue(
+                conn,
+                now,
+                &Outgoing {
+                    template: "announcement",
+                    to: &email,
+                    locale: &locale,
+                    context,
+                },
+            )?;
+        }
+        Ok(AnnouncementView::from(announcement))
+    })
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Vec<AnnouncementView>> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    Ok(store::announcements::of_contest(conn, &contest.id)?
+        .into_iter()
+        .map(AnnouncementView::from)
+        .collect())
+}
+
+/// The audit chain of a contest, oldest first.
+pub fn audit_log(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Vec<audit::EventView>> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    Ok(store::audit::chain(conn, &contest.id)?
+        .into_iter()
+        .map(audit::view)
+        .collect())
+}

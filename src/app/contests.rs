@@ -1,0 +1,383 @@
+//! Contests, the brand's side: drafts, reading, opening (which freezes the rules), and the
+//! published rules document whose SHA-256 is the contest's `rules_hash`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::domain::canonical;
+use crate::domain::lifecycle::{self, Phase};
+use crate::domain::rules::Rules;
+use crate::store::{self, DbConnection, contests::Contest, write_tx};
+
+use super::access::{self, Action, Actor};
+use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+
+/// A contest as API.md describes it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ContestView {
+    pub id: String,
+    pub organization_id: String,
+    pub title: String,
+    pub brief: String,
+    #[schema(value_type = Object)]
+    pub rules: Value,
+    /// `draft`, `upcoming`, `submission`, `judging` or `awarded`.
+    #[schema(value_type = String)]
+    pub phase: Phase,
+    /// SHA-256 (hex) of the canonical rules document; null in draft.
+    pub rules_hash: Option<String>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub prize_pool_cents: i64,
+    pub currency: String,
+    /// Confirmed escrowed money.
+    pub funded_cents: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContest {
+    pub organization_id: String,
+    pub title: String,
+    /// Markdown.
+    pub brief: String,
+    /// The rules document of DESIGN.md (Rules).
+    #[schema(value_type = Object)]
+    pub rules: Value,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContestPatch {
+    pub title: Option<String>,
+    pub brief: Option<String>,
+    #[schema(value_type = Object)]
+    pub rules: Option<Value>,
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_BRIEF: usize = 50_000;
+
+/// The stored rules of a contest; they were valid when written.
+fn stored_rules(contest: &Contest) -> AppResult<Rules> {
+    let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
+    Rules::parse(&value)
+        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))
+}
+
+/// The phase of a contest now. Nothing stores it.
+pub fn phase_of(contest: &Contest, now: DateTime<Utc>) -> Phase {
+    let timeline = lifecycle::Timeline {
+        opens_at: store::from_db(contest.opens_at),
+        submission_deadline: store::from_db(contest.submission_deadline),
+        judging_deadline: store::from_db(contest.judging_deadline),
+    };
+    // The award record arrives with the award; until then no contest is awarded.
+    lifecycle::phase(contest.is_opened(), &timeline, false, now)
+}
+
+pub fn view(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<ContestView> {
+    Ok(ContestView {
+        id: contest.id.clone(),
+        organization_id: contest.organization_id.clone(),
+        title: contest.title.clone(),
+        brief: contest.brief.clone(),
+        rules: serde_json::from_str(&contest.rules).map_err(AppError::internal)?,
+        phase: phase_of(contest, now),
+        rules_hash: contest.rules_hash.clone(),
+        opened_at: contest.opened_at.map(store::from_db),
+        prize_pool_cents: contest.prize_pool_cents,
+        currency: contest.currency.clone(),
+        funded_cents: store::fundings::funded_cents(conn, &contest.id)?,
+    })
+}
+
+/// Loads a contest the caller may see, or answers 404.
+pub fn load_visible(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Contest> {
+    let contest =
+        store::contests::find(conn, contest_id)?.ok_or_else(|| AppError::not_found("contest"))?;
+    access::require(conn, actor, Action::ViewContest { contest: &contest })?;
+    Ok(contest)
+}
+
+/// Loads a contest for a change, locked until the transaction ends, if the caller may manage it.
+pub fn load_managed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Contest> {
+    let contest = store::contests::find_for_update(conn, contest_id)?
+        .ok_or_else(|| AppError::not_found("contest"))?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    Ok(contest)
+}
+
+fn checked_text(v: &mut Validator, path: &str, raw: &str, max: usize) -> Option<String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        v.add(path, "This field may not be empty.");
+        None
+    } else if text.chars().count() > max {
+        v.add(path, format!("Use at most {max} characters."));
+        None
+    } else {
+        Some(text.to_owned())
+    }
+}
+
+/// Validates a whole draft at once: title, brief and every rule.
+fn validate(title: &str, brief: &str, rules: &Value) -> AppResult<(String, String, Rules)> {
+    let mut v = Validator::new();
+    let title = checked_text(&mut v, "title", title, MAX_TITLE);
+    let brief = checked_text(&mut v, "brief", brief, MAX_BRIEF);
+    let rules = match Rules::parse(rules) {
+        Ok(rules) => Some(rules),
+        Err(errors) => {
+            for e in errors {
+                v.add(&e.path, e.message);
+            }
+            None
+        }
+    };
+    v.finish()?;
+    match (title, brief, rules) {
+        (Some(t), Some(b), Some(r)) => Ok((t, b, r)),
+        _ => unreachable!("the validator reported every missing value"),
+    }
+}
+
+/// Creates a draft in an organisation the caller belongs to.
+pub fn create(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewContest,
+) -> AppResult<ContestView> {
+    access::require(
+        conn,
+        actor,
+        Action::CreateContest {
+            organization_id: &input.organization_id,
+        },
+    )?;
+    let user = actor.user().expect("members are signed in");
+    let (title, brief, rules) = validate(&input.title, &input.brief, &input.rules)?;
+    write_tx(conn, |conn| {
+        let now = ctx.now();
+        let id = store::new_id();
+        let rules_text = canonical::to_string(&rules.to_json());
+        store::contests::insert(
+            conn,
+            &id,
+            &input.organization_id,
+            &user.id,
+            &draft_content(&title, &brief, &rules, &rules_text, now),
+        )?;
+        audit::record(
+            conn,
+            &id,
+            now,
+            "contest_created",
+            json!({"title": title, "organization_id": input.organization_id, "by": user.id}),
+        )?;
+        let contest = store::contests::find(conn, &id)?
+            .ok_or_else(|| AppError::internal("contest vanished"))?;
+        view(conn, &contest, now)
+    })
+}
+
+fn draft_content<'a>(
+    title: &'a str,
+    brief: &'a str,
+    rules: &'a Rules,
+    rules_text: &'a str,
+    now: DateTime<Utc>,
+) -> store::contests::DraftContent<'a> {
+    store::contests::DraftContent {
+        title,
+        brief,
+        rules: rules_text,
+        currency: &rules.currency,
+        prize_pool_cents: rules.prize_pool_cents(),
+        opens_at: store::to_db(rules.opens_at),
+        submission_deadline: store::to_db(rules.submission_deadline),
+        judging_deadline: store::to_db(rules.judging_deadline),
+        updated_at: store::to_db(now),
+    }
+}
+
+fn frozen() -> AppError {
+    AppError::conflict(
+        "rules_frozen",
+        "This contest is open: its title, brief and rules are frozen. Publish an announcement to clarify them.",
+    )
+}
+
+/// Changes a draft. Once the contest is open, every change is refused with `rules_frozen`.
+pub fn update(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    patch: ContestPatch,
+) -> AppResult<ContestView> {
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        if contest.is_opened() {
+            return Err(frozen());
+        }
+        let user = actor.user().expect("members are signed in");
+        let current_rules: Value =
+            serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
+        let (title, brief, rules) = validate(
+            patch.title.as_deref().unwrap_or(&contest.title),
+            patch.brief.as_deref().unwrap_or(&contest.brief),
+            patch.rules.as_ref().unwrap_or(&current_rules),
+        )?;
+        let now = ctx.now();
+        let rules_text = canonical::to_string(&rules.to_json());
+        if !store::contests::update_draft(
+            conn,
+            contest_id,
+            &draft_content(&title, &brief, &rules, &rules_text, now),
+        )? {
+            return Err(frozen());
+        }
+        let mut changed = Vec::new();
+        if title != contest.title {
+            changed.push("title");
+        }
+        if brief != contest.brief {
+            changed.push("brief");
+        }
+        if rules_text != contest.rules {
+            changed.push("rules");
+        }
+        audit::record(
+            conn,
+            contest_id,
+            now,
+            "contest_updated",
+            json!({"changed": changed, "by": user.id}),
+        )?;
+        let contest = store::contests::find(conn, contest_id)?
+            .ok_or_else(|| AppError::not_found("contest"))?;
+        view(conn, &contest, now)
+    })
+}
+
+pub fn show(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<ContestView> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    view(conn, &contest, ctx.now())
+}
+
+/// Every opened contest, and the caller's organisations' drafts; newest first.
+pub fn list(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<ContestView>> {
+    let user_id = actor.user().map(|u| u.id.as_str());
+    let now = ctx.now();
+    store::contests::visible_to(conn, user_id)?
+        .iter()
+        .map(|contest| view(conn, contest, now))
+        .collect()
+}
+
+/// The document a contest's `rules_hash` commits to: its ids, title, brief and rules.
+fn rules_document(contest: &Contest, rules: &Rules) -> String {
+    canonical::to_string(&json!({
+        "contest_id": contest.id,
+        "organization_id": contest.organization_id,
+        "title": contest.title,
+        "brief": contest.brief,
+        "rules": rules.to_json(),
+    }))
+}
+
+/// The canonical rules document: once opened, the frozen bytes whose SHA-256 is `rules_hash`;
+/// in draft, what they would be now.
+pub fn rules_text(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> AppResult<String> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    match &contest.rules_document {
+        Some(document) => Ok(document.clone()),
+        None => Ok(rules_document(&contest, &stored_rules(&contest)?)),
+    }
+}
+
+/// Opens a contest: checks the rules again (the deadline must be ahead) and the confirmed
+/// escrow, then freezes title, brief and rules under their hash. From here on the contest
+/// will end awarded, whatever happens.
+pub fn open(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<ContestView> {
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        if contest.is_opened() {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                "This contest is already open.",
+            ));
+        }
+        let now = ctx.now();
+        let rules = stored_rules(&contest)?;
+        if let Err(errors) = rules.check_can_open(now) {
+            let mut v = Validator::new();
+            for e in errors {
+                v.add(&e.path, e.message);
+            }
+            v.finish()?;
+        }
+        let pool = rules.prize_pool_cents();
+        let funded = store::fundings::funded_cents(conn, contest_id)?;
+        if funded < pool {
+            return Err(AppError::conflict(
+                "not_funded",
+                format!(
+                    "Confirmed escrow covers {} of the {} prize pool; record a funding and have an admin confirm it.",
+                    crate::domain::money::format_cents(funded, &rules.currency),
+                    crate::domain::money::format_cents(pool, &rules.currency),
+                ),
+            ));
+        }
+        let document = rules_document(&contest, &rules);
+        let hash = canonical::sha256_hex(document.as_bytes());
+        if !store::contests::open(conn, contest_id, &document, &hash, store::to_db(now))? {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                "This contest is already open.",
+            ));
+        }
+        let user = actor.user().expect("members are signed in");
+        audit::record(
+            conn,
+            contest_id,
+            now,
+            "contest_opened",
+            json!({"rules_hash": hash, "prize_pool_cents": pool, "currency": rules.currency, "by": user.id}),
+        )?;
+        let opened = store::contests::find(conn, contest_id)?
+            .ok_or_else(|| AppError::not_found("contest"))?;
+        notify::organization(
+            ctx,
+            conn,
+            &opened,
+            "contest_opened",
+            json!({"prize_pool": crate::domain::money::format_cents(pool, &rules.currency)}),
+        )?;
+        view(conn, &opened, now)
+    })
+}

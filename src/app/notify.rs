@@ -1,0 +1,64 @@
+//! Who hears about what: queues the messages a change causes, in the change's transaction.
+
+use serde_json::{Value, json};
+
+use crate::mail::{self, Outgoing};
+use crate::store::{self, DbConnection, contests::Contest};
+
+use super::{AppResult, Ctx};
+
+/// What every contest email shows: its title, a link to it, and its rules hash once frozen.
+pub fn contest_context(ctx: &Ctx, contest: &Contest) -> Value {
+    json!({
+        "contest_id": contest.id,
+        "contest_title": contest.title,
+        "contest_url": format!("{}/contests/{}", ctx.settings.public_url(), contest.id),
+        "rules_hash": contest.rules_hash,
+    })
+}
+
+fn merged(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
+
+/// Mails `template` to every member of the contest's organisation.
+pub fn organization(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    template: &str,
+    extra: Value,
+) -> AppResult<usize> {
+    let members = store::organizations::members(conn, &contest.organization_id)?;
+    let context = merged(contest_context(ctx, contest), extra);
+    let now = ctx.now();
+    for member in &members {
+        let context = merged(
+            context.clone(),
+            json!({"display_name": member.display_name}),
+        );
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template,
+                to: &member.email,
+                locale: &member.locale,
+                context,
+            },
+        )?;
+    }
+    Ok(members.len())
+}
+
+/// The people an announcement concerns: those who submitted an idea and the jurors. Ideas and
+/// juries arrive with their own issues; until then a contest has neither.
+pub fn participants(
+    _conn: &mut DbConnection,
+    _contest: &Contest,
+) -> AppResult<Vec<(String, String, String)>> {
+    Ok(Vec::new())
+}

@@ -1,0 +1,52 @@
+//! What the passage of time triggers in a contest's life. The scheduler calls [`run_due`] every
+//! tick; each transition runs exactly once, even with several instances, because recording it
+//! (a primary key per contest and phase) is part of the same transaction as its effects.
+
+use serde_json::json;
+
+use crate::domain::lifecycle::Phase;
+use crate::store::{self, DbConnection, write_tx};
+
+use super::{AppResult, Ctx, audit, notify};
+
+/// Runs every due transition; returns how many this call ran.
+pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
+    let mut ran = 0;
+    for phase in [Phase::Submission, Phase::Judging] {
+        let now = ctx.now();
+        let due = store::contests::due_transitions(conn, phase.as_str(), store::to_db(now))?;
+        for contest in due {
+            let done = write_tx(conn, |conn| {
+                if !store::contests::record_transition(
+                    conn,
+                    &contest.id,
+                    phase.as_str(),
+                    store::to_db(now),
+                )? {
+                    // Another instance ran it.
+                    return Ok(false);
+                }
+                audit::record(
+                    conn,
+                    &contest.id,
+                    now,
+                    "phase_changed",
+                    json!({"phase": phase.as_str()}),
+                )?;
+                notify::organization(
+                    ctx,
+                    conn,
+                    &contest,
+                    "phase_changed",
+                    json!({"phase": phase.as_str()}),
+                )?;
+                Ok::<_, super::AppError>(true)
+            })?;
+            if done {
+                tracing::info!(contest_id = %contest.id, phase = phase.as_str(), "contest phase changed");
+                ran += 1;
+            }
+        }
+    }
+    Ok(ran)
+}

@@ -1,0 +1,258 @@
+//! Contests, fundings, announcements and the audit log (API.md, Contests).
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::Serialize;
+
+use crate::app::AppError;
+use crate::app::announcements::{self, AnnouncementView, NewAnnouncement};
+use crate::app::audit::EventView;
+use crate::app::contests::{self, ContestPatch, ContestView, NewContest};
+use crate::app::fundings::{self, FundingView, NewFunding};
+use crate::web::AppState;
+use crate::web::auth::{Caller, SignedIn};
+use crate::web::error::ErrorBody;
+
+/// Creates a draft contest in an organisation the caller belongs to.
+#[utoipa::path(tag = "contests", security(("bearer" = [])), request_body = NewContest,
+    responses((status = 201, body = ContestView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "every rule error at once, under fields")))]
+#[post("/contests")]
+pub async fn create(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    body: web::Json<NewContest>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let contest = state
+        .run(move |ctx, conn| contests::create(ctx, conn, &actor, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Created().json(contest))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContestList {
+    pub contests: Vec<ContestView>,
+}
+
+/// Every opened contest, and the caller's organisations' drafts.
+#[utoipa::path(tag = "contests", responses((status = 200, body = ContestList)))]
+#[get("/contests")]
+pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let items = state
+        .run(move |ctx, conn| contests::list(ctx, conn, &caller.0))
+        .await?;
+    Ok(HttpResponse::Ok().json(ContestList { contests: items }))
+}
+
+/// A contest; drafts are visible to their organisation only.
+#[utoipa::path(tag = "contests", params(("id" = String, Path)),
+    responses((status = 200, body = ContestView), (status = 404, body = ErrorBody)))]
+#[get("/contests/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let contest = state
+        .run(move |ctx, conn| contests::show(ctx, conn, &caller.0, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(contest))
+}
+
+/// Edits a draft; 409 `rules_frozen` once the contest is open.
+#[utoipa::path(tag = "contests", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = ContestPatch,
+    responses((status = 200, body = ContestView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "rules_frozen"),
+        (status = 422, body = ErrorBody)))]
+#[patch("/contests/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    body: web::Json<ContestPatch>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let contest = state
+        .run(move |ctx, conn| contests::update(ctx, conn, &actor, &id, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(contest))
+}
+
+/// The canonical rules document, byte for byte; its SHA-256 (hex) is `rules_hash`.
+#[utoipa::path(tag = "contests", params(("id" = String, Path)),
+    responses((status = 200, description = "canonical JSON", content_type = "application/json"),
+        (status = 404, body = ErrorBody)))]
+#[get("/contests/{id}/rules")]
+pub async fn rules(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let document = state
+        .run(move |_, conn| contests::rules_text(conn, &caller.0, &id))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document))
+}
+
+/// Opens the contest: rules checked again, escrow checked, rules frozen under their hash.
+#[utoipa::path(tag = "contests", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = ContestView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "not_funded or invalid_phase"),
+        (status = 422, body = ErrorBody)))]
+#[post("/contests/{id}/open")]
+pub async fn open(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let contest = state
+        .run(move |ctx, conn| contests::open(ctx, conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(contest))
+}
+
+/// Records money sent to escrow for this contest; an admin confirms it.
+#[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = NewFunding,
+    responses((status = 201, body = FundingView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[post("/contests/{id}/fundings")]
+pub async fn record_funding(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    body: web::Json<NewFunding>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let funding = state
+        .run(move |ctx, conn| fundings::record(ctx, conn, &actor, &id, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Created().json(funding))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FundingList {
+    pub fundings: Vec<FundingView>,
+}
+
+/// The fundings of a contest; members and admins.
+#[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = FundingList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/contests/{id}/fundings")]
+pub async fn list_fundings(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let items = state
+        .run(move |_, conn| fundings::of_contest(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(FundingList { fundings: items }))
+}
+
+/// Fundings awaiting confirmation; platform admins only.
+#[utoipa::path(tag = "fundings", security(("bearer" = [])),
+    responses((status = 200, body = FundingList), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+#[get("/admin/fundings")]
+pub async fn pending_fundings(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let items = state
+        .run(move |_, conn| fundings::pending(conn, &actor))
+        .await?;
+    Ok(HttpResponse::Ok().json(FundingList { fundings: items }))
+}
+
+/// Confirms that the money arrived in escrow; platform admins only.
+#[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = FundingView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already_confirmed")))]
+#[post("/admin/fundings/{id}/confirm")]
+pub async fn confirm_funding(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let funding = state
+        .run(move |ctx, conn| fundings::confirm(ctx, conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(funding))
+}
+
+/// Publishes a clarification; after opening only. It never edits the rules.
+#[utoipa::path(tag = "contests", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = NewAnnouncement,
+    responses((status = 201, body = AnnouncementView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "invalid_phase"),
+        (status = 422, body = ErrorBody)))]
+#[post("/contests/{id}/announcements")]
+pub async fn announce(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    body: web::Json<NewAnnouncement>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let announcement = state
+        .run(move |ctx, conn| announcements::publish(ctx, conn, &actor, &id, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Created().json(announcement))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnnouncementList {
+    pub announcements: Vec<AnnouncementView>,
+}
+
+/// A contest's announcements, oldest first.
+#[utoipa::path(tag = "contests", params(("id" = String, Path)),
+    responses((status = 200, body = AnnouncementList), (status = 404, body = ErrorBody)))]
+#[get("/contests/{id}/announcements")]
+pub async fn list_announcements(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let items = state
+        .run(move |_, conn| announcements::list(conn, &caller.0, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(AnnouncementList {
+        announcements: items,
+    }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditLog {
+    pub events: Vec<EventView>,
+}
+
+/// The contest's audit log: a hash chain anyone can check.
+#[utoipa::path(tag = "contests", params(("id" = String, Path)),
+    responses((status = 200, body = AuditLog), (status = 404, body = ErrorBody)))]
+#[get("/contests/{id}/audit")]
+pub async fn audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let events = state
+        .run(move |_, conn| announcements::audit_log(conn, &caller.0, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(AuditLog { events }))
+}
