@@ -120,3 +120,23 @@ pub fn insert_transition_once(
             .execute(sqlite),
     }
 }
+
+/// Creates a rate-limit counter at zero unless it exists (`ON CONFLICT DO NOTHING`).
+pub fn insert_rate_limit_once(
+    conn: &mut DbConnection,
+    name: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::rate_limits::dsl::*;
+    let row = (bucket.eq(name), window_start.eq(now), hits.eq(0));
+    match conn {
+        DbConnection::Pg(pg) => diesel::insert_into(rate_limits)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(pg),
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(rate_limits)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(sqlite),
+    }
+}

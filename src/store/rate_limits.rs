@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
+use super::{DbConnection, backend};
 use super::schema::rate_limits;
 
 /// The hits counted in `bucket` since `window_start`, or 0 when its window has passed.
@@ -24,36 +24,28 @@ pub fn hits(
 }
 
 /// Counts one hit, starting a new window at `now` when the current one began before
-/// `window_start`. Call inside a write transaction.
+/// `window_start`. Safe when several requests hit the same bucket at once.
 pub fn hit(
     conn: &mut DbConnection,
     bucket: &str,
     now: NaiveDateTime,
     window_start: NaiveDateTime,
 ) -> QueryResult<()> {
-    let current: Option<NaiveDateTime> = rate_limits::table
-        .find(bucket)
-        .select(rate_limits::window_start)
-        .first(conn)
-        .optional()?;
-    match current {
-        Some(start) if start >= window_start => diesel::update(rate_limits::table.find(bucket))
-            .set(rate_limits::hits.eq(rate_limits::hits + 1))
-            .execute(conn)
-            .map(drop),
-        Some(_) => diesel::update(rate_limits::table.find(bucket))
-            .set((rate_limits::window_start.eq(now), rate_limits::hits.eq(1)))
-            .execute(conn)
-            .map(drop),
-        None => diesel::insert_into(rate_limits::table)
-            .values((
-                rate_limits::bucket.eq(bucket),
-                rate_limits::window_start.eq(now),
-                rate_limits::hits.eq(1),
-            ))
-            .execute(conn)
-            .map(drop),
-    }
+    // Create the counter if it is new; a concurrent creator wins harmlessly.
+    backend::insert_rate_limit_once(conn, bucket, now)?;
+    // Reset a counter whose window has passed, then count (both conditional, so concurrent
+    // hits neither lose a count nor reset twice).
+    diesel::update(
+        rate_limits::table
+            .find(bucket)
+            .filter(rate_limits::window_start.lt(window_start)),
+    )
+    .set((rate_limits::window_start.eq(now), rate_limits::hits.eq(0)))
+    .execute(conn)?;
+    diesel::update(rate_limits::table.find(bucket))
+        .set(rate_limits::hits.eq(rate_limits::hits + 1))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn clear(conn: &mut DbConnection, bucket: &str) -> QueryResult<()> {

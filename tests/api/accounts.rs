@@ -16,6 +16,7 @@ both_backends!(
     wrong_credentials_are_401,
     failed_logins_are_limited_per_account,
     failed_logins_are_limited_per_address,
+    concurrent_failed_logins_are_all_counted_and_none_fails,
     me_needs_a_session,
 );
 
@@ -315,4 +316,30 @@ async fn me_needs_a_session(app: &TestApp) {
         .await
         .expect_error(401, "unauthorized");
     assert!(answer.headers.contains_key("www-authenticate"));
+}
+
+async fn concurrent_failed_logins_are_all_counted_and_none_fails(app: &TestApp) {
+    app.register("rush@example.org", "Rush").await;
+    let attempts = (0..12).map(|_| {
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "rush@example.org", "password": "guess guess guess"}),
+        )
+    });
+    for answer in futures_util::future::join_all(attempts).await {
+        assert!(
+            [401, 429].contains(&answer.status.as_u16()),
+            "{}: {}",
+            answer.status,
+            answer.text
+        );
+    }
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "rush@example.org", "password": PASSWORD}),
+    )
+    .await
+    .expect_error(429, "rate_limited");
 }
