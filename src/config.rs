@@ -23,6 +23,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub auth: AuthSettings,
     pub mail: MailSettings,
+    pub ideas: IdeaSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
 }
@@ -89,6 +90,14 @@ pub struct MailSettings {
     pub max_attempts: u32,
     pub retry_base_ms: u64,
     pub claim_lease_seconds: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdeaSettings {
+    pub max_attachment_bytes: u64,
+    pub max_attachments: u32,
+    pub draft_reminder_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

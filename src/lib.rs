@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod markdown;
 pub mod startup;
 pub mod store;
 pub mod templates;

@@ -4,7 +4,7 @@
 //! touching anything. Each action has exactly one rule below; the match is exhaustive, so a new
 //! action cannot be added without deciding who may perform it, and every rule starts from "no".
 
-use crate::store::{self, DbConnection, contests::Contest};
+use crate::store::{self, DbConnection, contests::Contest, ideas::Idea};
 
 use super::AppError;
 
@@ -63,6 +63,17 @@ pub enum Action<'a> {
     },
     /// Confirm that escrowed money arrived; list fundings awaiting confirmation.
     ConfirmFundings,
+    /// Submit or save an idea in a contest one can see.
+    SubmitIdea,
+    /// Read an idea and its attachments.
+    ViewIdea {
+        idea: &'a Idea,
+        contest: &'a Contest,
+    },
+    /// Edit, withdraw, attach files to an idea.
+    EditIdea {
+        idea: &'a Idea,
+    },
 }
 
 /// The outcome of a rule, before it becomes an error.
@@ -175,6 +186,29 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
                 Deny
             }
         }
+        Action::SubmitIdea => match actor {
+            Actor::User(_) => Allow,
+            Actor::Anonymous => Deny,
+        },
+        Action::ViewIdea { idea, contest } => {
+            let author = actor.user().is_some_and(|u| u.id == idea.author_id);
+            // The organisation reads ideas once submitted (without their author while
+            // judging is blind; the idea object carries no author); drafts are private.
+            let organisation =
+                idea.status != "draft" && is_member(conn, actor, &contest.organization_id)?;
+            if author || is_admin(actor) || organisation {
+                Allow
+            } else if matches!(actor, Actor::Anonymous) {
+                Deny
+            } else {
+                Hide
+            }
+        }
+        Action::EditIdea { idea } => match actor {
+            Actor::User(user) if user.id == idea.author_id => Allow,
+            Actor::Anonymous => Deny,
+            Actor::User(_) => Hide,
+        },
     })
 }
 
@@ -188,5 +222,6 @@ fn object_name(action: Action) -> &'static str {
             "contest"
         }
         Action::ConfirmFundings => "funding",
+        Action::SubmitIdea | Action::ViewIdea { .. } | Action::EditIdea { .. } => "idea",
     }
 }

@@ -36,6 +36,12 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("funding {funding_id} has no ledger entry"),
         });
     }
+    for (idea_id, revision) in store::ideas::revisions_outside_window(conn)? {
+        found.push(Violation {
+            invariant: "no idea is accepted outside its submission window",
+            detail: format!("idea {idea_id}, revision {revision}"),
+        });
+    }
     for contest_id in store::audit::contest_ids(conn)? {
         let chain = store::audit::chain(conn, &contest_id)?;
         if let Err(problem) = super::audit::verify_chain(&contest_id, &chain) {

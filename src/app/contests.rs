@@ -59,7 +59,7 @@ const MAX_TITLE: usize = 200;
 const MAX_BRIEF: usize = 50_000;
 
 /// The stored rules of a contest; they were valid when written.
-fn stored_rules(contest: &Contest) -> AppResult<Rules> {
+pub fn rules_of(contest: &Contest) -> AppResult<Rules> {
     let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
     Rules::parse(&value)
         .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))
@@ -311,7 +311,7 @@ pub fn rules_text(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> A
     let contest = load_visible(conn, actor, contest_id)?;
     match &contest.rules_document {
         Some(document) => Ok(document.clone()),
-        None => Ok(rules_document(&contest, &stored_rules(&contest)?)),
+        None => Ok(rules_document(&contest, &rules_of(&contest)?)),
     }
 }
 
@@ -333,7 +333,7 @@ pub fn open(
             ));
         }
         let now = ctx.now();
-        let rules = stored_rules(&contest)?;
+        let rules = rules_of(&contest)?;
         if let Err(errors) = rules.check_can_open(now) {
             let mut v = Validator::new();
             for e in errors {

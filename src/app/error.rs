@@ -29,6 +29,12 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     TooLarge(String),
+    /// An upload whose content is not of an accepted kind, whatever its name says.
+    #[error("{0}")]
+    UnsupportedType(String),
+    /// The action needs a verified email address.
+    #[error("{0}")]
+    EmailNotVerified(String),
     /// Every problem found with the request's fields, all at once.
     #[error("some fields are not valid")]
     Validation(Vec<FieldError>),

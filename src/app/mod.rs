@@ -9,6 +9,7 @@ pub mod check;
 pub mod contests;
 pub mod error;
 pub mod fundings;
+pub mod ideas;
 pub mod notify;
 pub mod organizations;
 pub mod phases;

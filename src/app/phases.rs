@@ -11,7 +11,7 @@ use super::{AppResult, Ctx, audit, notify};
 
 /// Runs every due transition; returns how many this call ran.
 pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
-    let mut ran = 0;
+    let mut ran = remind_drafts(ctx, conn)?;
     for phase in [Phase::Submission, Phase::Judging] {
         let now = ctx.now();
         let due = store::contests::due_transitions(conn, phase.as_str(), store::to_db(now))?;
@@ -47,6 +47,25 @@ pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
                 ran += 1;
             }
         }
+    }
+    Ok(ran)
+}
+
+/// Some hours before the submission deadline, authors of unsubmitted drafts get a reminder.
+fn remind_drafts(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
+    const STEP: &str = "draft_reminder";
+    let now = ctx.now();
+    let ahead = chrono::Duration::hours(i64::from(ctx.settings.ideas.draft_reminder_hours));
+    let mut ran = 0;
+    for contest in store::contests::due_transitions(conn, STEP, store::to_db(now + ahead))? {
+        let done = write_tx(conn, |conn| {
+            if !store::contests::record_transition(conn, &contest.id, STEP, store::to_db(now))? {
+                return Ok(false);
+            }
+            super::ideas::remind_drafts(ctx, conn, &contest, now)?;
+            Ok::<_, super::AppError>(true)
+        })?;
+        ran += usize::from(done);
     }
     Ok(ran)
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod canonical;
+pub mod ideas;
 pub mod lifecycle;
 pub mod money;
 pub mod organization;

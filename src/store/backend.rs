@@ -84,14 +84,16 @@ pub fn lock_due_outbox_ids(
 }
 
 /// Locks a contest's row until the end of the transaction on PostgreSQL; on SQLite the
-/// immediate transaction already holds the database's write lock.
+/// immediate transaction already holds the database's write lock. `FOR NO KEY UPDATE`: writers
+/// of one contest (its audit chain) queue up, while the key-share locks that foreign keys take
+/// (an idea inserted for the contest) never wait on it, so the two cannot deadlock.
 pub fn lock_row_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<()> {
     use super::schema::contests::dsl::*;
     if let DbConnection::Pg(pg) = conn {
         contests
             .find(contest_id)
             .select(id)
-            .for_update()
+            .for_no_key_update()
             .first::<String>(pg)
             .optional()?;
     }
@@ -139,4 +141,21 @@ pub fn insert_rate_limit_once(
             .on_conflict_do_nothing()
             .execute(sqlite),
     }
+}
+
+/// Serialises the submissions of one author in one contest until the end of the transaction,
+/// so that the entry limit holds under concurrency: a transaction-scoped advisory lock on
+/// PostgreSQL (other authors are not held up); on SQLite the immediate transaction already
+/// serialises every writer.
+pub fn lock_author_in_contest(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    author_id: &str,
+) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("{contest_id}/{author_id}"))
+            .execute(pg)?;
+    }
+    Ok(())
 }

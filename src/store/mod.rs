@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backend;
 pub mod contests;
 pub mod fundings;
+pub mod ideas;
 pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{DbConnection, backend};
 use super::schema::rate_limits;
+use super::{DbConnection, backend};
 
 /// The hits counted in `bucket` since `window_start`, or 0 when its window has passed.
 pub fn hits(

@@ -172,4 +172,64 @@ diesel::allow_tables_to_appear_in_same_query!(
     announcements,
     audit_events,
     contest_transitions,
+    ideas,
+    idea_revisions,
+    attachments,
+    attachment_data,
 );
+
+diesel::table! {
+    ideas (id) {
+        id -> Text,
+        contest_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        status -> Text,
+        revision -> Integer,
+        first_submitted_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        disqualified_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_revisions (idea_id, revision) {
+        idea_id -> Text,
+        revision -> Integer,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        content_sha256 -> Text,
+        received_at -> Timestamp,
+        rules_hash -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        idea_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachment_data (attachment_id) {
+        attachment_id -> Text,
+        data -> Binary,
+    }
+}
+
+diesel::joinable!(ideas -> contests (contest_id));
+diesel::joinable!(ideas -> users (author_id));
+diesel::joinable!(idea_revisions -> ideas (idea_id));
+diesel::joinable!(attachments -> ideas (idea_id));
+diesel::joinable!(attachment_data -> attachments (attachment_id));

@@ -63,7 +63,15 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::contests::confirm_funding)
         .service(api::contests::announce)
         .service(api::contests::list_announcements)
-        .service(api::contests::audit);
+        .service(api::contests::audit)
+        .service(api::ideas::create)
+        .service(api::ideas::mine)
+        .service(api::ideas::show)
+        .service(api::ideas::update)
+        .service(api::ideas::submit)
+        .service(api::ideas::withdraw)
+        .service(api::ideas::attach)
+        .service(api::ideas::download);
 }
 
 /// Adds every route to `app`.

@@ -55,7 +55,7 @@ pub fn rules(app: &TestApp) -> Value {
 }
 
 /// A brand: an owner, an organisation, a draft contest. Returns (owner token, org id, contest id).
-async fn draft(app: &TestApp) -> (String, String, String) {
+pub async fn draft(app: &TestApp) -> (String, String, String) {
     let (owner, _) = app.person("owner@acme.example", "Olive").await;
     let org = app.organization(&owner, "Acme").await;
     let contest = app
@@ -70,14 +70,14 @@ async fn draft(app: &TestApp) -> (String, String, String) {
     (owner, org, contest["id"].as_str().unwrap().to_owned())
 }
 
-async fn admin(app: &TestApp) -> String {
+pub async fn admin(app: &TestApp) -> String {
     let (token, _) = app.person("admin@concours.example", "Admin").await;
     concours::app::accounts::grant_admin(&mut app.conn(), "admin@concours.example").unwrap();
     token
 }
 
 /// Records and confirms `cents` of escrow.
-async fn fund(app: &TestApp, owner: &str, admin: &str, contest: &str, cents: i64) -> String {
+pub async fn fund(app: &TestApp, owner: &str, admin: &str, contest: &str, cents: i64) -> String {
     let funding = app
         .post(
             &format!("/api/v1/contests/{contest}/fundings"),

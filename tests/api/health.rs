@@ -57,6 +57,14 @@ async fn openapi_describes_every_route(app: &TestApp) {
         ("/api/v1/contests/{id}/announcements", "post"),
         ("/api/v1/contests/{id}/announcements", "get"),
         ("/api/v1/contests/{id}/audit", "get"),
+        ("/api/v1/contests/{id}/ideas", "post"),
+        ("/api/v1/me/ideas", "get"),
+        ("/api/v1/ideas/{id}", "get"),
+        ("/api/v1/ideas/{id}", "put"),
+        ("/api/v1/ideas/{id}", "delete"),
+        ("/api/v1/ideas/{id}/submit", "post"),
+        ("/api/v1/ideas/{id}/attachments", "post"),
+        ("/api/v1/attachments/{id}", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -6,6 +6,7 @@ mod accounts;
 mod cli;
 mod contests;
 mod health;
+mod ideas;
 mod mail;
 mod organizations;
 mod sessions;

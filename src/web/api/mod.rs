@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod contests;
 pub mod health;
+pub mod ideas;
 pub mod organizations;

@@ -1,0 +1,594 @@
+//! Ideas, the innovator's side: drafts, submission until the exact deadline, revisions with
+//! receipts, withdrawal, attachments. Whether a write is in time is decided by the clock inside
+//! the transaction that commits it, against the frozen timeline.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::domain::canonical::sha256_hex;
+use crate::domain::ideas::{self as rules, FileKind, MAX_BODY, MAX_SUMMARY, MAX_TITLE, Status};
+use crate::domain::lifecycle::Phase;
+use crate::mail::{self, Outgoing};
+use crate::store::{self, DbConnection, backend, contests::Contest, ideas::Idea, write_tx};
+
+use super::access::{self, Action, Actor};
+use super::contests::{load_visible, phase_of};
+use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+
+/// Proof of what was received and when: the SHA-256 of the canonical JSON of the content as
+/// received, the server time, and the rules in force.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub sha256: String,
+    pub received_at: DateTime<Utc>,
+    pub rules_hash: String,
+    /// 1 for the submission, then one more per edit.
+    pub revision: i32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub filename: String,
+    pub size: i64,
+    pub content_type: String,
+    pub sha256: String,
+}
+
+/// An idea as API.md describes it. It never names its author: the author knows, and the
+/// organisation must not while judging is blind.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IdeaView {
+    pub id: String,
+    pub contest_id: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown as written.
+    pub body: String,
+    /// The body rendered and sanitised.
+    pub body_html: String,
+    /// `draft`, `submitted`, `withdrawn` or `disqualified`.
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// The receipt of the latest revision; null for a draft never submitted.
+    pub receipt: Option<Receipt>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIdea {
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    /// Must be true to submit: the contest's eligibility and IP terms are accepted.
+    #[serde(default)]
+    pub accept_terms: bool,
+    /// Save as a draft instead of submitting.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdeaContent {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitDraft {
+    pub accept_terms: bool,
+}
+
+fn view(conn: &mut DbConnection, idea: &Idea) -> AppResult<IdeaView> {
+    let receipt = store::ideas::latest_revision(conn, &idea.id)?.map(|r| Receipt {
+        sha256: r.content_sha256,
+        received_at: store::from_db(r.received_at),
+        rules_hash: r.rules_hash,
+        revision: r.revision,
+    });
+    let attachments = store::ideas::attachments_of(conn, &idea.id)?
+        .into_iter()
+        .map(|a| AttachmentView {
+            id: a.id,
+            filename: a.filename,
+            size: a.size,
+            content_type: a.content_type,
+            sha256: a.sha256,
+        })
+        .collect();
+    Ok(IdeaView {
+        id: idea.id.clone(),
+        contest_id: idea.contest_id.clone(),
+        title: idea.title.clone(),
+        summary: idea.summary.clone(),
+        body: idea.body.clone(),
+        body_html: crate::markdown::to_safe_html(&idea.body),
+        status: idea.status.clone(),
+        submitted_at: idea.submitted_at.map(store::from_db),
+        updated_at: store::from_db(idea.updated_at),
+        receipt,
+        attachments,
+    })
+}
+
+fn validate(v: &mut Validator, title: &str, summary: &str, body: &str) {
+    v.check("title", rules::check_text(title, MAX_TITLE, false));
+    v.check("summary", rules::check_text(summary, MAX_SUMMARY, true));
+    v.check("body", rules::check_text(body, MAX_BODY, true));
+}
+
+fn closed(phase: Phase) -> AppError {
+    let message = match phase {
+        Phase::Draft | Phase::Upcoming => "Submissions have not opened yet.",
+        _ => "The submission deadline has passed; nothing more can be submitted or changed.",
+    };
+    AppError::conflict("submission_closed", message)
+}
+
+/// Submissions are accepted in the submission phase only; drafts may be saved from opening on.
+fn require_phase(contest: &Contest, now: DateTime<Utc>, draft: bool) -> AppResult<()> {
+    match phase_of(contest, now) {
+        Phase::Submission => Ok(()),
+        Phase::Upcoming if draft => Ok(()),
+        phase => Err(closed(phase)),
+    }
+}
+
+fn require_verified(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
+    let verified = actor.user().is_some_and(|u| u.email_verified);
+    if ctx.settings.auth.require_verified_email && !verified {
+        return Err(AppError::EmailNotVerified(
+            "Verify your email address before submitting: follow the link we sent you.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn require_terms(accept_terms: bool) -> AppResult<()> {
+    if accept_terms {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "accept_terms",
+            "Accept the contest's eligibility and IP terms to submit.",
+        ))
+    }
+}
+
+/// Records revision `n` of an idea with its receipt, its audit event and the receipt email.
+/// The caller holds the write transaction and has checked the phase with `now`.
+fn record_submission(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    idea: &Idea,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let rules_hash = contest
+        .rules_hash
+        .clone()
+        .ok_or_else(|| AppError::internal("an opened contest has a rules hash"))?;
+    let revision = store::ideas::Revision {
+        idea_id: idea.id.clone(),
+        revision: idea.revision + 1,
+        title: idea.title.clone(),
+        summary: idea.summary.clone(),
+        body: idea.body.clone(),
+        content_sha256: rules::content_digest(&idea.title, &idea.summary, &idea.body),
+        received_at: store::to_db(now),
+        rules_hash,
+    };
+    store::ideas::record_revision(conn, &revision, idea.first_submitted_at.is_none())?;
+    // The audit chain is public: it names the idea and its digest, never its author.
+    audit::record(
+        conn,
+        &contest.id,
+        now,
+        if revision.revision == 1 {
+            "idea_submitted"
+        } else {
+            "idea_revised"
+        },
+        json!({"idea_id": idea.id, "revision": revision.revision, "sha256": revision.content_sha256}),
+    )?;
+    let author = store::users::find(conn, &idea.author_id)?
+        .ok_or_else(|| AppError::internal("author vanished"))?;
+    let mut context = notify::contest_context(ctx, contest);
+    context["display_name"] = json!(author.display_name);
+    context["idea_title"] = json!(idea.title);
+    context["sha256"] = json!(revision.content_sha256);
+    context["received_at"] = json!(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    context["revision"] = json!(revision.revision);
+    context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
+    mail::enqueue(
+        conn,
+        now,
+        &Outgoing {
+            template: "idea_receipt",
+            to: &author.email,
+            locale: &author.locale,
+            context,
+        },
+    )?;
+    Ok(())
+}
+
+fn reload(conn: &mut DbConnection, id: &str) -> AppResult<Idea> {
+    store::ideas::find(conn, id)?.ok_or_else(|| AppError::not_found("idea"))
+}
+
+/// Submits an idea, or saves it as a draft.
+pub fn create(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewIdea,
+) -> AppResult<IdeaView> {
+    access::require(conn, actor, Action::SubmitIdea)?;
+    let user = actor.user().expect("signed in").clone();
+    let mut v = Validator::new();
+    validate(&mut v, &input.title, &input.summary, &input.body);
+    if !input.draft && !input.accept_terms {
+        v.add(
+            "accept_terms",
+            "Accept the contest's eligibility and IP terms to submit.",
+        );
+    }
+    write_tx(conn, |conn| {
+        // The contest's row first: every writer of a contest locks it before anything else.
+        backend::lock_row_contest(conn, contest_id)?;
+        let contest = load_visible(conn, actor, contest_id)?;
+        if !contest.is_opened() {
+            return Err(closed(Phase::Draft));
+        }
+        if !input.draft {
+            require_verified(ctx, actor)?;
+        }
+        v.finish()?;
+        backend::lock_author_in_contest(conn, contest_id, &user.id)?;
+        // The clock is read here, inside the transaction that commits the idea.
+        let now = ctx.now();
+        require_phase(&contest, now, input.draft)?;
+        let rules: crate::domain::rules::Rules = super::contests::rules_of(&contest)?;
+        if !input.draft
+            && store::ideas::count_submitted(conn, contest_id, &user.id)?
+                >= i64::from(rules.max_ideas_per_person)
+        {
+            return Err(entry_limit(rules.max_ideas_per_person));
+        }
+        let id = store::new_id();
+        store::ideas::insert(
+            conn,
+            &store::ideas::NewIdea {
+                id: &id,
+                contest_id,
+                author_id: &user.id,
+                title: &input.title,
+                summary: &input.summary,
+                body: &input.body,
+                status: Status::Draft.as_str(),
+                created_at: store::to_db(now),
+                updated_at: store::to_db(now),
+            },
+        )?;
+        let idea = reload(conn, &id)?;
+        if !input.draft {
+            record_submission(ctx, conn, &contest, &idea, now)?;
+        }
+        let idea = reload(conn, &id)?;
+        view(conn, &idea)
+    })
+}
+
+fn entry_limit(max: u32) -> AppError {
+    AppError::conflict(
+        "entry_limit_reached",
+        format!(
+            "This contest accepts {max} idea(s) per person, and you have submitted that many. Withdraw one to submit another."
+        ),
+    )
+}
+
+/// Loads an idea and its contest for a change by its author, inside the transaction.
+fn load_own(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<(Idea, Contest)> {
+    let idea = reload(conn, idea_id)?;
+    access::require(conn, actor, Action::EditIdea { idea: &idea })?;
+    let contest = store::contests::find_for_update(conn, &idea.contest_id)?
+        .ok_or_else(|| AppError::not_found("contest"))?;
+    Ok((idea, contest))
+}
+
+/// Edits an idea: a draft stays a draft; a submitted idea gets a new revision and receipt.
+pub fn update(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    input: IdeaContent,
+) -> AppResult<IdeaView> {
+    let mut v = Validator::new();
+    validate(&mut v, &input.title, &input.summary, &input.body);
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        let status = Status::parse(&idea.status).unwrap_or(Status::Withdrawn);
+        let now = ctx.now();
+        match status {
+            Status::Draft => require_phase(&contest, now, true)?,
+            Status::Submitted => require_phase(&contest, now, false)?,
+            Status::Withdrawn | Status::Disqualified => {
+                return Err(AppError::conflict(
+                    "invalid_phase",
+                    format!("This idea is {}.", idea.status),
+                ));
+            }
+        }
+        v.finish()?;
+        store::ideas::update_content(
+            conn,
+            idea_id,
+            &input.title,
+            &input.summary,
+            &input.body,
+            store::to_db(now),
+        )?;
+        let idea = reload(conn, idea_id)?;
+        if status == Status::Submitted {
+            record_submission(ctx, conn, &contest, &idea, now)?;
+        }
+        let idea = reload(conn, idea_id)?;
+        view(conn, &idea)
+    })
+}
+
+/// Submits a draft.
+pub fn submit_draft(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    input: SubmitDraft,
+) -> AppResult<IdeaView> {
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        if idea.status != "draft" {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                format!("This idea is {}, not a draft.", idea.status),
+            ));
+        }
+        require_verified(ctx, actor)?;
+        require_terms(input.accept_terms)?;
+        backend::lock_author_in_contest(conn, &contest.id, &idea.author_id)?;
+        let now = ctx.now();
+        require_phase(&contest, now, false)?;
+        let rules = super::contests::rules_of(&contest)?;
+        if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
+            >= i64::from(rules.max_ideas_per_person)
+        {
+            return Err(entry_limit(rules.max_ideas_per_person));
+        }
+        record_submission(ctx, conn, &contest, &idea, now)?;
+        let idea = reload(conn, idea_id)?;
+        view(conn, &idea)
+    })
+}
+
+/// Withdraws an idea before the deadline; it stays on record, out of the running.
+pub fn withdraw(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+) -> AppResult<IdeaView> {
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        let now = ctx.now();
+        match idea.status.as_str() {
+            "draft" => require_phase(&contest, now, true)?,
+            "submitted" => require_phase(&contest, now, false)?,
+            other => {
+                return Err(AppError::conflict(
+                    "invalid_phase",
+                    format!("This idea is {other}."),
+                ));
+            }
+        }
+        store::ideas::set_status(conn, idea_id, Status::Withdrawn.as_str(), store::to_db(now))?;
+        if idea.status == "submitted" {
+            audit::record(
+                conn,
+                &contest.id,
+                now,
+                "idea_withdrawn",
+                json!({"idea_id": idea.id}),
+            )?;
+        }
+        let idea = reload(conn, idea_id)?;
+        view(conn, &idea)
+    })
+}
+
+pub fn show(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<IdeaView> {
+    let idea = reload(conn, idea_id)?;
+    let contest = store::contests::find(conn, &idea.contest_id)?
+        .ok_or_else(|| AppError::not_found("idea"))?;
+    access::require(
+        conn,
+        actor,
+        Action::ViewIdea {
+            idea: &idea,
+            contest: &contest,
+        },
+    )?;
+    view(conn, &idea)
+}
+
+pub fn mine(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<IdeaView>> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let user = actor.user().expect("signed in");
+    store::ideas::of_author(conn, &user.id)?
+        .iter()
+        .map(|idea| view(conn, idea))
+        .collect()
+}
+
+/// An uploaded file, read whole and within the size limit by the HTTP layer.
+#[derive(Debug)]
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Attaches a file to an idea, in the same window as edits.
+pub fn attach(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    upload: Upload,
+) -> AppResult<AttachmentView> {
+    let kind = rules::sniff(&upload.bytes).ok_or_else(|| {
+        AppError::UnsupportedType(
+            "Attach a PDF, PNG, JPEG or plain-text file; this file is none of those.".into(),
+        )
+    })?;
+    let filename = display_filename_for(kind, &upload.filename);
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        let now = ctx.now();
+        match idea.status.as_str() {
+            "draft" => require_phase(&contest, now, true)?,
+            "submitted" => require_phase(&contest, now, false)?,
+            other => {
+                return Err(AppError::conflict(
+                    "invalid_phase",
+                    format!("This idea is {other}."),
+                ));
+            }
+        }
+        let existing = store::ideas::attachments_of(conn, idea_id)?;
+        let max = ctx.settings.ideas.max_attachments;
+        if existing.len() as u32 >= max {
+            return Err(AppError::TooLarge(format!(
+                "An idea has at most {max} attachments."
+            )));
+        }
+        let attachment = store::ideas::Attachment {
+            id: store::new_id(),
+            idea_id: idea.id.clone(),
+            filename,
+            content_type: kind.content_type().into(),
+            size: upload.bytes.len() as i64,
+            sha256: sha256_hex(&upload.bytes),
+            created_at: store::to_db(now),
+        };
+        store::ideas::insert_attachment(conn, &attachment, &upload.bytes)?;
+        if idea.status == "submitted" {
+            audit::record(
+                conn,
+                &contest.id,
+                now,
+                "attachment_added",
+                json!({"idea_id": idea.id, "attachment_id": attachment.id, "sha256": attachment.sha256}),
+            )?;
+        }
+        Ok(AttachmentView {
+            id: attachment.id,
+            filename: attachment.filename,
+            size: attachment.size,
+            content_type: attachment.content_type,
+            sha256: attachment.sha256,
+        })
+    })
+}
+
+/// The shown name, with an extension that matches what the file really is.
+fn display_filename_for(kind: FileKind, raw: &str) -> String {
+    let name = rules::display_filename(raw);
+    let extension = match kind {
+        FileKind::Pdf => "pdf",
+        FileKind::Png => "png",
+        FileKind::Jpeg => "jpg",
+        FileKind::Text => "txt",
+    };
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(stem, _)| stem);
+    let stem = if stem.is_empty() { "attachment" } else { stem };
+    format!("{stem}.{extension}")
+}
+
+/// A file to send: its name, type and bytes, for those who may see the idea.
+pub fn download(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    attachment_id: &str,
+) -> AppResult<(store::ideas::Attachment, Vec<u8>)> {
+    let attachment = store::ideas::find_attachment(conn, attachment_id)?
+        .ok_or_else(|| AppError::not_found("attachment"))?;
+    let idea = reload(conn, &attachment.idea_id)?;
+    let contest = store::contests::find(conn, &idea.contest_id)?
+        .ok_or_else(|| AppError::not_found("attachment"))?;
+    access::require(
+        conn,
+        actor,
+        Action::ViewIdea {
+            idea: &idea,
+            contest: &contest,
+        },
+    )
+    .map_err(|e| {
+        if matches!(e, AppError::Forbidden(_)) {
+            AppError::not_found("attachment")
+        } else {
+            e
+        }
+    })?;
+    let bytes = store::ideas::attachment_bytes(conn, attachment_id)?;
+    Ok((attachment, bytes))
+}
+
+/// Reminds authors of drafts that the deadline is near (run once per contest by the scheduler).
+pub fn remind_drafts(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    if now >= store::from_db(contest.submission_deadline) {
+        return Ok(0);
+    }
+    let drafts = store::ideas::drafts_of_contest(conn, &contest.id)?;
+    for idea in &drafts {
+        let Some(author) = store::users::find(conn, &idea.author_id)? else {
+            continue;
+        };
+        let mut context = notify::contest_context(ctx, contest);
+        context["display_name"] = json!(author.display_name);
+        context["idea_title"] = json!(idea.title);
+        context["deadline"] = json!(
+            store::from_db(contest.submission_deadline)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template: "draft_reminder",
+                to: &author.email,
+                locale: &author.locale,
+                context,
+            },
+        )?;
+    }
+    Ok(drafts.len())
+}

@@ -1,0 +1,214 @@
+//! Ideas: what an acceptable submission is, its receipt, and what an uploaded file really is.
+
+use serde_json::json;
+
+use super::canonical;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_SUMMARY: usize = 1_000;
+pub const MAX_BODY: usize = 50_000;
+
+/// Where an idea stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Withdrawn,
+    Disqualified,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Withdrawn => "withdrawn",
+            Status::Disqualified => "disqualified",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Status> {
+        match raw {
+            "draft" => Some(Status::Draft),
+            "submitted" => Some(Status::Submitted),
+            "withdrawn" => Some(Status::Withdrawn),
+            "disqualified" => Some(Status::Disqualified),
+            _ => None,
+        }
+    }
+}
+
+/// The SHA-256 of the canonical JSON of an idea's content exactly as received: any change of
+/// any byte gives another digest, and the same content always the same one.
+pub fn content_digest(title: &str, summary: &str, body: &str) -> String {
+    canonical::hash(&json!({"title": title, "summary": summary, "body": body}))
+}
+
+/// Checks one text field: not blank, at most `max` characters, no control characters but
+/// line breaks and tabs.
+pub fn check_text(text: &str, max: usize, multiline: bool) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("This field may not be empty.".into());
+    }
+    if text.chars().count() > max {
+        return Err(format!("Use at most {max} characters."));
+    }
+    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t'));
+    if !text.chars().all(allowed) {
+        return Err("This field has characters that cannot be shown.".into());
+    }
+    Ok(())
+}
+
+/// The kinds of file Concours accepts, recognised from their content, never from their name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    Png,
+    Jpeg,
+    Text,
+}
+
+impl FileKind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+            FileKind::Text => "text/plain; charset=utf-8",
+        }
+    }
+}
+
+/// What `bytes` are, or `None` for anything outside the allow-list (an executable named
+/// `.pdf`, HTML, SVG with scripts, an archive…).
+pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(FileKind::Pdf)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(FileKind::Png)
+    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some(FileKind::Jpeg)
+    } else if is_plain_text(bytes) {
+        Some(FileKind::Text)
+    } else {
+        None
+    }
+}
+
+/// UTF-8 without NUL or other control characters (but white space), and not markup that a
+/// browser would run.
+fn is_plain_text(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    if text.is_empty() {
+        return false;
+    }
+    let printable = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    let head = text
+        .trim_start()
+        .get(..64)
+        .unwrap_or(text.trim_start())
+        .to_ascii_lowercase();
+    let markup = ["<!doctype", "<html", "<script", "<svg", "<?xml"]
+        .iter()
+        .any(|tag| head.starts_with(tag));
+    printable && !markup
+}
+
+/// A file name fit to show and to offer for download: the last path component, control and
+/// quoting characters removed, at most 120 characters. It is never used as a path.
+pub fn display_filename(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn files_are_known_by_their_content() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(FileKind::Png));
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), Some(FileKind::Jpeg));
+        assert_eq!(
+            sniff("Plain notes, é and all.\n".as_bytes()),
+            Some(FileKind::Text)
+        );
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0"), None, "a Windows executable");
+        assert_eq!(sniff(b"\x7fELF\x02\x01\x01"), None, "an ELF executable");
+        assert_eq!(sniff(b"PK\x03\x04"), None, "a zip");
+        assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
+        assert_eq!(sniff(b"  <svg onload=alert(1)>"), None);
+        assert_eq!(sniff(b""), None);
+        assert_eq!(sniff(b"text with a \0 NUL"), None);
+    }
+
+    #[test]
+    fn file_names_are_tamed() {
+        assert_eq!(display_filename("../../etc/passwd"), "passwd");
+        assert_eq!(display_filename("C:\\Users\\a\\plan.pdf"), "plan.pdf");
+        assert_eq!(display_filename("a\"b\r\n.pdf"), "ab.pdf");
+        assert_eq!(display_filename(".."), "attachment");
+        assert_eq!(display_filename(""), "attachment");
+        assert_eq!(display_filename(".hidden"), "hidden");
+    }
+
+    #[test]
+    fn texts_are_checked() {
+        assert!(check_text("A title", MAX_TITLE, false).is_ok());
+        assert!(check_text("  ", MAX_TITLE, false).is_err());
+        assert!(check_text("two\nlines", MAX_TITLE, false).is_err());
+        assert!(check_text("two\nlines", MAX_BODY, true).is_ok());
+        assert!(check_text(&"x".repeat(MAX_TITLE + 1), MAX_TITLE, false).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn the_receipt_changes_with_any_byte_and_only_then(
+            title in ".{1,20}", summary in ".{1,20}", body in ".{1,40}",
+            field in 0usize..3, position in any::<prop::sample::Index>(), replacement in any::<char>(),
+        ) {
+            let digest = content_digest(&title, &summary, &body);
+            prop_assert_eq!(&digest, &content_digest(&title, &summary, &body));
+            let mut fields = [title.clone(), summary.clone(), body.clone()];
+            let chars: Vec<char> = fields[field].chars().collect();
+            let i = position.index(chars.len());
+            let mut changed = chars.clone();
+            changed[i] = replacement;
+            fields[field] = changed.into_iter().collect();
+            let other = content_digest(&fields[0], &fields[1], &fields[2]);
+            if chars[i] == replacement {
+                prop_assert_eq!(other, digest);
+            } else {
+                prop_assert_ne!(other, digest);
+            }
+        }
+
+        #[test]
+        fn moving_text_between_fields_changes_the_receipt(a in ".{1,10}", b in ".{1,10}") {
+            prop_assume!(a != b);
+            prop_assert_ne!(content_digest(&a, &b, "x"), content_digest(&b, &a, "x"));
+        }
+
+        #[test]
+        fn sniffing_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = sniff(&bytes);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Ideas, their revisions (the receipts) and their attachments.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{attachment_data, attachments, contests, idea_revisions, ideas};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ideas)]
+pub struct Idea {
+    pub id: String,
+    pub contest_id: String,
+    pub author_id: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub status: String,
+    pub revision: i32,
+    pub first_submitted_at: Option<NaiveDateTime>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub disqualified_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idea_revisions)]
+pub struct Revision {
+    pub idea_id: String,
+    pub revision: i32,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub content_sha256: String,
+    pub received_at: NaiveDateTime,
+    pub rules_hash: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct Attachment {
+    pub id: String,
+    pub idea_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A new idea (a draft, or submitted at once).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = ideas)]
+pub struct NewIdea<'a> {
+    pub id: &'a str,
+    pub contest_id: &'a str,
+    pub author_id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, idea: &NewIdea) -> QueryResult<()> {
+    diesel::insert_into(ideas::table)
+        .values(idea)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Idea>> {
+    ideas::table
+        .find(id)
+        .select(Idea::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The author's ideas, newest first, with their contest's title.
+pub fn of_author(conn: &mut DbConnection, author_id: &str) -> QueryResult<Vec<Idea>> {
+    ideas::table
+        .filter(ideas::author_id.eq(author_id))
+        .order(ideas::created_at.desc())
+        .select(Idea::as_select())
+        .load(conn)
+}
+
+/// How many ideas the author has submitted (and not withdrawn) in the contest.
+pub fn count_submitted(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    author_id: &str,
+) -> QueryResult<i64> {
+    ideas::table
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(ideas::author_id.eq(author_id))
+        .filter(ideas::status.eq_any(["submitted", "disqualified"]))
+        .count()
+        .get_result(conn)
+}
+
+/// Replaces the content (a draft's, or a submitted idea's with a new revision number).
+pub fn update_content(
+    conn: &mut DbConnection,
+    id: &str,
+    title: &str,
+    summary: &str,
+    body: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(ideas::table.find(id))
+        .set((
+            ideas::title.eq(title),
+            ideas::summary.eq(summary),
+            ideas::body.eq(body),
+            ideas::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a submission or an edit: a new revision (the receipt) and the idea's new state.
+pub fn record_revision(
+    conn: &mut DbConnection,
+    revision: &Revision,
+    first: bool,
+) -> QueryResult<()> {
+    diesel::insert_into(idea_revisions::table)
+        .values(revision)
+        .execute(conn)?;
+    let target = ideas::table.find(&revision.idea_id);
+    let common = (
+        ideas::status.eq("submitted"),
+        ideas::revision.eq(revision.revision),
+        ideas::submitted_at.eq(revision.received_at),
+        ideas::updated_at.eq(revision.received_at),
+    );
+    if first {
+        diesel::update(target)
+            .set((common, ideas::first_submitted_at.eq(revision.received_at)))
+            .execute(conn)
+    } else {
+        diesel::update(target).set(common).execute(conn)
+    }
+    .map(drop)
+}
+
+pub fn latest_revision(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Option<Revision>> {
+    idea_revisions::table
+        .filter(idea_revisions::idea_id.eq(idea_id))
+        .order(idea_revisions::revision.desc())
+        .select(Revision::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn revisions(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Vec<Revision>> {
+    idea_revisions::table
+        .filter(idea_revisions::idea_id.eq(idea_id))
+        .order(idea_revisions::revision.asc())
+        .select(Revision::as_select())
+        .load(conn)
+}
+
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(ideas::table.find(id))
+        .set((ideas::status.eq(status), ideas::updated_at.eq(at)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Draft ideas of contests whose deadline is at `deadline_before` or earlier and not past.
+pub fn drafts_of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Idea>> {
+    ideas::table
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(ideas::status.eq("draft"))
+        .select(Idea::as_select())
+        .load(conn)
+}
+
+/// Receipts dated outside their contest's submission window: `concours check` reports them.
+pub fn revisions_outside_window(conn: &mut DbConnection) -> QueryResult<Vec<(String, i32)>> {
+    idea_revisions::table
+        .inner_join(ideas::table.inner_join(contests::table))
+        .filter(
+            idea_revisions::received_at
+                .ge(contests::submission_deadline)
+                .or(idea_revisions::received_at.lt(contests::opens_at)),
+        )
+        .select((idea_revisions::idea_id, idea_revisions::revision))
+        .load(conn)
+}
+
+pub fn insert_attachment(
+    conn: &mut DbConnection,
+    attachment: &Attachment,
+    data: &[u8],
+) -> QueryResult<()> {
+    diesel::insert_into(attachments::table)
+        .values(attachment)
+        .execute(conn)?;
+    diesel::insert_into(attachment_data::table)
+        .values((
+            attachment_data::attachment_id.eq(&attachment.id),
+            attachment_data::data.eq(data),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn attachments_of(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Vec<Attachment>> {
+    attachments::table
+        .filter(attachments::idea_id.eq(idea_id))
+        .order(attachments::created_at.asc())
+        .select(Attachment::as_select())
+        .load(conn)
+}
+
+pub fn find_attachment(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Attachment>> {
+    attachments::table
+        .find(id)
+        .select(Attachment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn attachment_bytes(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<u8>> {
+    attachment_data::table
+        .find(id)
+        .select(attachment_data::data)
+        .first(conn)
+}
