@@ -54,11 +54,11 @@ pub fn organization(
     Ok(members.len())
 }
 
-/// The people an announcement concerns: those who submitted an idea and the jurors. Ideas and
-/// juries arrive with their own issues; until then a contest has neither.
+/// The people an announcement concerns, once each: (email, locale, display name) of those who
+/// submitted an idea to the contest (jurors join them with the jury).
 pub fn participants(
-    _conn: &mut DbConnection,
-    _contest: &Contest,
+    conn: &mut DbConnection,
+    contest: &Contest,
 ) -> AppResult<Vec<(String, String, String)>> {
-    Ok(Vec::new())
+    Ok(store::ideas::submitting_authors(conn, &contest.id)?)
 }

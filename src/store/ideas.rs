@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{attachment_data, attachments, contests, idea_revisions, ideas};
+use super::schema::{attachment_data, attachments, contests, idea_revisions, ideas, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ideas)]
@@ -237,4 +237,23 @@ pub fn attachment_bytes(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<u8
         .find(id)
         .select(attachment_data::data)
         .first(conn)
+}
+
+/// (email, locale, display name) of everyone with a submitted idea in the contest, once each.
+pub fn submitting_authors(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> QueryResult<Vec<(String, String, String)>> {
+    users::table
+        .filter(
+            users::id.eq_any(
+                ideas::table
+                    .filter(ideas::contest_id.eq(contest_id.to_owned()))
+                    .filter(ideas::status.eq("submitted"))
+                    .select(ideas::author_id),
+            ),
+        )
+        .order(users::email.asc())
+        .select((users::email, users::locale, users::display_name))
+        .load(conn)
 }

@@ -20,7 +20,53 @@ both_backends!(
     drafts_are_private_until_submitted_and_their_authors_are_reminded,
     attachments_are_checked_by_content_and_served_as_downloads,
     a_deadline_rush_loses_nothing_and_accepts_nothing_late,
+    announcements_reach_everyone_who_submitted_and_no_one_else,
 );
+
+async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestApp) {
+    let (owner, contest) = accepting(app).await;
+    let (submitter, _) = app.person("submitter@example.org", "Submitter").await;
+    let (drafter, _) = app.person("drafter@example.org", "Drafter").await;
+    app.person("bystander@example.org", "Bystander").await;
+    let path = format!("/api/v1/contests/{contest}/ideas");
+    app.post(&path, Some(&submitter), idea("One"))
+        .await
+        .expect(201);
+    let mut draft = idea("Draft");
+    draft["draft"] = json!(true);
+    app.post(&path, Some(&drafter), draft).await.expect(201);
+    app.post(
+        &format!("/api/v1/contests/{contest}/announcements"),
+        Some(&owner),
+        json!({"body": "Sketches <b>welcome</b>."}),
+    )
+    .await
+    .expect(201);
+    let announcements = |mails: Vec<concours::mail::SentMail>| {
+        mails
+            .into_iter()
+            .filter(|m| m.subject.starts_with("Announcement"))
+            .collect::<Vec<_>>()
+    };
+    let received = announcements(app.mail_to("submitter@example.org").await);
+    assert_eq!(received.len(), 1);
+    assert!(received[0].text.contains("Sketches <b>welcome</b>."));
+    assert!(
+        received[0]
+            .html
+            .contains("Sketches &lt;b&gt;welcome&lt;&#x2F;b&gt;."),
+        "{}",
+        received[0].html
+    );
+    let rules_hash = app
+        .get(&format!("/api/v1/contests/{contest}"), None)
+        .await
+        .json()["rules_hash"]
+        .clone();
+    assert!(received[0].text.contains(rules_hash.as_str().unwrap()));
+    assert!(announcements(app.mail_to("drafter@example.org").await).is_empty());
+    assert!(announcements(app.mail_to("bystander@example.org").await).is_empty());
+}
 
 /// An opened contest in its submission phase: (owner token, contest id).
 async fn accepting(app: &TestApp) -> (String, String) {
@@ -749,4 +795,65 @@ async fn oversized_attachments_are_413_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_attachments_are_413_postgres() {
     oversized(Backend::Postgres).await;
+}
+
+/// `concours check` finds a receipt dated after the deadline and an audit chain with a forged
+/// event; the states the rest of the suite never reaches.
+async fn the_checker_finds_what_is_broken(backend: Backend) {
+    use diesel::RunQueryDsl;
+    let app = crate::helpers::spawn_app(backend).await;
+    let (_, contest) = accepting(&app).await;
+    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let idea = app
+        .post(
+            &format!("/api/v1/contests/{contest}/ideas"),
+            Some(&inno),
+            idea("Fine"),
+        )
+        .await
+        .expect(201)
+        .json();
+    app.assert_invariants().await;
+    let id = idea["id"].as_str().unwrap();
+    let row = concours::store::contests::find(&mut app.conn(), &contest)
+        .unwrap()
+        .unwrap();
+    let late = row.submission_deadline + Duration::seconds(1);
+    let mut conn = app.conn();
+    // Inserting is all the append-only tables allow; that is enough to forge.
+    diesel::sql_query(format!(
+        "INSERT INTO idea_revisions (idea_id, revision, title, summary, body, content_sha256, received_at, rules_hash) \
+         VALUES ('{id}', 2, 't', 's', 'b', 'x', '{}', 'h')",
+        late.format("%Y-%m-%d %H:%M:%S")
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO audit_events (contest_id, seq, at, kind, data, prev_hash, hash) \
+         VALUES ('{contest}', 1000, '2030-01-01 00:00:00', 'forged', '{{}}', 'x', 'y')"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    let violations = concours::app::check::run(&mut conn).unwrap();
+    let invariants: Vec<&str> = violations.iter().map(|v| v.invariant).collect();
+    assert!(
+        invariants.contains(&"no idea is accepted outside its submission window"),
+        "{violations:?}"
+    );
+    assert!(
+        invariants.contains(&"every audit chain is intact"),
+        "{violations:?}"
+    );
+    drop(conn);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checker_finds_what_is_broken_sqlite() {
+    the_checker_finds_what_is_broken(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checker_finds_what_is_broken_postgres() {
+    the_checker_finds_what_is_broken(Backend::Postgres).await;
 }
