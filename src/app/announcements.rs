@@ -13,7 +13,7 @@ use super::access::Actor;
 use super::contests::{load_managed, load_visible};
 use super::{AppError, AppResult, Ctx, audit, notify};
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAnnouncement {
     /// Plain text, up to 5,000 characters.

@@ -34,7 +34,7 @@ pub struct ContestView {
     pub funded_cents: i64,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewContest {
     pub organization_id: String,

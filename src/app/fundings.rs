@@ -13,7 +13,7 @@ use super::access::{self, Action, Actor};
 use super::contests::{load_managed, load_visible};
 use super::{AppError, AppResult, Ctx, Validator, audit, notify};
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFunding {
     /// Integer cents, in the contest's currency.

@@ -57,7 +57,7 @@ pub struct IdeaView {
     pub attachments: Vec<AttachmentView>,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIdea {
     pub title: String,

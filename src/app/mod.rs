@@ -10,6 +10,7 @@ pub mod contests;
 pub mod error;
 pub mod fundings;
 pub mod ideas;
+pub mod idempotency;
 pub mod notify;
 pub mod organizations;
 pub mod phases;

@@ -10,7 +10,7 @@ use crate::store::{self, DbConnection, write_tx};
 use super::access::{self, Action, Actor};
 use super::{AppError, AppResult, Ctx, Validator};
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
     pub name: String,

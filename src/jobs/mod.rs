@@ -33,6 +33,14 @@ impl Scheduler {
                     conn,
                     store::to_db(now - chrono::Duration::seconds(window)),
                 )?;
+                store::idempotency::purge_older_than(
+                    conn,
+                    store::to_db(
+                        now - chrono::Duration::hours(
+                            crate::app::idempotency::REMEMBERED_FOR_HOURS,
+                        ),
+                    ),
+                )?;
                 Ok::<_, diesel::result::Error>(())
             })?;
             crate::app::phases::run_due(&ctx, &mut conn).map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod contests;
 pub mod fundings;
 pub mod ideas;
+pub mod idempotency;
 pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;

@@ -176,6 +176,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_revisions,
     attachments,
     attachment_data,
+    idempotency_keys,
 );
 
 diesel::table! {
@@ -233,3 +234,14 @@ diesel::joinable!(ideas -> users (author_id));
 diesel::joinable!(idea_revisions -> ideas (idea_id));
 diesel::joinable!(attachments -> ideas (idea_id));
 diesel::joinable!(attachment_data -> attachments (attachment_id));
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        response -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

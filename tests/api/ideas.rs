@@ -21,7 +21,69 @@ both_backends!(
     attachments_are_checked_by_content_and_served_as_downloads,
     a_deadline_rush_loses_nothing_and_accepts_nothing_late,
     announcements_reach_everyone_who_submitted_and_no_one_else,
+    a_retried_submission_with_its_idempotency_key_is_answered_once,
 );
+
+async fn a_retried_submission_with_its_idempotency_key_is_answered_once(app: &TestApp) {
+    let (_, contest) = accepting(app).await;
+    let (inno, _) = app.person("retry@example.org", "Retry").await;
+    let (other, _) = app.person("other@example.org", "Other").await;
+    let path = format!("/api/v1/contests/{contest}/ideas");
+    let send = |token: &str, key: &str, body: Value| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    // A refused request does not use up its key.
+    let mut incomplete = idea("Flaky");
+    incomplete["accept_terms"] = json!(false);
+    assert_eq!(
+        send(&inno, "key-1", incomplete).await.unwrap().status(),
+        422
+    );
+
+    let first = send(&inno, "key-1", idea("Flaky")).await.unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    // The connection dropped; the client sends the same request again.
+    let again = send(&inno, "key-1", idea("Flaky")).await.unwrap();
+    assert_eq!(
+        again.status(),
+        201,
+        "the limit of one idea does not refuse the retry"
+    );
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["receipt"], first["receipt"]);
+    let mine = app.get("/api/v1/me/ideas", Some(&inno)).await.json();
+    assert_eq!(mine["ideas"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.mail_to("retry@example.org")
+            .await
+            .iter()
+            .filter(|m| m.subject.starts_with("Receipt"))
+            .count(),
+        1
+    );
+    // The same key for another request is a mistake.
+    let other_body = send(&inno, "key-1", idea("Something else")).await.unwrap();
+    assert_eq!(other_body.status(), 422);
+    // Keys belong to their user.
+    assert_eq!(
+        send(&other, "key-1", idea("Theirs"))
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let bad_key = send(&other, &"k".repeat(256), idea("x")).await.unwrap();
+    assert_eq!(bad_key.status(), 400);
+}
 
 async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestApp) {
     let (owner, contest) = accepting(app).await;

@@ -1,6 +1,6 @@
 //! Contests, fundings, announcements and the audit log (API.md, Contests).
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use serde::Serialize;
 
 use crate::app::AppError;
@@ -8,9 +8,9 @@ use crate::app::announcements::{self, AnnouncementView, NewAnnouncement};
 use crate::app::audit::EventView;
 use crate::app::contests::{self, ContestPatch, ContestView, NewContest};
 use crate::app::fundings::{self, FundingView, NewFunding};
-use crate::web::AppState;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::{AppState, idempotency};
 
 /// Creates a draft contest in an organisation the caller belongs to.
 #[utoipa::path(tag = "contests", security(("bearer" = [])), request_body = NewContest,
@@ -20,14 +20,15 @@ use crate::web::error::ErrorBody;
 #[post("/contests")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     body: web::Json<NewContest>,
 ) -> Result<HttpResponse, AppError> {
+    let input = body.into_inner();
+    let fingerprint = idempotency::fingerprint(&input);
     let actor = signed_in.actor();
-    let contest = state
-        .run(move |ctx, conn| contests::create(ctx, conn, &actor, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(contest))
+    let run = state.run(move |ctx, conn| contests::create(ctx, conn, &actor, input));
+    idempotency::created(&state, &req, &signed_in, fingerprint, run).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -127,15 +128,16 @@ pub async fn open(
 #[post("/contests/{id}/fundings")]
 pub async fn record_funding(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
     body: web::Json<NewFunding>,
 ) -> Result<HttpResponse, AppError> {
+    let input = body.into_inner();
+    let fingerprint = idempotency::fingerprint(&input);
     let actor = signed_in.actor();
-    let funding = state
-        .run(move |ctx, conn| fundings::record(ctx, conn, &actor, &id, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(funding))
+    let run = state.run(move |ctx, conn| fundings::record(ctx, conn, &actor, &id, input));
+    idempotency::created(&state, &req, &signed_in, fingerprint, run).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -204,15 +206,16 @@ pub async fn confirm_funding(
 #[post("/contests/{id}/announcements")]
 pub async fn announce(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
     body: web::Json<NewAnnouncement>,
 ) -> Result<HttpResponse, AppError> {
+    let input = body.into_inner();
+    let fingerprint = idempotency::fingerprint(&input);
     let actor = signed_in.actor();
-    let announcement = state
-        .run(move |ctx, conn| announcements::publish(ctx, conn, &actor, &id, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(announcement))
+    let run = state.run(move |ctx, conn| announcements::publish(ctx, conn, &actor, &id, input));
+    idempotency::created(&state, &req, &signed_in, fingerprint, run).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -13,9 +13,9 @@ use crate::app::AppError;
 use crate::app::ideas::{
     self, AttachmentView, IdeaContent, IdeaView, NewIdea, SubmitDraft, Upload,
 };
-use crate::web::AppState;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::{AppState, idempotency};
 
 /// Submits an idea (or saves a draft with `draft: true`).
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path, description = "contest id")),
@@ -27,15 +27,16 @@ use crate::web::error::ErrorBody;
 #[post("/contests/{id}/ideas")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
     body: web::Json<NewIdea>,
 ) -> Result<HttpResponse, AppError> {
+    let input = body.into_inner();
+    let fingerprint = idempotency::fingerprint(&input);
     let actor = signed_in.actor();
-    let idea = state
-        .run(move |ctx, conn| ideas::create(ctx, conn, &actor, &id, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(idea))
+    let run = state.run(move |ctx, conn| ideas::create(ctx, conn, &actor, &id, input));
+    idempotency::created(&state, &req, &signed_in, fingerprint, run).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -1,15 +1,15 @@
 //! Organisations (API.md, Organisations).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Serialize;
 
 use crate::app::AppError;
 use crate::app::organizations::{
     self, MemberView, NewMember, NewOrganization, OrganizationDetails, OrganizationView,
 };
-use crate::web::AppState;
 use crate::web::auth::SignedIn;
 use crate::web::error::ErrorBody;
+use crate::web::{AppState, idempotency};
 
 /// Creates an organisation; the caller becomes its owner.
 #[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = NewOrganization,
@@ -18,14 +18,15 @@ use crate::web::error::ErrorBody;
 #[post("/organizations")]
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     body: web::Json<NewOrganization>,
 ) -> Result<HttpResponse, AppError> {
+    let input = body.into_inner();
+    let fingerprint = idempotency::fingerprint(&input);
     let actor = signed_in.actor();
-    let org = state
-        .run(move |ctx, conn| organizations::create(ctx, conn, &actor, body.into_inner()))
-        .await?;
-    Ok(HttpResponse::Created().json(org))
+    let run = state.run(move |ctx, conn| organizations::create(ctx, conn, &actor, input));
+    idempotency::created(&state, &req, &signed_in, fingerprint, run).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
