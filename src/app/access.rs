@@ -74,6 +74,10 @@ pub enum Action<'a> {
     EditIdea {
         idea: &'a Idea,
     },
+    /// Read and score the entries of a contest as one of its jurors.
+    Judge {
+        contest: &'a Contest,
+    },
 }
 
 /// The outcome of a rule, before it becomes an error.
@@ -209,6 +213,18 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
             Actor::Anonymous => Deny,
             Actor::User(_) => Hide,
         },
+        Action::Judge { contest } => match actor {
+            Actor::Anonymous => Deny,
+            Actor::User(user) => {
+                if store::jury::membership(conn, &contest.id, &user.id)?.is_some() {
+                    Allow
+                } else if contest.is_opened() {
+                    Deny
+                } else {
+                    Hide
+                }
+            }
+        },
     })
 }
 
@@ -223,5 +239,6 @@ fn object_name(action: Action) -> &'static str {
         }
         Action::ConfirmFundings => "funding",
         Action::SubmitIdea | Action::ViewIdea { .. } | Action::EditIdea { .. } => "idea",
+        Action::Judge { .. } => "contest",
     }
 }

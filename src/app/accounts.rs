@@ -93,7 +93,8 @@ pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_secret_token() -> String {
+/// 32 random bytes in hex: the secret in an emailed link.
+pub fn new_secret_token() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);

@@ -42,6 +42,12 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("idea {idea_id}, revision {revision}"),
         });
     }
+    for (juror_id, idea_id) in store::jury::scores_despite_conflict(conn)? {
+        found.push(Violation {
+            invariant: "no juror scores an entry they are in conflict with",
+            detail: format!("juror {juror_id}, idea {idea_id}"),
+        });
+    }
     for contest_id in store::audit::contest_ids(conn)? {
         let chain = store::audit::chain(conn, &contest_id)?;
         if let Err(problem) = super::audit::verify_chain(&contest_id, &chain) {

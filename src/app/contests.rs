@@ -353,6 +353,16 @@ pub fn open(
                 ),
             ));
         }
+        let jurors = store::jury::count_active(conn, contest_id, store::to_db(now))?;
+        if jurors < i64::from(rules.min_jurors) {
+            return Err(AppError::conflict(
+                "not_enough_jurors",
+                format!(
+                    "The rules ask for at least {} juror(s) invited before opening; {jurors} are.",
+                    rules.min_jurors
+                ),
+            ));
+        }
         let document = rules_document(&contest, &rules);
         let hash = canonical::sha256_hex(document.as_bytes());
         if !store::contests::open(conn, contest_id, &document, &hash, store::to_db(now))? {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fundings;
 pub mod ideas;
 pub mod idempotency;
+pub mod jury;
 pub mod notify;
 pub mod organizations;
 pub mod phases;

@@ -55,10 +55,16 @@ pub fn organization(
 }
 
 /// The people an announcement concerns, once each: (email, locale, display name) of those who
-/// submitted an idea to the contest (jurors join them with the jury).
+/// submitted an idea to the contest, and the jurors who accepted.
 pub fn participants(
     conn: &mut DbConnection,
     contest: &Contest,
 ) -> AppResult<Vec<(String, String, String)>> {
-    Ok(store::ideas::submitting_authors(conn, &contest.id)?)
+    let mut people = store::ideas::submitting_authors(conn, &contest.id)?;
+    for (juror, _, locale, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
+        if !people.iter().any(|(email, _, _)| *email == juror.email) {
+            people.push((juror.email, locale, display_name));
+        }
+    }
+    Ok(people)
 }

@@ -12,6 +12,7 @@ use super::{AppResult, Ctx, audit, notify};
 /// Runs every due transition; returns how many this call ran.
 pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
     let mut ran = remind_drafts(ctx, conn)?;
+    ran += remind_jurors(ctx, conn)?;
     for phase in [Phase::Submission, Phase::Judging] {
         let now = ctx.now();
         let due = store::contests::due_transitions(conn, phase.as_str(), store::to_db(now))?;
@@ -33,6 +34,9 @@ pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
                     "phase_changed",
                     json!({"phase": phase.as_str()}),
                 )?;
+                if phase == Phase::Judging {
+                    super::jury::start_judging(ctx, conn, &contest, now)?;
+                }
                 notify::organization(
                     ctx,
                     conn,
@@ -66,6 +70,29 @@ fn remind_drafts(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
             Ok::<_, super::AppError>(true)
         })?;
         ran += usize::from(done);
+    }
+    Ok(ran)
+}
+
+/// 48 and 24 hours before the judging deadline, jurors with entries left to score are reminded.
+fn remind_jurors(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
+    let now = ctx.now();
+    let mut ran = 0;
+    for (step, hours) in [("jury_reminder_48h", 48), ("jury_reminder_24h", 24)] {
+        let threshold = store::to_db(now + chrono::Duration::hours(hours));
+        for contest in
+            store::contests::due_jury_reminders(conn, step, threshold, store::to_db(now))?
+        {
+            let done = write_tx(conn, |conn| {
+                if !store::contests::record_transition(conn, &contest.id, step, store::to_db(now))?
+                {
+                    return Ok(false);
+                }
+                super::jury::scheduled_reminder(ctx, conn, &contest, now)?;
+                Ok::<_, super::AppError>(true)
+            })?;
+            ran += usize::from(done);
+        }
     }
     Ok(ran)
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod canonical;
 pub mod ideas;
+pub mod jury;
 pub mod lifecycle;
 pub mod money;
 pub mod organization;

@@ -25,6 +25,7 @@ pub struct Contest {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub reviews_per_entry: Option<i32>,
 }
 
 impl Contest {
@@ -175,4 +176,24 @@ pub fn record_transition(
 ) -> QueryResult<bool> {
     let inserted = backend::insert_transition_once(conn, contest_id, phase, at)?;
     Ok(inserted == 1)
+}
+
+/// Opened contests in judging whose judging deadline is within `threshold` and whose `step`
+/// reminder has not run.
+pub fn due_jury_reminders(
+    conn: &mut DbConnection,
+    step: &str,
+    threshold: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Contest>> {
+    let done = contest_transitions::table
+        .filter(contest_transitions::phase.eq(step.to_owned()))
+        .select(contest_transitions::contest_id);
+    contests::table
+        .filter(contests::opened_at.is_not_null())
+        .filter(contests::submission_deadline.le(now))
+        .filter(contests::judging_deadline.le(threshold))
+        .filter(diesel::dsl::not(contests::id.eq_any(done)))
+        .select(Contest::as_select())
+        .load(conn)
 }

@@ -257,3 +257,33 @@ pub fn submitting_authors(
         .select((users::email, users::locale, users::display_name))
         .load(conn)
 }
+
+/// The entries in the running (submitted, neither withdrawn nor disqualified), each with its
+/// author's email (for conflict detection only; never shown to a juror).
+pub fn eligible_with_author_email(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> QueryResult<Vec<(Idea, String)>> {
+    ideas::table
+        .inner_join(users::table.on(users::id.eq(ideas::author_id)))
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(ideas::status.eq("submitted"))
+        .select((Idea::as_select(), users::email))
+        .load(conn)
+}
+
+pub fn disqualify(
+    conn: &mut DbConnection,
+    id: &str,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(ideas::table.find(id).filter(ideas::status.eq("submitted")))
+        .set((
+            ideas::status.eq("disqualified"),
+            ideas::disqualified_reason.eq(reason),
+            ideas::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}

@@ -10,6 +10,7 @@ pub mod contests;
 pub mod fundings;
 pub mod ideas;
 pub mod idempotency;
+pub mod jury;
 pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;

@@ -91,6 +91,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reviews_per_entry -> Nullable<Integer>,
     }
 }
 
@@ -177,6 +178,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     attachment_data,
     idempotency_keys,
+    jurors,
+    conflicts,
+    assignments,
+    score_sheets,
+    scores,
 );
 
 diesel::table! {
@@ -245,3 +251,55 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    jurors (id) {
+        id -> Text,
+        contest_id -> Text,
+        email -> Text,
+        user_id -> Nullable<Text>,
+        token_hash -> Text,
+        status -> Text,
+        invited_by -> Text,
+        invited_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conflicts (juror_id, idea_id) {
+        juror_id -> Text,
+        idea_id -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (juror_id, idea_id) {
+        juror_id -> Text,
+        idea_id -> Text,
+    }
+}
+
+diesel::table! {
+    score_sheets (juror_id, idea_id) {
+        juror_id -> Text,
+        idea_id -> Text,
+        comment -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scores (juror_id, idea_id, criterion) {
+        juror_id -> Text,
+        idea_id -> Text,
+        criterion -> Text,
+        value -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(jurors -> contests (contest_id));

@@ -71,7 +71,19 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::ideas::submit)
         .service(api::ideas::withdraw)
         .service(api::ideas::attach)
-        .service(api::ideas::download);
+        .service(api::ideas::download)
+        .service(api::jury::invite)
+        .service(api::jury::list)
+        .service(api::jury::roster)
+        .service(api::jury::accept)
+        .service(api::jury::configure)
+        .service(api::jury::entries)
+        .service(api::jury::save_scores)
+        .service(api::jury::declare_conflict)
+        .service(api::jury::attachment)
+        .service(api::jury::progress)
+        .service(api::jury::remind)
+        .service(api::jury::disqualify);
 }
 
 /// Adds every route to `app`.

@@ -102,11 +102,24 @@ pub async fn fund(app: &TestApp, owner: &str, admin: &str, contest: &str, cents:
     id
 }
 
+/// Invites a juror (the rules ask for at least one before opening).
+pub async fn invite_juror(app: &TestApp, owner: &str, contest: &str, email: &str) -> Value {
+    app.post(
+        &format!("/api/v1/contests/{contest}/jurors"),
+        Some(owner),
+        json!({"email": email}),
+    )
+    .await
+    .expect(201)
+    .json()
+}
+
 /// A funded, opened contest: (owner token, contest id).
 pub async fn opened(app: &TestApp) -> (String, String) {
     let (owner, _, contest) = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
+    invite_juror(app, &owner, &contest, "juror@jury.example").await;
     app.post(
         &format!("/api/v1/contests/{contest}/open"),
         Some(&owner),
@@ -202,6 +215,12 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
         confirmations[1].text
     );
 
+    // The rules ask for a juror before opening.
+    app.post(&format!("{path}/open"), Some(&owner), json!({}))
+        .await
+        .expect_error(409, "not_enough_jurors");
+    invite_juror(app, &owner, &id, "juror@jury.example").await;
+
     // Open: the rules freeze under a hash of the published document.
     let opened = app
         .post(&format!("{path}/open"), Some(&owner), json!({}))
@@ -275,6 +294,7 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
             "funding_recorded",
             "funding_confirmed",
             "funding_confirmed",
+            "juror_invited",
             "contest_opened"
         ]
     );
@@ -297,7 +317,7 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
         );
         prev = event["hash"].as_str().unwrap().to_owned();
     }
-    assert_eq!(events[6]["data"]["rules_hash"], hash.as_str());
+    assert_eq!(events[7]["data"]["rules_hash"], hash.as_str());
 }
 
 async fn every_rule_error_is_reported_at_once_with_its_path(app: &TestApp) {
@@ -556,6 +576,7 @@ async fn the_database_itself_refuses_to_change_frozen_rules(app: &TestApp) {
             .json();
         let id = contest["id"].as_str().unwrap().to_owned();
         fund(app, &owner, &admin, &id, 700_000).await;
+        invite_juror(app, &owner, &id, "juror@jury.example").await;
         app.post(
             &format!("/api/v1/contests/{id}/open"),
             Some(&owner),
@@ -611,6 +632,7 @@ async fn opening_needs_a_deadline_ahead(app: &TestApp) {
     let (owner, _, id) = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &id, 700_000).await;
+    invite_juror(app, &owner, &id, "juror@jury.example").await;
     app.advance(Duration::days(10));
     // Sessions last hours, not days: sign in again.
     let owner = app.login("owner@acme.example").await;
@@ -695,6 +717,7 @@ async fn announcements_clarify_without_touching_the_rules(app: &TestApp) {
     .expect_error(409, "invalid_phase");
     let admin = admin(app).await;
     fund(app, &owner, &admin, &draft_id, 700_000).await;
+    invite_juror(app, &owner, &draft_id, "juror@jury.example").await;
     let opened = app
         .post(
             &format!("/api/v1/contests/{draft_id}/open"),
@@ -751,6 +774,7 @@ async fn two_schedulers(backend: Backend) {
     }
     for id in &ids {
         fund(&app, &owner, &admin, id, 700_000).await;
+        invite_juror(&app, &owner, id, "juror@jury.example").await;
         app.post(
             &format!("/api/v1/contests/{id}/open"),
             Some(&owner),

@@ -73,7 +73,7 @@ CREATE TABLE audit_events (
 -- Phase changes whose side effects have run: the primary key makes each run exactly once.
 CREATE TABLE contest_transitions (
     contest_id TEXT NOT NULL REFERENCES contests (id),
-    phase TEXT NOT NULL CHECK (phase IN ('draft_reminder', 'submission', 'judging')),
+    phase TEXT NOT NULL CHECK (phase IN ('draft_reminder', 'submission', 'judging', 'jury_reminder_48h', 'jury_reminder_24h')),
     done_at TIMESTAMP NOT NULL,
     PRIMARY KEY (contest_id, phase)
 );

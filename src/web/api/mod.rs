@@ -4,4 +4,5 @@ pub mod accounts;
 pub mod contests;
 pub mod health;
 pub mod ideas;
+pub mod jury;
 pub mod organizations;

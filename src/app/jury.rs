@@ -1,0 +1,813 @@
+//! The jury: invitations, the public roster, blind entries, score sheets, conflicts, progress,
+//! reminders and disqualification. A juror never learns who wrote an entry, in what order
+//! entries came in, or what the other jurors think.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::domain::account::Email;
+use crate::domain::canonical::sha256_hex;
+use crate::domain::jury::{self as rules, entry_id};
+use crate::domain::lifecycle::Phase;
+use crate::mail::{self, Outgoing};
+use crate::store::{self, DbConnection, contests::Contest, ideas::Idea, jury::Juror, write_tx};
+
+use super::access::{self, Action, Actor};
+use super::contests::{load_managed, load_visible, phase_of, rules_of};
+use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+
+/// How long an invitation link works.
+const INVITATION_TTL_DAYS: i64 = 14;
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewJuror {
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JurorView {
+    pub id: String,
+    pub email: String,
+    /// Known once the invitation is accepted.
+    pub display_name: Option<String>,
+    /// `invited` or `accepted`.
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RosterEntry {
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JuryAttachment {
+    pub number: usize,
+    pub size: i64,
+    pub content_type: String,
+    /// Where the juror downloads it; the author's file name is not shown.
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JuryEntry {
+    pub entry_id: String,
+    pub number: usize,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub body_html: String,
+    pub attachments: Vec<JuryAttachment>,
+    pub my_scores: BTreeMap<String, i32>,
+    pub my_comment: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    pub scored: usize,
+    pub assigned: usize,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JuryEntries {
+    pub entries: Vec<JuryEntry>,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreSheet {
+    /// One integer per criterion key, from 0 to its max.
+    pub scores: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictDeclaration {
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JurorProgress {
+    pub juror_id: String,
+    pub display_name: String,
+    pub scored: usize,
+    pub assigned: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JurySettings {
+    /// Jurors per entry; null: every juror scores every entry.
+    pub reviews_per_entry: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Disqualification {
+    pub reason: String,
+}
+
+fn view(juror: Juror, display_name: Option<String>) -> JurorView {
+    JurorView {
+        id: juror.id,
+        email: juror.email,
+        display_name,
+        status: juror.status,
+    }
+}
+
+/// A member invites someone to the jury, before judging ends.
+pub fn invite(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewJuror,
+) -> AppResult<JurorView> {
+    let email = Email::parse(&input.email).map_err(|m| AppError::field("email", m))?;
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        let now = ctx.now();
+        if now >= store::from_db(contest.judging_deadline)
+            || phase_of(&contest, now) == Phase::Awarded
+        {
+            return Err(AppError::conflict(
+                "judging_closed",
+                "Judging has ended; no more jurors can join.",
+            ));
+        }
+        if store::jury::find_by_email(conn, contest_id, email.as_str())?.is_some() {
+            return Err(AppError::conflict(
+                "already_invited",
+                format!("{email} is already invited."),
+            ));
+        }
+        let token = super::accounts::new_secret_token();
+        let inviter = actor.user().expect("members are signed in");
+        let juror = Juror {
+            id: store::new_id(),
+            contest_id: contest_id.to_owned(),
+            email: email.as_str().to_owned(),
+            user_id: None,
+            token_hash: super::accounts::token_digest(&token),
+            status: "invited".into(),
+            invited_by: inviter.id.clone(),
+            invited_at: store::to_db(now),
+            expires_at: store::to_db(now + Duration::days(INVITATION_TTL_DAYS)),
+            accepted_at: None,
+        };
+        store::jury::insert(conn, &juror)?;
+        audit::record(
+            conn,
+            contest_id,
+            now,
+            "juror_invited",
+            json!({"juror_id": juror.id}),
+        )?;
+        let existing = store::users::find_by_email(conn, email.as_str())?;
+        let mut context = notify::contest_context(ctx, &contest);
+        context["link"] = json!(format!(
+            "{}/jury-invitations/{token}",
+            ctx.settings.public_url()
+        ));
+        context["display_name"] = json!(existing.as_ref().map(|u| u.display_name.clone()));
+        context["expires_at"] = json!(
+            (now + Duration::days(INVITATION_TTL_DAYS))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        let locale = existing
+            .as_ref()
+            .map_or("en".to_owned(), |u| u.locale.clone());
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template: "jury_invitation",
+                to: email.as_str(),
+                locale: &locale,
+                context,
+            },
+        )?;
+        Ok(view(juror, None))
+    })
+}
+
+/// The invitations of a contest, for its members.
+pub fn list(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> AppResult<Vec<JurorView>> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    Ok(store::jury::of_contest(conn, contest_id)?
+        .into_iter()
+        .map(|(juror, name)| view(juror, name))
+        .collect())
+}
+
+/// The jury as the public sees it once the contest is open: the names of those who accepted.
+pub fn roster(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Vec<RosterEntry>> {
+    load_visible(conn, actor, contest_id)?;
+    Ok(store::jury::of_contest(conn, contest_id)?
+        .into_iter()
+        .filter_map(|(_, name)| name.map(|display_name| RosterEntry { display_name }))
+        .collect())
+}
+
+/// Accepts an invitation: the signed-in account must have the invited, verified address.
+pub fn accept(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    token: &str,
+) -> AppResult<JurorView> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let user = actor.user().expect("signed in").clone();
+    let digest = super::accounts::token_digest(token.trim());
+    write_tx(conn, |conn| {
+        let invalid = || AppError::NotFound("This invitation link is not valid.".into());
+        let juror = store::jury::find_by_token(conn, &digest)?.ok_or_else(invalid)?;
+        let account = store::users::find(conn, &user.id)?.ok_or_else(invalid)?;
+        if juror.status == "accepted" {
+            return if juror.user_id.as_deref() == Some(user.id.as_str()) {
+                Ok(view(juror, Some(account.display_name)))
+            } else {
+                Err(invalid())
+            };
+        }
+        if account.email != juror.email {
+            return Err(AppError::Forbidden(
+                "This invitation was sent to another address; sign in with the account of that address.".into(),
+            ));
+        }
+        if ctx.settings.auth.require_verified_email && !account.email_verified() {
+            return Err(AppError::EmailNotVerified(
+                "Verify your email address before joining a jury.".into(),
+            ));
+        }
+        let now = ctx.now();
+        if store::from_db(juror.expires_at) <= now {
+            return Err(AppError::conflict(
+                "token_expired",
+                "This invitation has expired; ask the organisers for a new one.",
+            ));
+        }
+        store::jury::accept(conn, &juror.id, &user.id, store::to_db(now))?;
+        audit::record(
+            conn,
+            &juror.contest_id,
+            now,
+            "juror_joined",
+            json!({"juror_id": juror.id, "display_name": account.display_name}),
+        )?;
+        let juror = store::jury::find_by_token(conn, &digest)?.ok_or_else(invalid)?;
+        Ok(view(juror, Some(account.display_name)))
+    })
+}
+
+/// Chooses how many jurors score each entry, before judging starts.
+pub fn configure(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: JurySettings,
+) -> AppResult<JurySettings> {
+    if input.reviews_per_entry == Some(0) || input.reviews_per_entry.is_some_and(|n| n > 100) {
+        return Err(AppError::field(
+            "reviews_per_entry",
+            "Use 1 to 100, or null for every juror.",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        if matches!(
+            phase_of(&contest, ctx.now()),
+            Phase::Judging | Phase::Awarded
+        ) {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                "Judging has started; the assignment is fixed.",
+            ));
+        }
+        store::jury::set_reviews_per_entry(
+            conn,
+            contest_id,
+            input.reviews_per_entry.map(|n| n as i32),
+        )?;
+        Ok(input)
+    })
+}
+
+/// The entries a juror scores, in blind order, without the ones they are in conflict with.
+struct Panel {
+    /// (number, idea) in blind order; only the juror's non-conflicted assigned entries.
+    entries: Vec<(usize, Idea)>,
+}
+
+fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult<Panel> {
+    let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
+    let ids: Vec<&str> = eligible.iter().map(|(idea, _)| idea.id.as_str()).collect();
+    let order = rules::blind_order(&contest.id, &ids);
+    let assigned: Option<HashSet<String>> = match contest.reviews_per_entry {
+        None => None,
+        Some(_) => Some(
+            store::jury::assigned_ideas(conn, &juror.id)?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    let declared: HashSet<String> = store::jury::declared_conflicts(conn, &juror.id)?
+        .into_iter()
+        .collect();
+    let juror_user = juror.user_id.clone().unwrap_or_default();
+    let mut entries = Vec::new();
+    for (position, id) in order.iter().enumerate() {
+        let (idea, author_email) = eligible
+            .iter()
+            .find(|(i, _)| i.id == *id)
+            .expect("ordered from eligible");
+        let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id));
+        let conflicted = declared.contains(&idea.id)
+            || rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
+        if in_list && !conflicted {
+            entries.push((position + 1, idea.clone()));
+        }
+    }
+    Ok(Panel { entries })
+}
+
+/// Loads the contest and the caller's juror record.
+fn as_juror(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<(Contest, Juror)> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    access::require(conn, actor, Action::Judge { contest: &contest })?;
+    let user = actor.user().expect("jurors are signed in");
+    let juror = store::jury::membership(conn, contest_id, &user.id)?
+        .ok_or_else(|| AppError::Forbidden("You are not on this jury.".into()))?;
+    Ok((contest, juror))
+}
+
+fn require_judging(contest: &Contest, now: DateTime<Utc>) -> AppResult<()> {
+    match phase_of(contest, now) {
+        Phase::Judging => Ok(()),
+        Phase::Awarded => Err(AppError::conflict(
+            "judging_closed",
+            "The contest is awarded.",
+        )),
+        _ => Err(AppError::conflict(
+            "invalid_phase",
+            "Judging starts at the submission deadline.",
+        )),
+    }
+}
+
+fn progress_of(
+    conn: &mut DbConnection,
+    juror: &Juror,
+    entries: &[(usize, Idea)],
+) -> AppResult<(Progress, Vec<store::jury::Sheet>)> {
+    let sheets = store::jury::sheets_of(conn, &juror.id)?;
+    let scored = entries
+        .iter()
+        .filter(|(_, idea)| sheets.iter().any(|sheet| sheet.idea_id == idea.id))
+        .count();
+    Ok((
+        Progress {
+            scored,
+            assigned: entries.len(),
+        },
+        sheets,
+    ))
+}
+
+pub fn entries(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<JuryEntries> {
+    let (contest, juror) = as_juror(conn, actor, contest_id)?;
+    require_judging(&contest, ctx.now())?;
+    let panel = panel(conn, &contest, &juror)?;
+    let (progress, sheets) = progress_of(conn, &juror, &panel.entries)?;
+    let mut entries = Vec::new();
+    for (number, idea) in &panel.entries {
+        let eid = entry_id(&contest.id, &idea.id);
+        let attachments = store::ideas::attachments_of(conn, &idea.id)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| JuryAttachment {
+                number: i + 1,
+                size: a.size,
+                content_type: a.content_type,
+                url: format!(
+                    "/api/v1/contests/{}/jury/entries/{eid}/attachments/{}",
+                    contest.id,
+                    i + 1
+                ),
+            })
+            .collect();
+        let mine = sheets.iter().find(|sheet| sheet.idea_id == idea.id);
+        entries.push(JuryEntry {
+            entry_id: eid,
+            number: *number,
+            title: idea.title.clone(),
+            summary: idea.summary.clone(),
+            body: idea.body.clone(),
+            body_html: crate::markdown::to_safe_html(&idea.body),
+            attachments,
+            my_scores: mine
+                .map(|sheet| sheet.values.iter().cloned().collect())
+                .unwrap_or_default(),
+            my_comment: mine.and_then(|sheet| sheet.comment.clone()),
+        });
+    }
+    Ok(JuryEntries { entries, progress })
+}
+
+/// Finds one of the juror's entries by its opaque id; a conflicted one is refused with 403.
+fn entry_of(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    juror: &Juror,
+    eid: &str,
+) -> AppResult<Idea> {
+    let panel = panel(conn, contest, juror)?;
+    if let Some((_, idea)) = panel
+        .entries
+        .into_iter()
+        .find(|(_, idea)| entry_id(&contest.id, &idea.id) == eid)
+    {
+        return Ok(idea);
+    }
+    let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
+    if eligible
+        .iter()
+        .any(|(idea, _)| entry_id(&contest.id, &idea.id) == eid)
+    {
+        let assigned = contest.reviews_per_entry.is_none()
+            || store::jury::assigned_ideas(conn, &juror.id)?
+                .iter()
+                .any(|id| entry_id(&contest.id, id) == eid);
+        if assigned {
+            return Err(AppError::Conflict {
+                code: "conflict_of_interest",
+                message: "You are in conflict with this entry: you can neither see nor score it."
+                    .into(),
+            });
+        }
+    }
+    Err(AppError::not_found("entry"))
+}
+
+pub fn save_scores(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    eid: &str,
+    input: ScoreSheet,
+) -> AppResult<JuryEntry> {
+    write_tx(conn, |conn| {
+        let (contest, juror) = as_juror(conn, actor, contest_id)?;
+        store::backend::lock_row_contest(conn, contest_id)?;
+        let now = ctx.now();
+        require_judging(&contest, now)?;
+        if now >= store::from_db(contest.judging_deadline) {
+            return Err(AppError::conflict(
+                "judging_closed",
+                "The judging deadline has passed; scores are frozen.",
+            ));
+        }
+        let idea = entry_of(conn, &contest, &juror, eid)?;
+        let rules = rules_of(&contest)?;
+        let mut v = Validator::new();
+        if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
+            for e in errors {
+                v.add(&e.path, e.message);
+            }
+        }
+        let comment = input
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > 5000) {
+            v.add("comment", "Use at most 5,000 characters.");
+        }
+        v.finish()?;
+        let values: Vec<(String, i32)> = input
+            .scores
+            .iter()
+            .map(|(k, v)| (k.clone(), *v as i32))
+            .collect();
+        store::jury::save_sheet(
+            conn,
+            &juror.id,
+            &idea.id,
+            &values,
+            comment,
+            store::to_db(now),
+        )?;
+        // The public chain commits to the sheet without revealing it, its juror or its entry.
+        let commitment =
+            sha256_hex(format!("{}:{}:{:?}:{:?}", juror.id, idea.id, values, comment).as_bytes());
+        audit::record(
+            conn,
+            contest_id,
+            now,
+            "scores_saved",
+            json!({"sheet_sha256": commitment}),
+        )?;
+        Ok(JuryEntry {
+            entry_id: eid.to_owned(),
+            number: 0,
+            title: idea.title.clone(),
+            summary: idea.summary.clone(),
+            body: idea.body.clone(),
+            body_html: crate::markdown::to_safe_html(&idea.body),
+            attachments: Vec::new(),
+            my_scores: values.into_iter().collect(),
+            my_comment: comment.map(str::to_owned),
+        })
+    })
+}
+
+pub fn declare_conflict(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    eid: &str,
+    input: ConflictDeclaration,
+) -> AppResult<()> {
+    let reason = input.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::field(
+            "reason",
+            "Say in 1 to 1,000 characters why.",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let (contest, juror) = as_juror(conn, actor, contest_id)?;
+        let now = ctx.now();
+        require_judging(&contest, now)?;
+        let idea = entry_of(conn, &contest, &juror, eid)?;
+        store::jury::declare_conflict(conn, &juror.id, &idea.id, &reason, store::to_db(now))?;
+        // A conflicted juror's scores must not count.
+        store::jury::delete_sheet(conn, &juror.id, &idea.id)?;
+        audit::record(conn, contest_id, now, "conflict_declared", json!({}))?;
+        Ok(())
+    })
+}
+
+/// A juror downloads an attachment of one of their entries.
+pub fn attachment(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    contest_id: &str,
+    eid: &str,
+    number: usize,
+) -> AppResult<(String, Vec<u8>)> {
+    let (contest, juror) = as_juror(conn, actor, contest_id)?;
+    require_judging(&contest, ctx.now())?;
+    let idea = entry_of(conn, &contest, &juror, eid)?;
+    let attachments = store::ideas::attachments_of(conn, &idea.id)?;
+    let attachment = number
+        .checked_sub(1)
+        .and_then(|i| attachments.get(i))
+        .ok_or_else(|| AppError::not_found("attachment"))?;
+    Ok((
+        attachment.content_type.clone(),
+        store::ideas::attachment_bytes(conn, &attachment.id)?,
+    ))
+}
+
+/// Per juror, entries scored of entries assigned; for members.
+pub fn progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Vec<JurorProgress>> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    let mut rows = Vec::new();
+    for (juror, _, _, display_name) in store::jury::accepted_with_users(conn, contest_id)? {
+        let panel = panel(conn, &contest, &juror)?;
+        let (p, _) = progress_of(conn, &juror, &panel.entries)?;
+        rows.push(JurorProgress {
+            juror_id: juror.id,
+            display_name,
+            scored: p.scored,
+            assigned: p.assigned,
+        });
+    }
+    Ok(rows)
+}
+
+/// Mails every juror who has entries left to score; returns how many.
+fn remind_late(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let mut reminded = 0;
+    for (juror, _, locale, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
+        let panel = panel(conn, contest, &juror)?;
+        let (p, _) = progress_of(conn, &juror, &panel.entries)?;
+        if p.scored >= p.assigned {
+            continue;
+        }
+        let mut context = notify::contest_context(ctx, contest);
+        context["display_name"] = json!(display_name);
+        context["scored"] = json!(p.scored);
+        context["assigned"] = json!(p.assigned);
+        context["deadline"] = json!(
+            store::from_db(contest.judging_deadline)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        context["jury_url"] = json!(format!(
+            "{}/contests/{}/jury",
+            ctx.settings.public_url(),
+            contest.id
+        ));
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template: "jury_reminder",
+                to: &juror.email,
+                locale: &locale,
+                context,
+            },
+        )?;
+        reminded += 1;
+    }
+    Ok(reminded)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reminded {
+    pub reminded: usize,
+}
+
+pub fn remind(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Reminded> {
+    write_tx(conn, |conn| {
+        let contest = load_managed(conn, actor, contest_id)?;
+        let now = ctx.now();
+        require_judging(&contest, now)?;
+        let reminded = remind_late(ctx, conn, &contest, now)?;
+        Ok(Reminded { reminded })
+    })
+}
+
+/// The scheduler's reminders, 48 and 24 hours before the judging deadline.
+pub fn scheduled_reminder(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    if phase_of(contest, now) != Phase::Judging || now >= store::from_db(contest.judging_deadline) {
+        return Ok(0);
+    }
+    remind_late(ctx, conn, contest, now)
+}
+
+/// When judging starts: entries are assigned (if the contest limits reviews per entry) and the
+/// jurors are told. In the transition's transaction.
+pub fn start_judging(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let jurors = store::jury::accepted_with_users(conn, &contest.id)?;
+    if let Some(per_entry) = contest.reviews_per_entry {
+        let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
+        let ids: Vec<&str> = eligible.iter().map(|(i, _)| i.id.as_str()).collect();
+        let order: Vec<String> = rules::blind_order(&contest.id, &ids)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let juror_ids: Vec<String> = jurors.iter().map(|(j, ..)| j.id.clone()).collect();
+        let mut conflicts = HashSet::new();
+        for (juror, ..) in &jurors {
+            let declared = store::jury::declared_conflicts(conn, &juror.id)?;
+            for (idea, author_email) in &eligible {
+                let user = juror.user_id.clone().unwrap_or_default();
+                if declared.contains(&idea.id)
+                    || rules::detected_conflict(&user, &juror.email, &idea.author_id, author_email)
+                {
+                    conflicts.insert((juror.id.clone(), idea.id.clone()));
+                }
+            }
+        }
+        let pairs = rules::assign(&order, &juror_ids, &conflicts, per_entry as usize);
+        store::jury::insert_assignments(conn, &pairs)?;
+    }
+    for (juror, _, locale, display_name) in &jurors {
+        let mut context = notify::contest_context(ctx, contest);
+        context["display_name"] = json!(display_name);
+        context["deadline"] = json!(
+            store::from_db(contest.judging_deadline)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        context["jury_url"] = json!(format!(
+            "{}/contests/{}/jury",
+            ctx.settings.public_url(),
+            contest.id
+        ));
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template: "judging_started",
+                to: &juror.email,
+                locale,
+                context,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// A member takes an entry out of the running during judging; the author is told why.
+pub fn disqualify(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    input: Disqualification,
+) -> AppResult<super::ideas::IdeaView> {
+    let reason = input.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(AppError::field(
+            "reason",
+            "Give the reason in 1 to 2,000 characters; the author will read it.",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let idea = store::ideas::find(conn, idea_id)?.ok_or_else(|| AppError::not_found("idea"))?;
+        let contest = load_managed(conn, actor, &idea.contest_id).map_err(|e| {
+            if matches!(e, AppError::Forbidden(_)) {
+                AppError::not_found("idea")
+            } else {
+                e
+            }
+        })?;
+        let now = ctx.now();
+        require_judging(&contest, now)?;
+        if !store::ideas::disqualify(conn, idea_id, &reason, store::to_db(now))? {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                format!(
+                    "This idea is {}; only submitted ideas can be disqualified.",
+                    idea.status
+                ),
+            ));
+        }
+        audit::record(
+            conn,
+            &contest.id,
+            now,
+            "idea_disqualified",
+            json!({"idea_id": idea.id, "reason": reason}),
+        )?;
+        let author = store::users::find(conn, &idea.author_id)?
+            .ok_or_else(|| AppError::internal("author vanished"))?;
+        let mut context = notify::contest_context(ctx, &contest);
+        context["display_name"] = json!(author.display_name);
+        context["idea_title"] = json!(idea.title);
+        context["reason"] = json!(reason);
+        mail::enqueue(
+            conn,
+            now,
+            &Outgoing {
+                template: "idea_disqualified",
+                to: &author.email,
+                locale: &author.locale,
+                context,
+            },
+        )?;
+        super::ideas::show(conn, actor, idea_id)
+    })
+}
