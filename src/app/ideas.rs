@@ -196,7 +196,7 @@ fn record_submission(
         } else {
             "idea_revised"
         },
-        json!({"idea_id": idea.id, "revision": revision.revision, "sha256": revision.content_sha256}),
+        json!({"commitment": commitment(&idea.id, &format!("{}:{}", revision.revision, revision.content_sha256))}),
     )?;
     let author = store::users::find(conn, &idea.author_id)?
         .ok_or_else(|| AppError::internal("author vanished"))?;
@@ -218,6 +218,13 @@ fn record_submission(
         },
     )?;
     Ok(())
+}
+
+/// What the public audit chain records of an event about an idea: a commitment that its author
+/// (who knows the idea's id) can check, and that tells nobody else which entry it concerns, so
+/// that a juror cannot learn from the chain when an entry came in.
+pub fn commitment(idea_id: &str, event: &str) -> String {
+    sha256_hex(format!("{idea_id}:{event}").as_bytes())
 }
 
 fn reload(conn: &mut DbConnection, id: &str) -> AppResult<Idea> {
@@ -408,7 +415,7 @@ pub fn withdraw(
                 &contest.id,
                 now,
                 "idea_withdrawn",
-                json!({"idea_id": idea.id}),
+                json!({"commitment": commitment(&idea.id, "withdrawn")}),
             )?;
         }
         let idea = reload(conn, idea_id)?;
@@ -497,7 +504,7 @@ pub fn attach(
                 &contest.id,
                 now,
                 "attachment_added",
-                json!({"idea_id": idea.id, "attachment_id": attachment.id, "sha256": attachment.sha256}),
+                json!({"commitment": commitment(&idea.id, &attachment.sha256)}),
             )?;
         }
         Ok(AttachmentView {

@@ -399,11 +399,12 @@ pub fn entries(
 ) -> AppResult<JuryEntries> {
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_judging(&contest, ctx.now())?;
+    let salt = &ctx.entry_salt;
     let panel = panel(conn, &contest, &juror)?;
     let (progress, sheets) = progress_of(conn, &juror, &panel.entries)?;
     let mut entries = Vec::new();
     for (number, idea) in &panel.entries {
-        let eid = entry_id(&contest.id, &idea.id);
+        let eid = entry_id(salt, &contest.id, &idea.id);
         let attachments = store::ideas::attachments_of(conn, &idea.id)?
             .into_iter()
             .enumerate()
@@ -438,6 +439,7 @@ pub fn entries(
 
 /// Finds one of the juror's entries by its opaque id; a conflicted one is refused with 403.
 fn entry_of(
+    salt: &str,
     conn: &mut DbConnection,
     contest: &Contest,
     juror: &Juror,
@@ -447,19 +449,19 @@ fn entry_of(
     if let Some((_, idea)) = panel
         .entries
         .into_iter()
-        .find(|(_, idea)| entry_id(&contest.id, &idea.id) == eid)
+        .find(|(_, idea)| entry_id(salt, &contest.id, &idea.id) == eid)
     {
         return Ok(idea);
     }
     let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
     if eligible
         .iter()
-        .any(|(idea, _)| entry_id(&contest.id, &idea.id) == eid)
+        .any(|(idea, _)| entry_id(salt, &contest.id, &idea.id) == eid)
     {
         let assigned = contest.reviews_per_entry.is_none()
             || store::jury::assigned_ideas(conn, &juror.id)?
                 .iter()
-                .any(|id| entry_id(&contest.id, id) == eid);
+                .any(|id| entry_id(salt, &contest.id, id) == eid);
         if assigned {
             return Err(AppError::Conflict {
                 code: "conflict_of_interest",
@@ -490,7 +492,7 @@ pub fn save_scores(
                 "The judging deadline has passed; scores are frozen.",
             ));
         }
-        let idea = entry_of(conn, &contest, &juror, eid)?;
+        let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
         let rules = rules_of(&contest)?;
         let mut v = Validator::new();
         if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
@@ -563,7 +565,7 @@ pub fn declare_conflict(
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
         require_judging(&contest, now)?;
-        let idea = entry_of(conn, &contest, &juror, eid)?;
+        let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
         store::jury::declare_conflict(conn, &juror.id, &idea.id, &reason, store::to_db(now))?;
         // A conflicted juror's scores must not count.
         store::jury::delete_sheet(conn, &juror.id, &idea.id)?;
@@ -583,7 +585,7 @@ pub fn attachment(
 ) -> AppResult<(String, Vec<u8>)> {
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_judging(&contest, ctx.now())?;
-    let idea = entry_of(conn, &contest, &juror, eid)?;
+    let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
     let attachments = store::ideas::attachments_of(conn, &idea.id)?;
     let attachment = number
         .checked_sub(1)
@@ -790,7 +792,7 @@ pub fn disqualify(
             &contest.id,
             now,
             "idea_disqualified",
-            json!({"idea_id": idea.id, "reason": reason}),
+            json!({"commitment": super::ideas::commitment(&idea.id, "disqualified")}),
         )?;
         let author = store::users::find(conn, &idea.author_id)?
             .ok_or_else(|| AppError::internal("author vanished"))?;

@@ -32,15 +32,23 @@ pub struct Ctx {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub keys: sessions::SessionKeys,
+    /// Keys the ids jurors know entries by (derived from the session secret).
+    pub entry_salt: String,
 }
 
 impl Ctx {
     pub fn new(settings: Settings, clock: Arc<dyn Clock>, jwt_secret: &[u8]) -> Ctx {
         let keys = sessions::SessionKeys::new(jwt_secret, &settings.auth);
+        let entry_salt = crate::domain::canonical::sha256_hex(
+            [b"concours entry ids:".as_slice(), jwt_secret]
+                .concat()
+                .as_slice(),
+        );
         Ctx {
             settings,
             clock,
             keys,
+            entry_salt,
         }
     }
 

@@ -76,9 +76,10 @@ pub fn detected_conflict(
 }
 
 /// The id jurors know an entry by: stable, and telling nothing of the idea's id (whose UUIDv7
-/// would reveal when it was submitted).
-pub fn entry_id(contest_id: &str, idea_id: &str) -> String {
-    sha256_hex(format!("entry:{contest_id}:{idea_id}").as_bytes())[..32].to_owned()
+/// would reveal when it was submitted). Keyed with a server secret (`salt`), so that nobody who
+/// learns an idea's id can compute which entry it is.
+pub fn entry_id(salt: &str, contest_id: &str, idea_id: &str) -> String {
+    sha256_hex(format!("entry:{salt}:{contest_id}:{idea_id}").as_bytes())[..32].to_owned()
 }
 
 /// The entries in a shuffled order that is stable for the contest and unrelated to submission
@@ -256,10 +257,11 @@ mod tests {
 
     #[test]
     fn entry_ids_and_order_hide_the_idea_ids() {
-        let id = entry_id("c1", "01a2-idea");
+        let id = entry_id("salt", "c1", "01a2-idea");
         assert_eq!(id.len(), 32);
         assert!(!id.contains("01a2"));
-        assert_ne!(entry_id("c1", "i1"), entry_id("c2", "i1"));
+        assert_ne!(entry_id("salt", "c1", "i1"), entry_id("salt", "c2", "i1"));
+        assert_ne!(entry_id("salt", "c1", "i1"), entry_id("other", "c1", "i1"));
         let ids = ["a", "b", "c", "d", "e", "f"];
         let order = blind_order("c1", &ids);
         assert_eq!(

@@ -65,6 +65,27 @@ async fn openapi_describes_every_route(app: &TestApp) {
         ("/api/v1/ideas/{id}/submit", "post"),
         ("/api/v1/ideas/{id}/attachments", "post"),
         ("/api/v1/attachments/{id}", "get"),
+        ("/api/v1/contests/{id}/jurors", "post"),
+        ("/api/v1/contests/{id}/jurors", "get"),
+        ("/api/v1/contests/{id}/jury", "get"),
+        ("/api/v1/jury-invitations/{token}/accept", "post"),
+        ("/api/v1/contests/{id}/jury/settings", "put"),
+        ("/api/v1/contests/{id}/jury/entries", "get"),
+        (
+            "/api/v1/contests/{id}/jury/entries/{entry_id}/scores",
+            "put",
+        ),
+        (
+            "/api/v1/contests/{id}/jury/entries/{entry_id}/conflict",
+            "post",
+        ),
+        (
+            "/api/v1/contests/{id}/jury/entries/{entry_id}/attachments/{number}",
+            "get",
+        ),
+        ("/api/v1/contests/{id}/jury/progress", "get"),
+        ("/api/v1/contests/{id}/jury/remind", "post"),
+        ("/api/v1/ideas/{id}/disqualify", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

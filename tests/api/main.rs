@@ -7,6 +7,7 @@ mod cli;
 mod contests;
 mod health;
 mod ideas;
+mod jury;
 mod mail;
 mod organizations;
 mod sessions;
