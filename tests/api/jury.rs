@@ -100,7 +100,25 @@ async fn judging(app: &TestApp, reviews_per_entry: Option<u32>, juror_emails: &[
             .await
             .expect(201)
             .json();
-        ideas.push(idea["id"].as_str().unwrap().to_owned());
+        let idea_id = idea["id"].as_str().unwrap().to_owned();
+        if title == "Idea A" {
+            // Ann attaches a file whose name gives her away.
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 plan".to_vec())
+                    .file_name("Ann Author CV.pdf"),
+            );
+            let uploaded = app
+                .client
+                .post(app.url(&format!("/api/v1/ideas/{idea_id}/attachments")))
+                .bearer_auth(&token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(uploaded.status(), 201);
+        }
+        ideas.push(idea_id);
         authors.push((token, email.to_owned(), name.to_owned(), id));
     }
     app.advance(Duration::days(9));
@@ -343,6 +361,35 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
         .unwrap()
         .to_owned();
     let scores = |entry: &str| format!("{path}/{entry}/scores");
+
+    // Attachments come by number, under a neutral name.
+    let ann = entries.iter().find(|e| e["title"] == "Idea A").unwrap();
+    let url = ann["attachments"][0]["url"].as_str().unwrap().to_owned();
+    assert!(
+        !ann.to_string().contains("CV"),
+        "the file name is not shown: {ann}"
+    );
+    let file = app
+        .client
+        .get(app.url(&url))
+        .bearer_auth(&j.jurors[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    let disposition = file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("attachment-1.pdf") && !disposition.contains("Ann"),
+        "{disposition}"
+    );
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 plan");
+    app.get(&url, Some(&j.authors[1].0))
+        .await
+        .expect_error(403, "forbidden");
+    app.get(&url, None).await.expect_error(401, "unauthorized");
 
     // Validation at the edges: impact 0..=10, feasibility 0..=5, both required, nothing else.
     for (bad, field) in [
