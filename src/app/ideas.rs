@@ -141,6 +141,23 @@ fn require_phase(contest: &Contest, now: DateTime<Utc>, draft: bool) -> AppResul
     }
 }
 
+/// The window in which an author may change an idea (edit, withdraw, attach): a draft from the
+/// opening, a submitted idea in the submission phase; never a withdrawn or disqualified one.
+fn require_changeable(idea: &Idea, contest: &Contest, now: DateTime<Utc>) -> AppResult<Status> {
+    let status = Status::parse(&idea.status).unwrap_or(Status::Withdrawn);
+    match status {
+        Status::Draft => require_phase(contest, now, true)?,
+        Status::Submitted => require_phase(contest, now, false)?,
+        Status::Withdrawn | Status::Disqualified => {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                format!("This idea is {}.", idea.status),
+            ));
+        }
+    }
+    Ok(status)
+}
+
 fn require_verified(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
     let verified = actor.user().is_some_and(|u| u.email_verified);
     if ctx.settings.auth.require_verified_email && !verified {
@@ -325,18 +342,8 @@ pub fn update(
     validate(&mut v, &input.title, &input.summary, &input.body);
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
-        let status = Status::parse(&idea.status).unwrap_or(Status::Withdrawn);
         let now = ctx.now();
-        match status {
-            Status::Draft => require_phase(&contest, now, true)?,
-            Status::Submitted => require_phase(&contest, now, false)?,
-            Status::Withdrawn | Status::Disqualified => {
-                return Err(AppError::conflict(
-                    "invalid_phase",
-                    format!("This idea is {}.", idea.status),
-                ));
-            }
-        }
+        let status = require_changeable(&idea, &contest, now)?;
         v.finish()?;
         store::ideas::update_content(
             conn,
@@ -398,16 +405,7 @@ pub fn withdraw(
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         let now = ctx.now();
-        match idea.status.as_str() {
-            "draft" => require_phase(&contest, now, true)?,
-            "submitted" => require_phase(&contest, now, false)?,
-            other => {
-                return Err(AppError::conflict(
-                    "invalid_phase",
-                    format!("This idea is {other}."),
-                ));
-            }
-        }
+        require_changeable(&idea, &contest, now)?;
         store::ideas::set_status(conn, idea_id, Status::Withdrawn.as_str(), store::to_db(now))?;
         if idea.status == "submitted" {
             audit::record(
@@ -471,16 +469,7 @@ pub fn attach(
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         let now = ctx.now();
-        match idea.status.as_str() {
-            "draft" => require_phase(&contest, now, true)?,
-            "submitted" => require_phase(&contest, now, false)?,
-            other => {
-                return Err(AppError::conflict(
-                    "invalid_phase",
-                    format!("This idea is {other}."),
-                ));
-            }
-        }
+        require_changeable(&idea, &contest, now)?;
         let existing = store::ideas::attachments_of(conn, idea_id)?;
         let max = ctx.settings.ideas.max_attachments;
         if existing.len() as u32 >= max {
