@@ -1,6 +1,7 @@
 //! The rules of the game, pure: no framework, no database, no clock (the caller passes `now`).
 
 pub mod account;
+pub mod award;
 pub mod canonical;
 pub mod ideas;
 pub mod jury;
