@@ -42,6 +42,15 @@ enum Command {
     },
     /// Check every invariant of the data; exits 1 and lists each violation when one is broken.
     Check,
+    /// Recompute a contest's ranking and payouts from its published score sheet and compare
+    /// them with its published results. Give the contest's API address
+    /// (http://host/api/v1/contests/ID), or the two files SCORESHEET and RESULTS.
+    Verify {
+        /// A contest's API address, or the score sheet file.
+        source: String,
+        /// The results file, when SOURCE is a file.
+        results: Option<PathBuf>,
+    },
     /// Inspect and retry outgoing mail.
     Mail {
         #[command(subcommand)]
@@ -88,6 +97,70 @@ fn main() -> ExitCode {
     }
 }
 
+/// `concours verify`: needs no database, only what a contest publishes.
+fn verify(source: &str, results: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let (sheet, results) = if source.starts_with("http://") || source.starts_with("https://") {
+        let base = source.trim_end_matches('/');
+        (
+            http_get(&format!("{base}/scoresheet"))?,
+            http_get(&format!("{base}/results"))?,
+        )
+    } else {
+        let results = results
+            .ok_or_else(|| anyhow::anyhow!("give the results file after the score sheet file"))?;
+        (
+            std::fs::read_to_string(source)?,
+            std::fs::read_to_string(results)?,
+        )
+    };
+    let results: serde_json::Value = serde_json::from_str(&results)?;
+    let problems = concours::app::award::verify(&sheet, &results).map_err(anyhow::Error::msg)?;
+    if problems.is_empty() {
+        println!(
+            "verified: the ranking and the payouts follow from the score sheet {}",
+            results["scoresheet_hash"].as_str().unwrap_or_default()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in problems {
+        println!("MISMATCH {problem}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// A minimal HTTP/1.0 GET for `verify`: plain http only (put a file in front of an https
+/// address, or download it first).
+fn http_get(url: &str) -> anyhow::Result<String> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        anyhow::anyhow!(
+            "{url}: only http:// addresses can be fetched; download the files and give their paths"
+        )
+    })?;
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let address = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:80")
+    };
+    let mut stream = std::net::TcpStream::connect(&address)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow::anyhow!("{url}: not an HTTP answer"))?;
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+        anyhow::bail!("{url}: {}", head.lines().next().unwrap_or_default());
+    }
+    Ok(body.to_owned())
+}
+
 fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve => serve(settings, true),
@@ -118,6 +191,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::FAILURE)
         }
+        Command::Verify { source, results } => verify(&source, results.as_deref()),
         Command::Mail { command } => {
             let pool = startup::open_database(&settings)?;
             let mut conn = pool.get()?;

@@ -48,6 +48,20 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("juror {juror_id}, idea {idea_id}"),
         });
     }
+    for (contest_id, pool, paid) in store::awards::totals(conn)? {
+        if pool != paid {
+            found.push(Violation {
+                invariant: "the payouts of an awarded contest add up to its prize pool",
+                detail: format!("contest {contest_id}: pool {pool}, payouts {paid}"),
+            });
+        }
+    }
+    for contest_id in store::awards::inconsistent(conn)? {
+        found.push(Violation {
+            invariant: "one award per contest, and a contest is awarded exactly when it has one",
+            detail: format!("contest {contest_id}"),
+        });
+    }
     for contest_id in store::audit::contest_ids(conn)? {
         let chain = store::audit::chain(conn, &contest_id)?;
         if let Err(problem) = super::audit::verify_chain(&contest_id, &chain) {

@@ -72,8 +72,12 @@ pub fn phase_of(contest: &Contest, now: DateTime<Utc>) -> Phase {
         submission_deadline: store::from_db(contest.submission_deadline),
         judging_deadline: store::from_db(contest.judging_deadline),
     };
-    // The award record arrives with the award; until then no contest is awarded.
-    lifecycle::phase(contest.is_opened(), &timeline, false, now)
+    lifecycle::phase(
+        contest.is_opened(),
+        &timeline,
+        contest.awarded_at.is_some(),
+        now,
+    )
 }
 
 pub fn view(

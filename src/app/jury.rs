@@ -344,6 +344,18 @@ fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult
     Ok(Panel { entries })
 }
 
+/// Whether every juror has a sheet for every entry on their list (an early award needs it).
+pub fn all_sheets_complete(conn: &mut DbConnection, contest: &Contest) -> AppResult<bool> {
+    for (juror, ..) in store::jury::accepted_with_users(conn, &contest.id)? {
+        let panel = panel(conn, contest, &juror)?;
+        let (progress, _) = progress_of(conn, &juror, &panel.entries)?;
+        if progress.scored < progress.assigned {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Loads the contest and the caller's juror record.
 fn as_juror(
     conn: &mut DbConnection,

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod announcements;
 pub mod audit;
+pub mod award;
 pub mod check;
 pub mod contests;
 pub mod error;

@@ -13,6 +13,7 @@ use super::{AppResult, Ctx, audit, notify};
 pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
     let mut ran = remind_drafts(ctx, conn)?;
     ran += remind_jurors(ctx, conn)?;
+    ran += super::award::award_due(ctx, conn)?;
     for phase in [Phase::Submission, Phase::Judging] {
         let now = ctx.now();
         let due = store::contests::due_transitions(conn, phase.as_str(), store::to_db(now))?;

@@ -26,6 +26,7 @@ pub struct Contest {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub reviews_per_entry: Option<i32>,
+    pub awarded_at: Option<NaiveDateTime>,
 }
 
 impl Contest {
@@ -196,4 +197,21 @@ pub fn due_jury_reminders(
         .filter(diesel::dsl::not(contests::id.eq_any(done)))
         .select(Contest::as_select())
         .load(conn)
+}
+
+/// Opened contests past their judging deadline and not yet awarded.
+pub fn due_for_award(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Contest>> {
+    contests::table
+        .filter(contests::opened_at.is_not_null())
+        .filter(contests::awarded_at.is_null())
+        .filter(contests::judging_deadline.le(now))
+        .select(Contest::as_select())
+        .load(conn)
+}
+
+pub fn mark_awarded(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(contests::table.find(id))
+        .set(contests::awarded_at.eq(at))
+        .execute(conn)
+        .map(drop)
 }

@@ -5,6 +5,7 @@
 
 pub mod announcements;
 pub mod audit;
+pub mod awards;
 pub mod backend;
 pub mod contests;
 pub mod fundings;

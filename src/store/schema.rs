@@ -92,6 +92,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         reviews_per_entry -> Nullable<Integer>,
+        awarded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -117,6 +118,7 @@ diesel::table! {
         amount_cents -> BigInt,
         funding_id -> Nullable<Text>,
         created_at -> Timestamp,
+        payout_id -> Nullable<Text>,
     }
 }
 
@@ -183,6 +185,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignments,
     score_sheets,
     scores,
+    awards,
+    payouts,
 );
 
 diesel::table! {
@@ -303,3 +307,33 @@ diesel::table! {
 }
 
 diesel::joinable!(jurors -> contests (contest_id));
+
+diesel::table! {
+    awards (contest_id) {
+        contest_id -> Text,
+        awarded_at -> Timestamp,
+        trigger_kind -> Text,
+        scoresheet -> Text,
+        scoresheet_hash -> Text,
+        ranking -> Text,
+        prize_pool_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    payouts (id) {
+        id -> Text,
+        contest_id -> Text,
+        position -> Integer,
+        idea_id -> Nullable<Text>,
+        recipient -> Text,
+        amount_cents -> BigInt,
+        reason -> Text,
+        status -> Text,
+        paid_reference -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        paid_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(awards -> contests (contest_id));

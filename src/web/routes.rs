@@ -83,7 +83,11 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::jury::attachment)
         .service(api::jury::progress)
         .service(api::jury::remind)
-        .service(api::jury::disqualify);
+        .service(api::jury::disqualify)
+        .service(api::award::award_now)
+        .service(api::award::results)
+        .service(api::award::scoresheet)
+        .service(api::award::mark_paid);
 }
 
 /// Adds every route to `app`.

@@ -86,6 +86,10 @@ async fn openapi_describes_every_route(app: &TestApp) {
         ("/api/v1/contests/{id}/jury/progress", "get"),
         ("/api/v1/contests/{id}/jury/remind", "post"),
         ("/api/v1/ideas/{id}/disqualify", "post"),
+        ("/api/v1/contests/{id}/award", "post"),
+        ("/api/v1/contests/{id}/results", "get"),
+        ("/api/v1/contests/{id}/scoresheet", "get"),
+        ("/api/v1/admin/payouts/{id}/paid", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

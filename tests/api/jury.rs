@@ -45,18 +45,22 @@ async fn juror(app: &TestApp, email: &str, name: &str) -> String {
     session
 }
 
-struct Judging {
-    owner: String,
-    contest: String,
-    jurors: Vec<String>,
+pub struct Judging {
+    pub owner: String,
+    pub contest: String,
+    pub jurors: Vec<String>,
     /// (token, email, display name, user id) of each author, in submission order.
-    authors: Vec<(String, String, String, String)>,
-    ideas: Vec<String>,
+    pub authors: Vec<(String, String, String, String)>,
+    pub ideas: Vec<String>,
 }
 
 /// A contest in judging: two jurors (the second at lab.example), three entries (the last by
 /// someone at lab.example).
-async fn judging(app: &TestApp, reviews_per_entry: Option<u32>, juror_emails: &[&str]) -> Judging {
+pub async fn judging(
+    app: &TestApp,
+    reviews_per_entry: Option<u32>,
+    juror_emails: &[&str],
+) -> Judging {
     let (owner, _, contest) = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;

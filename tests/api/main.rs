@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod award;
 mod cli;
 mod contests;
 mod health;

@@ -1,0 +1,4 @@
+ALTER TABLE ledger_entries DROP COLUMN payout_id;
+DROP TABLE payouts;
+DROP TABLE awards;
+ALTER TABLE contests DROP COLUMN awarded_at;
