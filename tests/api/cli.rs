@@ -206,3 +206,228 @@ async fn admin_grant_check_and_migrate_sqlite() {
 async fn admin_grant_check_and_migrate_postgres() {
     admin_grant_and_check(Backend::Postgres).await;
 }
+
+/// The real server, on real time, killed with SIGKILL around the judging deadline, then
+/// restarted: the contest ends awarded exactly once and every invariant holds.
+async fn killed_during_the_award(backend: Backend) {
+    use chrono::{SecondsFormat, Utc};
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let start = || {
+        concours()
+            .current_dir(dir.path())
+            .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{port}"))
+            .env("CONCOURS_DATABASE__URL", &settings.database.url)
+            .env("CONCOURS_AUTH__REQUIRE_VERIFIED_EMAIL", "false")
+            .env("CONCOURS_JOBS__TICK_MS", "50")
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let client = reqwest::Client::new();
+    let wait_healthy = || async {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            assert!(Instant::now() < deadline, "the server never became healthy");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    };
+    let call = |method: reqwest::Method, path: String, token: Option<String>, body: Value| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let mut request = client.request(method, format!("{base}{path}")).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let mut server = start();
+    wait_healthy().await;
+    let mut tokens = Vec::new();
+    for email in [
+        "owner@acme.example",
+        "admin@concours.example",
+        "inno@example.org",
+    ] {
+        let (status, _) = call(
+            reqwest::Method::POST,
+            "/api/v1/auth/register".into(),
+            None,
+            json!({"email": email, "password": "0123456789", "display_name": email}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (_, login) = call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login".into(),
+            None,
+            json!({"email": email, "password": "0123456789"}),
+        )
+        .await;
+        tokens.push(login["token"].as_str().unwrap().to_owned());
+    }
+    let granted = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .args(["admin", "grant", "admin@concours.example"])
+        .output()
+        .unwrap();
+    assert!(granted.status.success());
+    let t0 = Utc::now();
+    let at =
+        |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (_, org) = call(
+        reqwest::Method::POST,
+        "/api/v1/organizations".into(),
+        Some(tokens[0].clone()),
+        json!({"name": "Acme"}),
+    )
+    .await;
+    let mut rules = crate::contests::rules_at(&at(1), &at(6), &at(9));
+    rules["min_jurors"] = json!(1);
+    let (status, contest) = call(
+        reqwest::Method::POST,
+        "/api/v1/contests".into(),
+        Some(tokens[0].clone()),
+        json!({"organization_id": org["id"], "title": "Fast", "brief": "b", "rules": rules}),
+    )
+    .await;
+    assert_eq!(status, 201, "{contest}");
+    let id = contest["id"].as_str().unwrap().to_owned();
+    let (_, funding) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/fundings"),
+        Some(tokens[0].clone()),
+        json!({"amount_cents": 700_000, "reference": "W"}),
+    )
+    .await;
+    call(
+        reqwest::Method::POST,
+        format!(
+            "/api/v1/admin/fundings/{}/confirm",
+            funding["id"].as_str().unwrap()
+        ),
+        Some(tokens[1].clone()),
+        json!({}),
+    )
+    .await;
+    call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/jurors"),
+        Some(tokens[0].clone()),
+        json!({"email": "juror@jury.example"}),
+    )
+    .await;
+    let (status, opened) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/open"),
+        Some(tokens[0].clone()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    while Utc::now() < t0 + chrono::Duration::seconds(1) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, idea) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/ideas"),
+        Some(tokens[2].clone()),
+        json!({"title": "Only idea", "summary": "s", "body": "b", "accept_terms": true}),
+    )
+    .await;
+    assert_eq!(status, 201, "{idea}");
+
+    // Kill the server just as the judging deadline passes, while the scheduler awards.
+    let kill_at = t0
+        + chrono::Duration::seconds(9)
+        + chrono::Duration::milliseconds(i64::from(std::process::id() % 120));
+    while Utc::now() < kill_at {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let mut server = start();
+    wait_healthy().await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let results = loop {
+        let (status, body) = call(
+            reqwest::Method::GET,
+            format!("/api/v1/contests/{id}/results"),
+            None,
+            Value::Null,
+        )
+        .await;
+        if status == 200 {
+            break body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the restarted server never awarded the contest"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let total: i64 = results["payouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount_cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 700_000);
+    let (_, audit) = call(
+        reqwest::Method::GET,
+        format!("/api/v1/contests/{id}/audit"),
+        None,
+        Value::Null,
+    )
+    .await;
+    let awards = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "contest_awarded")
+        .count();
+    assert_eq!(awards, 1);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let check = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_during_the_award_awards_once_after_restart_sqlite() {
+    killed_during_the_award(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_during_the_award_awards_once_after_restart_postgres() {
+    killed_during_the_award(Backend::Postgres).await;
+}

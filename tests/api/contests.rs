@@ -30,10 +30,19 @@ fn at(t: DateTime<Utc>) -> String {
 /// Valid rules whose timeline starts a day after the test clock's now.
 pub fn rules(app: &TestApp) -> Value {
     let now = app.clock.now();
+    rules_at(
+        &at(now + Duration::days(1)),
+        &at(now + Duration::days(10)),
+        &at(now + Duration::days(20)),
+    )
+}
+
+/// Valid rules with the given timeline.
+pub fn rules_at(opens_at: &str, submission_deadline: &str, judging_deadline: &str) -> Value {
     json!({
-        "opens_at": at(now + Duration::days(1)),
-        "submission_deadline": at(now + Duration::days(10)),
-        "judging_deadline": at(now + Duration::days(20)),
+        "opens_at": opens_at,
+        "submission_deadline": submission_deadline,
+        "judging_deadline": judging_deadline,
         "criteria": [
             {"key": "impact", "label": "Impact", "weight": 3, "max": 10},
             {"key": "feasibility", "label": "Feasibility", "weight": 1, "max": 5}

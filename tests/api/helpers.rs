@@ -99,7 +99,9 @@ pub fn test_settings(
 }
 
 /// Keeps a test's PostgreSQL database alive; drops it with the test.
-pub struct TestDatabaseGuard(#[allow(dead_code)] TestDatabase);
+pub struct TestDatabaseGuard(
+    #[expect(dead_code, reason = "held only so that its Drop removes the database")] TestDatabase,
+);
 
 /// A running Concours for one test.
 pub struct TestApp {
