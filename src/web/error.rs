@@ -136,7 +136,29 @@ pub fn query_error(
     AppError::BadRequest(format!("The query string is not valid: {error}.")).into()
 }
 
-/// Unknown routes under the API answer in JSON like everything else.
-pub async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound("There is no such route.".into()))
+/// Unknown routes: JSON under the API, a page elsewhere.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if req.path().starts_with("/api/") || req.path() == "/healthz" {
+        return Err(AppError::NotFound("There is no such route.".into()));
+    }
+    let state = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .expect("AppState");
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(super::i18n::from_accept_language)
+        .unwrap_or("en");
+    let mut context = tera::Context::new();
+    context.insert("lang", lang);
+    context.insert("t", super::i18n::texts(lang));
+    context.insert("csrf", "");
+    context.insert("path", req.path());
+    Ok(super::pages::render_with(
+        &state.tera,
+        "errors/not_found.html",
+        &context,
+        StatusCode::NOT_FOUND,
+    ))
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod i18n;
 pub mod idempotency;
 pub mod openapi;
 pub mod pages;

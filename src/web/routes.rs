@@ -100,11 +100,29 @@ where
         .service(api::health::healthz)
         .service(scope::scope("/api/v1").configure(api_v1))
         .map(|app| {
-            app.service(
-                web::resource("/verify")
-                    .route(web::get().to(pages::accounts::verify_form))
-                    .route(web::post().to(pages::accounts::verify_submit)),
-            )
+            app.route("/", web::get().to(pages::contests::home))
+                .route("/assets/{file:.*}", web::get().to(pages::assets::serve))
+                .route("/contests/{id}", web::get().to(pages::contests::show))
+                .route(
+                    "/contests/{id}/results",
+                    web::get().to(pages::contests::results),
+                )
+                .service(
+                    web::resource("/login")
+                        .route(web::get().to(pages::accounts::login_form))
+                        .route(web::post().to(pages::accounts::login_submit)),
+                )
+                .service(
+                    web::resource("/register")
+                        .route(web::get().to(pages::accounts::register_form))
+                        .route(web::post().to(pages::accounts::register_submit)),
+                )
+                .route("/logout", web::post().to(pages::accounts::logout))
+                .service(
+                    web::resource("/verify")
+                        .route(web::get().to(pages::accounts::verify_form))
+                        .route(web::post().to(pages::accounts::verify_submit)),
+                )
         })
 }
 

@@ -159,53 +159,63 @@ async fn emails_are_unique_whatever_their_case(app: &TestApp) {
 async fn the_verification_page_verifies_on_post_only(app: &TestApp) {
     app.register("lin@example.org", "Lin").await;
     let token = app.verification_token("lin@example.org").await;
-    let page = app
-        .get(&format!("/verify?token={token}"), None)
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page = browser
+        .get(app.url(&format!("/verify?token={token}")))
+        .send()
         .await
-        .expect(200);
+        .unwrap();
+    assert_eq!(page.status(), 200);
     assert!(
-        page.headers["content-type"]
+        page.headers()["content-type"]
             .to_str()
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(
-        page.text
-            .contains("<form method=\"post\" action=\"/verify\">")
-    );
-    assert!(page.text.contains(&token));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\" action=\"/verify\">"));
+    assert!(html.contains(&token));
+    let start = html.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    let csrf = html[start..start + 64].to_owned();
     // Opening the link verified nothing.
     let session = app.login("lin@example.org").await;
     let me = app.get("/api/v1/me", Some(&session)).await.json();
     assert_eq!(me["email_verified"], false);
 
-    let done = app
+    let done = browser
+        .post(app.url("/verify"))
+        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let text = done.text().await.unwrap();
+    assert!(text.contains("lin@example.org is verified"), "{text}");
+    let me = app.get("/api/v1/me", Some(&session)).await.json();
+    assert_eq!(me["email_verified"], true);
+
+    // A bad token is explained on the page, escaped.
+    let bad = browser
+        .post(app.url("/verify"))
+        .form(&[("csrf", csrf.as_str()), ("token", "<script>")])
+        .send()
+        .await
+        .unwrap();
+    let text = bad.text().await.unwrap();
+    assert!(text.contains("not valid"));
+    assert!(!text.contains("<script>"));
+    // Without the page's token, nothing happens.
+    let forged = app
         .post_raw(
             "/verify",
             "application/x-www-form-urlencoded",
             format!("token={token}"),
         )
-        .await
-        .expect(200);
-    assert!(
-        done.text.contains("lin@example.org is verified"),
-        "{}",
-        done.text
-    );
-    let me = app.get("/api/v1/me", Some(&session)).await.json();
-    assert_eq!(me["email_verified"], true);
-
-    // A bad token is explained on the page, escaped.
-    let bad = app
-        .post_raw(
-            "/verify",
-            "application/x-www-form-urlencoded",
-            "token=%3Cscript%3E",
-        )
-        .await
-        .expect(200);
-    assert!(bad.text.contains("not valid"));
-    assert!(!bad.text.contains("<script>"));
+        .await;
+    assert_eq!(forged.status, 403);
 }
 
 async fn verification_links_expire_and_can_be_sent_again(app: &TestApp) {

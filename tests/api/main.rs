@@ -11,4 +11,5 @@ mod ideas;
 mod jury;
 mod mail;
 mod organizations;
+mod pages;
 mod sessions;

@@ -1,15 +1,227 @@
-//! Server-rendered HTML pages (tera). The whole site comes with the pages issue; for now, the
-//! page behind the emailed verification link.
+//! Server-rendered HTML pages (tera), in English and French. Every page gets a [`Page`]: the
+//! reader's language, their session (from the HttpOnly cookie), and the CSRF token that every
+//! form carries and every POST checks.
 
 pub mod accounts;
+pub mod assets;
+pub mod contests;
 
-use actix_web::HttpResponse;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use serde::Deserialize;
 use tera::{Context, Tera};
 
-/// Renders a page, or a plain error page when the template fails (a bug, logged).
-pub fn render(tera: &Tera, template: &str, context: &Context) -> HttpResponse {
+use crate::app::access::Actor;
+use crate::app::accounts::AccountView;
+use crate::app::sessions;
+
+use super::AppState;
+use super::auth::SESSION_COOKIE;
+use super::i18n;
+
+pub const LANG_COOKIE: &str = "concours_lang";
+pub const CSRF_COOKIE: &str = "concours_csrf";
+
+/// What every page knows about its reader.
+pub struct Page {
+    pub lang: &'static str,
+    pub actor: Actor,
+    pub user: Option<AccountView>,
+    pub path: String,
+    csrf: String,
+    new_csrf: bool,
+    remember_lang: bool,
+    secure: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Page, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .expect("AppState")
+                .clone();
+            // A page never fails for a stale cookie: the reader is simply signed out.
+            let session = match req.cookie(SESSION_COOKIE) {
+                Some(cookie) => {
+                    let token = cookie.value().to_owned();
+                    state
+                        .run(move |ctx, conn| sessions::authenticate(ctx, conn, &token))
+                        .await
+                        .ok()
+                }
+                None => None,
+            };
+            let asked = web::Query::<LangQuery>::from_query(req.query_string())
+                .ok()
+                .and_then(|q| q.lang.clone())
+                .and_then(|l| i18n::LANGUAGES.into_iter().find(|x| *x == l));
+            let remembered = req
+                .cookie(LANG_COOKIE)
+                .and_then(|c| i18n::LANGUAGES.into_iter().find(|x| *x == c.value()));
+            let from_account = session
+                .as_ref()
+                .and_then(|s| i18n::LANGUAGES.into_iter().find(|x| *x == s.user.locale));
+            let from_browser = req
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(i18n::from_accept_language);
+            let lang = asked
+                .or(remembered)
+                .or(from_account)
+                .or(from_browser)
+                .unwrap_or("en");
+            let (csrf, new_csrf) = match req.cookie(CSRF_COOKIE) {
+                Some(c) if c.value().len() == 64 => (c.value().to_owned(), false),
+                _ => (crate::app::accounts::new_secret_token(), true),
+            };
+            Ok(Page {
+                lang,
+                actor: session
+                    .as_ref()
+                    .map_or(Actor::Anonymous, |s| Actor::User(s.actor())),
+                user: session.as_ref().map(|s| AccountView::from(&s.user)),
+                path: req.path().to_owned(),
+                csrf,
+                new_csrf,
+                remember_lang: asked.is_some(),
+                secure: state.ctx.settings.public_url().starts_with("https://"),
+            })
+        })
+    }
+}
+
+/// A posted form's CSRF field.
+#[derive(Debug, Deserialize)]
+pub struct CsrfField {
+    pub csrf: String,
+}
+
+impl Page {
+    /// The context every template gets: `lang`, `t` (the texts), `user`, `csrf`, `path`.
+    pub fn context(&self) -> Context {
+        let mut context = Context::new();
+        context.insert("lang", self.lang);
+        context.insert("t", i18n::texts(self.lang));
+        context.insert("user", &self.user);
+        context.insert("csrf", &self.csrf);
+        context.insert("path", &self.path);
+        context
+    }
+
+    /// Whether a posted form carries this reader's token (double-submit: cookie and field).
+    pub fn csrf_ok(&self, submitted: &str) -> bool {
+        !self.new_csrf
+            && !submitted.is_empty()
+            && constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes())
+    }
+
+    fn cookie(
+        &self,
+        name: &'static str,
+        value: String,
+        max_age: Option<CookieDuration>,
+    ) -> Cookie<'static> {
+        let mut cookie = Cookie::build(name, value)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .finish();
+        if let Some(age) = max_age {
+            cookie.set_max_age(age);
+        }
+        cookie
+    }
+
+    /// The session cookie for a new sign-in.
+    pub fn session_cookie(&self, token: String, hours: u32) -> Cookie<'static> {
+        self.cookie(
+            SESSION_COOKIE,
+            token,
+            Some(CookieDuration::hours(i64::from(hours))),
+        )
+    }
+
+    /// A cookie that removes the session.
+    pub fn clear_session_cookie(&self) -> Cookie<'static> {
+        let mut cookie = self.cookie(SESSION_COOKIE, String::new(), Some(CookieDuration::ZERO));
+        cookie.make_removal();
+        cookie
+    }
+
+    /// Adds the cookies this page must set (a new CSRF token, a chosen language).
+    pub fn finish(&self, mut response: HttpResponse) -> HttpResponse {
+        if self.new_csrf {
+            let _ = response.add_cookie(&self.cookie(CSRF_COOKIE, self.csrf.clone(), None));
+        }
+        if self.remember_lang {
+            let _ = response.add_cookie(&self.cookie(
+                LANG_COOKIE,
+                self.lang.to_owned(),
+                Some(CookieDuration::days(365)),
+            ));
+        }
+        response
+    }
+
+    pub fn render(&self, tera: &Tera, template: &str, context: &Context) -> HttpResponse {
+        self.finish(render_with(
+            tera,
+            template,
+            context,
+            actix_web::http::StatusCode::OK,
+        ))
+    }
+
+    pub fn render_status(
+        &self,
+        tera: &Tera,
+        template: &str,
+        context: &Context,
+        status: actix_web::http::StatusCode,
+    ) -> HttpResponse {
+        self.finish(render_with(tera, template, context, status))
+    }
+
+    /// The page for a refused or missing object.
+    pub fn not_found(&self, tera: &Tera) -> HttpResponse {
+        self.render_status(
+            tera,
+            "errors/not_found.html",
+            &self.context(),
+            actix_web::http::StatusCode::NOT_FOUND,
+        )
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Renders a template, or a plain error page when it fails (a bug, logged, never shown).
+pub fn render_with(
+    tera: &Tera,
+    template: &str,
+    context: &Context,
+    status: actix_web::http::StatusCode,
+) -> HttpResponse {
     match tera.render(template, context) {
-        Ok(html) => HttpResponse::Ok()
+        Ok(html) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(html),
         Err(error) => {
@@ -19,4 +231,9 @@ pub fn render(tera: &Tera, template: &str, context: &Context) -> HttpResponse {
                 .body("Something went wrong on our side; it has been logged.")
         }
     }
+}
+
+/// Renders a page (kept for handlers that build their context by hand).
+pub fn render(tera: &Tera, template: &str, context: &Context) -> HttpResponse {
+    render_with(tera, template, context, actix_web::http::StatusCode::OK)
 }

@@ -1,0 +1,141 @@
+//! The languages of the pages: English and French texts from `locales/*.toml`, the choice of
+//! language for a request, and dates and money written the way each language writes them.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use figment::Figment;
+use figment::providers::{Format, Toml};
+
+/// The languages Concours speaks, the default first.
+pub const LANGUAGES: [&str; 2] = ["en", "fr"];
+
+type Catalog = BTreeMap<String, String>;
+
+fn load(source: &str, name: &str) -> Catalog {
+    Figment::from(Toml::string(source))
+        .extract()
+        .unwrap_or_else(|e| panic!("locales/{name}.toml is not valid: {e}"))
+}
+
+static EN: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../../locales/en.toml"), "en"));
+static FR: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../../locales/fr.toml"), "fr"));
+
+/// Every text of the pages in `lang` (English for anything else).
+pub fn texts(lang: &str) -> &'static Catalog {
+    match lang {
+        "fr" => &FR,
+        _ => &EN,
+    }
+}
+
+/// The first supported language of an `Accept-Language` header, by quality.
+pub fn from_accept_language(header: &str) -> Option<&'static str> {
+    let mut choices: Vec<(f32, &str)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse().ok())
+                .unwrap_or(1.0);
+            Some((quality, tag))
+        })
+        .collect();
+    choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+    choices.into_iter().find_map(|(_, tag)| {
+        let primary = tag
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        LANGUAGES.into_iter().find(|l| *l == primary)
+    })
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `31 January 2027, 12:00 UTC` / `31 janvier 2027, 12:00 UTC`.
+pub fn date(at: DateTime<Utc>, lang: &str) -> String {
+    let months = if lang == "fr" { MONTHS_FR } else { MONTHS_EN };
+    format!(
+        "{} {} {}, {:02}:{:02} UTC",
+        at.day(),
+        months[at.month0() as usize],
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// `1,234.56 EUR` / `1 234,56 EUR`.
+pub fn money(cents: i64, currency: &str, lang: &str) -> String {
+    let english = crate::domain::money::format_cents(cents, currency);
+    if lang == "fr" {
+        english.replace(',', "\u{202f}").replace('.', ",")
+    } else {
+        english
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_texts() {
+        let en: Vec<&String> = EN.keys().collect();
+        let fr: Vec<&String> = FR.keys().collect();
+        assert_eq!(en, fr);
+        assert!(EN.values().chain(FR.values()).all(|v| !v.trim().is_empty()));
+    }
+
+    #[test]
+    fn accept_language_is_read_by_quality() {
+        assert_eq!(from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some("fr"));
+        assert_eq!(
+            from_accept_language("de-DE, en;q=0.5, fr;q=0.7"),
+            Some("fr")
+        );
+        assert_eq!(from_accept_language("de, es"), None);
+        assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn dates_and_money_read_well_in_each_language() {
+        let at = DateTime::from_timestamp(1_801_396_800, 0).unwrap();
+        assert_eq!(date(at, "en"), "31 January 2027, 12:00 UTC");
+        assert_eq!(date(at, "fr"), "31 janvier 2027, 12:00 UTC");
+        assert_eq!(money(123_456, "EUR", "en"), "1,234.56 EUR");
+        assert_eq!(money(123_456, "EUR", "fr"), "1\u{202f}234,56 EUR");
+    }
+}

@@ -1,0 +1,193 @@
+//! The public pages of contests: the home page, a contest, its results.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::app::contests::ContestView;
+use crate::app::{AppError, announcements, award, contests, jury};
+use crate::domain::lifecycle::Phase;
+use crate::web::AppState;
+use crate::web::i18n;
+
+use super::Page;
+
+/// A contest as the pages show it: everything formatted in the reader's language.
+#[derive(Debug, Serialize)]
+struct Card {
+    id: String,
+    title: String,
+    phase: &'static str,
+    phase_label: String,
+    prize_pool: String,
+    opens_at: String,
+    submission_deadline: String,
+    judging_deadline: String,
+}
+
+fn instant(rules: &Value, key: &str, lang: &str) -> String {
+    rules[key]
+        .as_str()
+        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+        .map(|at| i18n::date(at, lang))
+        .unwrap_or_default()
+}
+
+/// A text of the catalogue by a key made at run time (tera cannot build keys).
+fn label(lang: &str, key: &str) -> String {
+    i18n::texts(lang)
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
+}
+
+fn card(contest: &ContestView, lang: &str) -> Card {
+    Card {
+        id: contest.id.clone(),
+        title: contest.title.clone(),
+        phase: contest.phase.as_str(),
+        phase_label: label(lang, &format!("phase_{}", contest.phase.as_str())),
+        prize_pool: i18n::money(contest.prize_pool_cents, &contest.currency, lang),
+        opens_at: instant(&contest.rules, "opens_at", lang),
+        submission_deadline: instant(&contest.rules, "submission_deadline", lang),
+        judging_deadline: instant(&contest.rules, "judging_deadline", lang),
+    }
+}
+
+pub async fn home(state: web::Data<AppState>, page: Page) -> HttpResponse {
+    let actor = page.actor.clone();
+    let Ok(list) = state
+        .run(move |ctx, conn| contests::list(ctx, conn, &actor))
+        .await
+    else {
+        return page.not_found(&state.tera);
+    };
+    let group = |phase: Phase| -> Vec<Card> {
+        list.iter()
+            .filter(|c| c.phase == phase)
+            .map(|c| card(c, page.lang))
+            .collect()
+    };
+    let sections: Vec<Value> = [
+        ("home_open", Phase::Submission),
+        ("home_upcoming", Phase::Upcoming),
+        ("home_judging", Phase::Judging),
+        ("home_awarded", Phase::Awarded),
+    ]
+    .into_iter()
+    .map(|(key, phase)| serde_json::json!({"id": key, "title": label(page.lang, key), "cards": group(phase)}))
+    .collect();
+    let mut context = page.context();
+    context.insert("sections", &sections);
+    page.render(&state.tera, "home.html", &context)
+}
+
+pub async fn show(state: web::Data<AppState>, page: Page, id: web::Path<String>) -> HttpResponse {
+    let actor = page.actor.clone();
+    let id = id.into_inner();
+    let loaded = state
+        .run(move |ctx, conn| {
+            let contest = contests::show(ctx, conn, &actor, &id)?;
+            let roster = jury::roster(conn, &actor, &id)?;
+            let news = announcements::list(conn, &actor, &id)?;
+            Ok((contest, roster, news))
+        })
+        .await;
+    let (contest, roster, news) = match loaded {
+        Ok(found) => found,
+        Err(AppError::NotFound(_) | AppError::Unauthorized(_) | AppError::Forbidden(_)) => {
+            return page.not_found(&state.tera);
+        }
+        Err(error) => {
+            tracing::error!(error = ?error, "contest page");
+            return page.not_found(&state.tera);
+        }
+    };
+    let rules = &contest.rules;
+    let prizes: Vec<(String, String)> = rules["prizes"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|p| {
+                    (
+                        p["label"].as_str().unwrap_or_default().to_owned(),
+                        i18n::money(
+                            p["amount_cents"].as_i64().unwrap_or(0),
+                            &contest.currency,
+                            page.lang,
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let news: Vec<(String, String)> = news
+        .into_iter()
+        .map(|a| (i18n::date(a.created_at, page.lang), a.body))
+        .collect();
+    let mut context = page.context();
+    context.insert("contest", &card(&contest, page.lang));
+    context.insert("brief_html", &crate::markdown::to_safe_html(&contest.brief));
+    context.insert("rules_hash", &contest.rules_hash);
+    context.insert("prizes", &prizes);
+    // Texts with placeholders are filled by tera's `replace`, which takes strings.
+    context.insert("minimum_score", &rules["minimum_score"].to_string());
+    context.insert("fallback_policy", &rules["fallback"]["policy"]);
+    context.insert("fallback_n", &rules["fallback"]["n"].to_string());
+    context.insert(
+        "beneficiary",
+        rules["no_entry_beneficiary"].as_str().unwrap_or_default(),
+    );
+    context.insert("eligibility", &rules["eligibility"]);
+    context.insert("ip_terms", &rules["ip_terms"]);
+    context.insert("max_ideas", &rules["max_ideas_per_person"]);
+    context.insert(
+        "jury",
+        &roster
+            .iter()
+            .map(|r| r.display_name.clone())
+            .collect::<Vec<_>>(),
+    );
+    context.insert("announcements", &news);
+    page.render(&state.tera, "contests/show.html", &context)
+}
+
+pub async fn results(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let actor = page.actor.clone();
+    let id = id.into_inner();
+    let loaded = state
+        .run(move |ctx, conn| {
+            let contest = contests::show(ctx, conn, &actor, &id)?;
+            let results = award::results(conn, &actor, &id)?;
+            Ok((contest, results))
+        })
+        .await;
+    let Ok((contest, results)) = loaded else {
+        return page.not_found(&state.tera);
+    };
+    let payouts: Vec<Value> = results
+        .payouts
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "recipient": p.recipient,
+                "amount": i18n::money(p.amount_cents, &contest.currency, page.lang),
+                "reason": label(page.lang, &format!("reason_{}", p.reason)),
+                "status": label(page.lang, &format!("status_{}", p.status)),
+            })
+        })
+        .collect();
+    let mut context = page.context();
+    context.insert("contest", &card(&contest, page.lang));
+    context.insert("results", &results);
+    context.insert("payouts", &payouts);
+    context.insert(
+        "total",
+        &i18n::money(results.total_paid_cents, &contest.currency, page.lang),
+    );
+    page.render(&state.tera, "contests/results.html", &context)
+}

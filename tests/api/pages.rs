@@ -1,0 +1,350 @@
+//! The pages, over HTTP as a browser sends it: languages, sign-in with the session cookie,
+//! CSRF tokens on every form, escaping of what people write.
+
+use reqwest::header::{ACCEPT_LANGUAGE, SET_COOKIE};
+use serde_json::json;
+
+use crate::both_backends;
+use crate::contests::{admin, draft, fund, invite_juror, opened};
+use crate::helpers::{PASSWORD, TestApp};
+
+both_backends!(
+    the_home_and_contest_pages_speak_english_and_french,
+    people_sign_in_and_out_through_the_pages,
+    forms_without_their_csrf_token_are_refused,
+    what_people_write_is_escaped,
+    unknown_pages_and_drafts_are_html_404s,
+    assets_are_served_with_cache_headers_and_no_inline_script_is_allowed,
+);
+
+/// A client that keeps cookies, as a browser does.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token a page's forms carry.
+fn csrf_of(html: &str) -> String {
+    let start = html
+        .find(r#"name="csrf" value=""#)
+        .expect("a form with a CSRF token")
+        + r#"name="csrf" value=""#.len();
+    html[start..start + 64].to_owned()
+}
+
+async fn page(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    lang: Option<&str>,
+) -> (u16, String) {
+    let mut request = client.get(app.url(path));
+    if let Some(lang) = lang {
+        request = request.header(ACCEPT_LANGUAGE, lang);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn the_home_and_contest_pages_speak_english_and_french(app: &TestApp) {
+    let (_, contest) = opened(app).await;
+    let client = browser();
+    let (status, home) = page(&client, app, "/", Some("en-GB,en;q=0.9")).await;
+    assert_eq!(status, 200);
+    assert!(home.contains("<html lang=\"en\">") && home.contains("Idea contests"));
+    assert!(
+        home.contains("Greener packaging") && home.contains("7,000.00 EUR"),
+        "{home}"
+    );
+    let (_, accueil) = page(&browser(), app, "/", Some("fr-FR,fr;q=0.9,en;q=0.5")).await;
+    assert!(accueil.contains("<html lang=\"fr\">") && accueil.contains("Ouverts aux idées"));
+    assert!(accueil.contains("7\u{202f}000,00 EUR"), "{accueil}");
+
+    let (status, show) = page(&client, app, &format!("/contests/{contest}"), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        show.contains("<strong>less plastic</strong>"),
+        "the brief is rendered Markdown"
+    );
+    let hash = app
+        .get(&format!("/api/v1/contests/{contest}"), None)
+        .await
+        .json()["rules_hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(show.contains(&hash) && show.contains("Download the rules document"));
+    assert!(show.contains("each unclaimed prize goes to the next best idea"));
+    assert!(show.contains("The Open Science Fund"));
+    assert!(show.contains("60 out of 100"));
+    // The switch remembers the choice.
+    let (_, french) = page(
+        &client,
+        app,
+        &format!("/contests/{contest}?lang=fr"),
+        Some("en"),
+    )
+    .await;
+    assert!(french.contains("Le brief") && french.contains("Empreinte du règlement"));
+    let (_, still_french) = page(&client, app, "/", Some("en")).await;
+    assert!(still_french.contains("<html lang=\"fr\">"));
+}
+
+async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
+    app.person("page@example.org", "Paige").await;
+    let client = browser();
+    let (_, form) = page(&client, app, "/login", None).await;
+    let csrf = csrf_of(&form);
+    let wrong = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "page@example.org"),
+            ("password", "wrong password!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let text = wrong.text().await.unwrap();
+    assert!(
+        text.contains("do not match") && text.contains("value=\"page@example.org\""),
+        "the page keeps the email"
+    );
+    let signed_in = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "page@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let cookie = signed_in.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let (_, home) = page(&client, app, "/", None).await;
+    assert!(home.contains("Paige") && home.contains("Sign out"));
+    let out = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let (_, home) = page(&client, app, "/", None).await;
+    assert!(!home.contains("Paige") && home.contains("Sign in"));
+
+    // Registration from the page, in French, with every error next to its field.
+    let client = browser();
+    let (_, form) = page(&client, app, "/register", Some("fr")).await;
+    let csrf = csrf_of(&form);
+    let refused = client
+        .post(app.url("/register"))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "nope"),
+            ("display_name", ""),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("id=\"email-error\"")
+            && html.contains("id=\"name-error\"")
+            && html.contains("id=\"password-error\"")
+    );
+    let done = client
+        .post(app.url("/register"))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "nouvelle@example.org"),
+            ("display_name", "Nouvelle"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("Votre compte est prêt"));
+    let mail = app.mail_to("nouvelle@example.org").await.pop().unwrap();
+    assert_eq!(
+        mail.subject, "Confirmez votre adresse e-mail",
+        "the account speaks French"
+    );
+}
+
+async fn forms_without_their_csrf_token_are_refused(app: &TestApp) {
+    app.person("csrf@example.org", "Csrf").await;
+    let client = browser();
+    // No cookie, no token: refused, and nobody is signed in.
+    let forged = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", "0".repeat(64).as_str()),
+            ("email", "csrf@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(
+        forged
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("concours_session"))
+    );
+    // A cookie but another token: refused too.
+    let (_, form) = page(&client, app, "/register", None).await;
+    let _ = csrf_of(&form);
+    let forged = client
+        .post(app.url("/register"))
+        .form(&[
+            ("csrf", "f".repeat(64).as_str()),
+            ("email", "x@example.org"),
+            ("display_name", "X"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(
+        app.mail_to("x@example.org").await.is_empty(),
+        "no account was created"
+    );
+}
+
+async fn what_people_write_is_escaped(app: &TestApp) {
+    let (owner, org, _) = draft(app).await;
+    let attack = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let mut rules = crate::contests::rules(app);
+    rules["eligibility"] = json!(attack);
+    rules["no_entry_beneficiary"] = json!(attack);
+    rules["prizes"][0]["label"] = json!(attack);
+    let contest = app
+        .post(
+            "/api/v1/contests",
+            Some(&owner),
+            json!({"organization_id": org, "title": attack, "brief": format!("Brief {attack} [x](javascript:alert(1))"), "rules": rules}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let id = contest["id"].as_str().unwrap();
+    let admin = admin(app).await;
+    fund(app, &owner, &admin, id, 700_000).await;
+    invite_juror(app, &owner, id, "juror@jury.example").await;
+    app.post(
+        &format!("/api/v1/contests/{id}/open"),
+        Some(&owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/contests/{id}/announcements"),
+        Some(&owner),
+        json!({"body": attack}),
+    )
+    .await
+    .expect(201);
+    for path in ["/".to_owned(), format!("/contests/{id}")] {
+        let (status, html) = page(&browser(), app, &path, None).await;
+        assert_eq!(status, 200);
+        assert!(
+            !html.contains("<script>alert"),
+            "{path}: script not escaped"
+        );
+        assert!(!html.contains("<img src=x"), "{path}: element not escaped");
+        assert!(!html.contains("javascript:"), "{path}: javascript URL kept");
+        assert!(
+            html.contains("&lt;script&gt;"),
+            "{path}: the text is shown, escaped"
+        );
+    }
+}
+
+async fn unknown_pages_and_drafts_are_html_404s(app: &TestApp) {
+    let (_, _, draft_id) = draft(app).await;
+    for path in [
+        "/no/such/page".to_owned(),
+        format!("/contests/{draft_id}"),
+        format!("/contests/{draft_id}/results"),
+    ] {
+        let response = browser()
+            .get(app.url(&path))
+            .header(ACCEPT_LANGUAGE, "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(response.text().await.unwrap().contains("Page introuvable"));
+    }
+    app.get("/api/v1/no/such/route", None)
+        .await
+        .expect_error(404, "not_found");
+}
+
+async fn assets_are_served_with_cache_headers_and_no_inline_script_is_allowed(app: &TestApp) {
+    let css = browser()
+        .get(app.url("/assets/concours.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let etag = css.headers()["etag"].to_str().unwrap().to_owned();
+    let again = browser()
+        .get(app.url("/assets/concours.css"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let home = browser().get(app.url("/")).send().await.unwrap();
+    let csp = home.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        browser()
+            .get(app.url("/assets/nope.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
