@@ -30,7 +30,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the web server, the mail worker and the scheduler (migrating the database first).
-    Serve,
+    Serve {
+        /// Fill the database with the demo first, unless it is already there.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Run only the mail worker and the scheduler, for a separate background process.
     Worker,
     /// Apply pending database migrations and exit.
@@ -42,6 +46,9 @@ enum Command {
     },
     /// Check every invariant of the data; exits 1 and lists each violation when one is broken.
     Check,
+    /// Fill the database with a demo: a brand, contests in every phase (one awarded through its
+    /// fallback rule), innovators, ideas and jurors; prints the accounts to sign in with.
+    Demo,
     /// Recompute a contest's ranking and payouts from its published score sheet and compare
     /// them with its published results. Give the contest's API address
     /// (http://host/api/v1/contests/ID), or the two files SCORESHEET and RESULTS.
@@ -94,6 +101,16 @@ fn main() -> ExitCode {
             eprintln!("concours: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn print_demo_accounts() {
+    println!(
+        "Demo accounts (password: {}); sign in at the address Concours serves:",
+        concours::demo::PASSWORD
+    );
+    for (email, role) in concours::demo::ACCOUNTS {
+        println!("  {email:<32} {role}");
     }
 }
 
@@ -163,7 +180,18 @@ fn http_get(url: &str) -> anyhow::Result<String> {
 
 fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve => serve(settings, true),
+        Command::Serve { demo } => {
+            if demo {
+                let pool = startup::open_database(&settings)?;
+                let secret = startup::jwt_secret(&settings)?;
+                match concours::demo::run(&settings, &pool, &secret) {
+                    Ok(()) => print_demo_accounts(),
+                    Err(e) if e.to_string().contains("already") => print_demo_accounts(),
+                    Err(e) => return Err(e),
+                }
+            }
+            serve(settings, true)
+        }
         Command::Worker => serve(settings, false),
         Command::Migrate => {
             let pool = store::connect(&settings.database)?;
@@ -192,6 +220,13 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Command::Verify { source, results } => verify(&source, results.as_deref()),
+        Command::Demo => {
+            let pool = startup::open_database(&settings)?;
+            let secret = startup::jwt_secret(&settings)?;
+            concours::demo::run(&settings, &pool, &secret)?;
+            print_demo_accounts();
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Mail { command } => {
             let pool = startup::open_database(&settings)?;
             let mut conn = pool.get()?;

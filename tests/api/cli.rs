@@ -431,3 +431,54 @@ async fn a_server_killed_during_the_award_awards_once_after_restart_sqlite() {
 async fn a_server_killed_during_the_award_awards_once_after_restart_postgres() {
     killed_during_the_award(Backend::Postgres).await;
 }
+
+/// `concours demo` fills a database with a contest in every phase, passes the checker, and
+/// refuses to run twice.
+async fn demo(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let run = |args: &[&str]| {
+        concours()
+            .current_dir(dir.path())
+            .env("CONCOURS_DATABASE__URL", &settings.database.url)
+            .env("CONCOURS_MAIL__TRANSPORT", "memory")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["demo"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("brand@demo.concours.example") && stdout.contains("concours-demo"));
+    let check = run(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let again = run(&["demo"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already"));
+
+    use concours::store::schema::{awards, contests};
+    use diesel::prelude::*;
+    let pool = concours::store::connect(&settings.database).unwrap();
+    let mut conn = pool.get().unwrap();
+    let total: i64 = contests::table.count().get_result(&mut *conn).unwrap();
+    let awarded: i64 = awards::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!((total, awarded), (5, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_fills_a_database_once_sqlite() {
+    demo(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_fills_a_database_once_postgres() {
+    demo(Backend::Postgres).await;
+}
