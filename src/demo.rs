@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::app::access::{Actor, UserActor};
-use crate::app::{Ctx, accounts, award, contests, fundings, ideas, jury, organizations};
+use crate::app::{Ctx, accounts, contests, fundings, ideas, jury, organizations, phases};
 use crate::clock::ManualClock;
 use crate::config::Settings;
 use crate::store::{self, DbConnection, Pool};
@@ -198,9 +198,14 @@ pub fn run(settings: &Settings, pool: &Pool, secret: &[u8]) -> anyhow::Result<()
         ],
     )?;
     clock.set(now - Duration::days(20));
+    // The scheduler's work, as it would have happened: judging starts, then the award.
+    phases::run_due(&ctx, conn).map_err(fail)?;
     score_all(&ctx, conn, &people, &awarded, &[7, 6, 5])?;
     clock.set(now - Duration::days(10));
-    award::award_due(&ctx, conn).map_err(fail)?;
+    phases::run_due(&ctx, conn).map_err(fail)?;
+    if store::awards::find(conn, &awarded)?.is_none() {
+        anyhow::bail!("the demo's judged contest was not awarded; see the log");
+    }
 
     // 2. Being judged now.
     clock.set(now - Duration::days(21));

@@ -10,7 +10,10 @@ pub fn to_safe_html(source: &str) -> String {
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut unsafe_html = String::new();
     html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
+    // No images: a remote one would tell its author who read the text and when (a juror's
+    // address during blind judging); attachments are the way to show a picture.
     ammonia::Builder::default()
+        .rm_tags(["img"])
         .link_rel(Some("noopener noreferrer nofollow ugc"))
         .clean(&unsafe_html)
         .to_string()
@@ -27,6 +30,19 @@ mod tests {
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains(r#"href="https://example.org""#));
         assert!(html.contains("nofollow"));
+    }
+
+    #[test]
+    fn remote_images_are_removed() {
+        for source in [
+            "![pixel](https://tracker.example/p.gif)",
+            "<img src=\"https://tracker.example/p.gif\">",
+            "<img srcset=\"https://tracker.example/p.gif 1x\">",
+        ] {
+            let html = to_safe_html(source);
+            assert!(!html.contains("<img"), "{source} → {html}");
+            assert!(!html.contains("tracker.example"), "{source} → {html}");
+        }
     }
 
     #[test]

@@ -145,10 +145,21 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 
 /// The anonymised score sheet: the rules, every entry in the running with every sheet, jurors
 /// as numbers.
-fn scoresheet(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> AppResult<Value> {
+///
+/// Jurors are numbered in an order keyed with the server's secret, unrelated to the order in
+/// which they joined (which the public roster shows), so that a number names nobody.
+fn scoresheet(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    rules: &Rules,
+    salt: &str,
+) -> AppResult<Value> {
     let mut eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
     eligible.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let jurors = store::jury::accepted_with_users(conn, &contest.id)?;
+    let mut jurors = store::jury::accepted_with_users(conn, &contest.id)?;
+    jurors.sort_by_cached_key(|(juror, ..)| {
+        canonical::sha256_hex(format!("juror:{salt}:{}:{}", contest.id, juror.id).as_bytes())
+    });
     let mut sheets_by_idea: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (number, (juror, ..)) in jurors.iter().enumerate() {
         for sheet in store::jury::sheets_of(conn, &juror.id)? {
@@ -218,8 +229,15 @@ pub fn award(
                 ));
             }
         }
+        // Panels are drawn when judging starts; an award before that would find no sheets.
+        if !store::contests::has_transition(conn, contest_id, Phase::Judging.as_str())? {
+            return Err(AppError::conflict(
+                "invalid_phase",
+                "Judging is starting: the entries are being assigned to the jurors. Try again in a minute.",
+            ));
+        }
         let rules = rules_of(&contest)?;
-        let sheet = scoresheet(conn, &contest, &rules)?;
+        let sheet = scoresheet(conn, &contest, &rules, &ctx.entry_salt)?;
         let sheet_text = canonical::to_string(&sheet);
         let sheet_hash = canonical::sha256_hex(sheet_text.as_bytes());
         let computed = compute(&sheet).map_err(AppError::internal)?;
@@ -492,6 +510,40 @@ pub struct PaidView {
     pub status: String,
 }
 
+/// A payout still to transfer, with its contest, for admins.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuePayout {
+    pub contest_id: String,
+    pub contest_title: String,
+    pub currency: String,
+    pub payout: PayoutView,
+}
+
+/// Every payout still to transfer, for admins.
+pub fn payouts_due(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<DuePayout>> {
+    access::require(conn, actor, Action::ConfirmFundings)?;
+    let mut rows = Vec::new();
+    for p in store::awards::due(conn)? {
+        let Some(contest) = store::contests::find(conn, &p.contest_id)? else {
+            continue;
+        };
+        rows.push(DuePayout {
+            contest_id: contest.id,
+            contest_title: contest.title,
+            currency: contest.currency,
+            payout: PayoutView {
+                id: p.id,
+                amount_cents: p.amount_cents,
+                reason: p.reason,
+                status: p.status,
+                entry_id: p.idea_id,
+                recipient: p.recipient,
+            },
+        });
+    }
+    Ok(rows)
+}
+
 /// An admin records that a payout was transferred.
 pub fn mark_paid(
     ctx: &Ctx,
@@ -576,7 +628,11 @@ pub fn award_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
             }) => {}
             Err(error) if matches!(&error, AppError::Internal(e) if e.downcast_ref::<diesel::result::Error>().is_some_and(store::is_unique_violation)) =>
                 {}
-            Err(error) => return Err(error),
+            // One contest's failure must not hold up the others: it is logged, and retried at
+            // the next tick.
+            Err(error) => {
+                tracing::error!(contest_id = %contest.id, error = %error, cause = ?error, "automatic award failed");
+            }
         }
     }
     Ok(awarded)

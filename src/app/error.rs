@@ -43,6 +43,9 @@ pub enum AppError {
     /// The database is busy or unreachable; nothing was written. Try again.
     #[error("{0}")]
     Unavailable(String),
+    /// The juror is in conflict with this entry (API.md: 403 on the scores route).
+    #[error("{0}")]
+    ConflictOfInterest(String),
     /// A bug or an outage we did not foresee; logged with its cause chain, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -87,13 +90,35 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 AppError::Unavailable("The database is unavailable; nothing was saved.".into())
             }
+            Error::DatabaseError(_, info) if is_gone(info.message()) => {
+                AppError::Unavailable("The database is unavailable; nothing was saved.".into())
+            }
+            // A store guard found the row changed under it (a stale read): nothing was written.
+            Error::RollbackTransaction => AppError::Unavailable(
+                "This changed while you saved; nothing was saved. Try again.".into(),
+            ),
             _ => AppError::Internal(error.into()),
         }
     }
 }
 
+/// Contention that ends with a rollback and is worth retrying: SQLite's busy writer lock, and
+/// PostgreSQL's deadlock detector or lock timeout (SQLSTATE 40P01, 55P03, which diesel does not
+/// name).
 fn is_busy(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
+    message.contains("database is locked")
+        || message.contains("database is busy")
+        || message.contains("deadlock detected")
+        || message.contains("lock timeout")
+        || message.contains("could not obtain lock")
+}
+
+/// The database went away under a request (a restart, a failover).
+fn is_gone(message: &str) -> bool {
+    message.contains("terminating connection")
+        || message.contains("server closed the connection")
+        || message.contains("the database system is")
+        || message.contains("connection to server")
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {

@@ -87,7 +87,8 @@ pub fn record(
             &contest.id,
             now,
             "funding_recorded",
-            json!({"funding_id": id, "amount_cents": input.amount_cents, "reference": reference}),
+            // The chain is public; a bank reference is not. It commits to the reference instead.
+            json!({"funding_id": id, "amount_cents": input.amount_cents, "reference_sha256": crate::domain::canonical::sha256_hex(reference.as_bytes())}),
         )?;
         let funding = store::fundings::find(conn, &id)?
             .ok_or_else(|| AppError::internal("funding vanished"))?;

@@ -87,6 +87,12 @@ pub struct SubmitDraft {
 }
 
 fn view(conn: &mut DbConnection, idea: &Idea) -> AppResult<IdeaView> {
+    view_as(conn, idea, false)
+}
+
+/// An idea as its reader may see it: with `blind`, attachments are named by their number, since
+/// a file name (`smith-proposal.pdf`) can name the author.
+fn view_as(conn: &mut DbConnection, idea: &Idea, blind: bool) -> AppResult<IdeaView> {
     let receipt = store::ideas::latest_revision(conn, &idea.id)?.map(|r| Receipt {
         sha256: r.content_sha256,
         received_at: store::from_db(r.received_at),
@@ -95,9 +101,14 @@ fn view(conn: &mut DbConnection, idea: &Idea) -> AppResult<IdeaView> {
     });
     let attachments = store::ideas::attachments_of(conn, &idea.id)?
         .into_iter()
-        .map(|a| AttachmentView {
+        .enumerate()
+        .map(|(i, a)| AttachmentView {
             id: a.id,
-            filename: a.filename,
+            filename: if blind {
+                blind_filename(i + 1, &a.content_type)
+            } else {
+                a.filename
+            },
             size: a.size,
             content_type: a.content_type,
             sha256: a.sha256,
@@ -322,11 +333,16 @@ fn entry_limit(max: u32) -> AppError {
 }
 
 /// Loads an idea and its contest for a change by its author, inside the transaction.
+/// The contest's row is locked first, as every writer of a contest does, and the idea is read
+/// again under that lock: a copy read before it could be stale on PostgreSQL, where another
+/// request may have submitted, withdrawn or revised the idea meanwhile.
 fn load_own(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<(Idea, Contest)> {
+    // An idea never moves to another contest, so its contest id is safe to read unlocked.
+    let contest_id = reload(conn, idea_id)?.contest_id;
+    let contest = store::contests::find_for_update(conn, &contest_id)?
+        .ok_or_else(|| AppError::not_found("contest"))?;
     let idea = reload(conn, idea_id)?;
     access::require(conn, actor, Action::EditIdea { idea: &idea })?;
-    let contest = store::contests::find_for_update(conn, &idea.contest_id)?
-        .ok_or_else(|| AppError::not_found("contest"))?;
     Ok((idea, contest))
 }
 
@@ -433,7 +449,39 @@ pub fn show(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<
             contest: &contest,
         },
     )?;
-    view(conn, &idea)
+    let author = actor.user().is_some_and(|u| u.id == idea.author_id);
+    let blind = !author
+        && contest.awarded_at.is_none()
+        && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
+    view_as(conn, &idea, blind)
+}
+
+/// `attachment-2.pdf`: what an attachment is called where its author must stay unknown.
+pub fn blind_filename(number: usize, content_type: &str) -> String {
+    let extension = match content_type {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        _ => "txt",
+    };
+    format!("attachment-{number}.{extension}")
+}
+
+/// The submitted ideas of a contest, for its organisers, as blind judging allows
+/// (the idea object never names its author; attachment names are hidden until the award).
+pub fn of_contest(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Vec<IdeaView>> {
+    let contest = super::contests::load_visible(conn, actor, contest_id)?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    let blind = contest.awarded_at.is_none()
+        && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
+    store::ideas::submitted_of_contest(conn, contest_id)?
+        .iter()
+        .map(|idea| view_as(conn, idea, blind))
+        .collect()
 }
 
 pub fn mine(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<IdeaView>> {
@@ -548,6 +596,18 @@ pub fn download(
             e
         }
     })?;
+    let author = actor.user().is_some_and(|u| u.id == idea.author_id);
+    let mut attachment = attachment;
+    if !author
+        && contest.awarded_at.is_none()
+        && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging)
+    {
+        let number = store::ideas::attachments_of(conn, &idea.id)?
+            .iter()
+            .position(|a| a.id == attachment.id)
+            .unwrap_or(0);
+        attachment.filename = blind_filename(number + 1, &attachment.content_type);
+    }
     let bytes = store::ideas::attachment_bytes(conn, attachment_id)?;
     Ok((attachment, bytes))
 }

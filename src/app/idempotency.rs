@@ -62,8 +62,15 @@ pub fn begin(
                 _ => {}
             }
         }
-        store::idempotency::start(conn, user_id, key, request_hash, store::to_db(now))?;
-        Ok(Begin::Run)
+        match store::idempotency::start(conn, user_id, key, request_hash, store::to_db(now)) {
+            Ok(()) => Ok(Begin::Run),
+            // The same key, at the same moment, from another connection: that one runs.
+            Err(error) if store::is_unique_violation(&error) => Err(AppError::conflict(
+                "request_in_progress",
+                "A request with this Idempotency-Key is still running; try again in a moment.",
+            )),
+            Err(error) => Err(error.into()),
+        }
     })
 }
 

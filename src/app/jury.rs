@@ -168,7 +168,8 @@ pub fn invite(
             contest_id,
             now,
             "juror_invited",
-            json!({"juror_id": juror.id}),
+            // Nothing that could later number the jurors of the published score sheet.
+            json!({}),
         )?;
         let existing = store::users::find_by_email(conn, email.as_str())?;
         let mut context = notify::contest_context(ctx, &contest);
@@ -265,7 +266,9 @@ pub fn accept(
             &juror.contest_id,
             now,
             "juror_joined",
-            json!({"juror_id": juror.id, "display_name": account.display_name}),
+            // The roster is public, but the chain must not tie a juror to a moment that a
+            // score sheet could be matched against.
+            json!({}),
         )?;
         let juror = store::jury::find_by_token(conn, &digest)?.ok_or_else(invalid)?;
         Ok(view(juror, Some(account.display_name)))
@@ -328,17 +331,25 @@ fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult
         .into_iter()
         .collect();
     let juror_user = juror.user_id.clone().unwrap_or_default();
+    // Entries are numbered among those this juror may know of: a gap would tell them that an
+    // entry by someone close to them exists. An entry they declared a conflict with keeps its
+    // number, so that the others do not move.
     let mut entries = Vec::new();
-    for (position, id) in order.iter().enumerate() {
+    let mut number = 0;
+    for id in &order {
         let (idea, author_email) = eligible
             .iter()
             .find(|(i, _)| i.id == *id)
             .expect("ordered from eligible");
         let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id));
-        let conflicted = declared.contains(&idea.id)
-            || rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
-        if in_list && !conflicted {
-            entries.push((position + 1, idea.clone()));
+        let detected =
+            rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
+        if !in_list || detected {
+            continue;
+        }
+        number += 1;
+        if !declared.contains(&idea.id) {
+            entries.push((number, idea.clone()));
         }
     }
     Ok(Panel { entries })
@@ -382,6 +393,19 @@ fn require_judging(contest: &Contest, now: DateTime<Utc>) -> AppResult<()> {
             "Judging starts at the submission deadline.",
         )),
     }
+}
+
+/// Sheets, conflicts and disqualifications change only while judging runs and before its
+/// deadline: after it, the award (automatic or not) must find them as they were.
+fn require_scoring_open(contest: &Contest, now: DateTime<Utc>) -> AppResult<()> {
+    require_judging(contest, now)?;
+    if now >= store::from_db(contest.judging_deadline) {
+        return Err(AppError::conflict(
+            "judging_closed",
+            "The judging deadline has passed; scores are frozen.",
+        ));
+    }
+    Ok(())
 }
 
 fn progress_of(
@@ -475,11 +499,9 @@ fn entry_of(
                 .iter()
                 .any(|id| entry_id(salt, &contest.id, id) == eid);
         if assigned {
-            return Err(AppError::Conflict {
-                code: "conflict_of_interest",
-                message: "You are in conflict with this entry: you can neither see nor score it."
-                    .into(),
-            });
+            return Err(AppError::ConflictOfInterest(
+                "You are in conflict with this entry: you can neither see nor score it.".into(),
+            ));
         }
     }
     Err(AppError::not_found("entry"))
@@ -494,16 +516,12 @@ pub fn save_scores(
     input: ScoreSheet,
 ) -> AppResult<JuryEntry> {
     write_tx(conn, |conn| {
-        let (contest, juror) = as_juror(conn, actor, contest_id)?;
+        // The contest's row first, then everything read under it: an award committed meanwhile
+        // is seen, and the sheet is refused.
         store::backend::lock_row_contest(conn, contest_id)?;
+        let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
-        require_judging(&contest, now)?;
-        if now >= store::from_db(contest.judging_deadline) {
-            return Err(AppError::conflict(
-                "judging_closed",
-                "The judging deadline has passed; scores are frozen.",
-            ));
-        }
+        require_scoring_open(&contest, now)?;
         let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
         let rules = rules_of(&contest)?;
         let mut v = Validator::new();
@@ -535,8 +553,15 @@ pub fn save_scores(
             store::to_db(now),
         )?;
         // The public chain commits to the sheet without revealing it, its juror or its entry.
-        let commitment =
-            sha256_hex(format!("{}:{}:{:?}:{:?}", juror.id, idea.id, values, comment).as_bytes());
+        // Keyed with the server's secret: without it, the published sheet and the roster would
+        // let anyone try every juror against every entry until the hash matched.
+        let commitment = sha256_hex(
+            format!(
+                "sheet:{}:{}:{}:{values:?}:{comment:?}",
+                ctx.entry_salt, juror.id, idea.id
+            )
+            .as_bytes(),
+        );
         audit::record(
             conn,
             contest_id,
@@ -574,9 +599,10 @@ pub fn declare_conflict(
         ));
     }
     write_tx(conn, |conn| {
+        store::backend::lock_row_contest(conn, contest_id)?;
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
-        require_judging(&contest, now)?;
+        require_scoring_open(&contest, now)?;
         let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
         store::jury::declare_conflict(conn, &juror.id, &idea.id, &reason, store::to_db(now))?;
         // A conflicted juror's scores must not count.
@@ -780,6 +806,10 @@ pub fn disqualify(
         ));
     }
     write_tx(conn, |conn| {
+        let contest_id = store::ideas::find(conn, idea_id)?
+            .ok_or_else(|| AppError::not_found("idea"))?
+            .contest_id;
+        store::backend::lock_row_contest(conn, &contest_id)?;
         let idea = store::ideas::find(conn, idea_id)?.ok_or_else(|| AppError::not_found("idea"))?;
         let contest = load_managed(conn, actor, &idea.contest_id).map_err(|e| {
             if matches!(e, AppError::Forbidden(_)) {
@@ -789,7 +819,7 @@ pub fn disqualify(
             }
         })?;
         let now = ctx.now();
-        require_judging(&contest, now)?;
+        require_scoring_open(&contest, now)?;
         if !store::ideas::disqualify(conn, idea_id, &reason, store::to_db(now))? {
             return Err(AppError::conflict(
                 "invalid_phase",

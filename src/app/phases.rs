@@ -11,14 +11,13 @@ use super::{AppResult, Ctx, audit, notify};
 
 /// Runs every due transition; returns how many this call ran.
 pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
-    let mut ran = remind_drafts(ctx, conn)?;
-    ran += remind_jurors(ctx, conn)?;
-    ran += super::award::award_due(ctx, conn)?;
+    // Transitions first: judging must have started (panels drawn) before the award runs.
+    let mut ran = 0;
     for phase in [Phase::Submission, Phase::Judging] {
         let now = ctx.now();
         let due = store::contests::due_transitions(conn, phase.as_str(), store::to_db(now))?;
         for contest in due {
-            let done = write_tx(conn, |conn| {
+            let result = write_tx(conn, |conn| {
                 if !store::contests::record_transition(
                     conn,
                     &contest.id,
@@ -46,13 +45,23 @@ pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
                     json!({"phase": phase.as_str()}),
                 )?;
                 Ok::<_, super::AppError>(true)
-            })?;
-            if done {
-                tracing::info!(contest_id = %contest.id, phase = phase.as_str(), "contest phase changed");
-                ran += 1;
+            });
+            match result {
+                Ok(true) => {
+                    tracing::info!(contest_id = %contest.id, phase = phase.as_str(), "contest phase changed");
+                    ran += 1;
+                }
+                Ok(false) => {}
+                // One contest's failure must not hold up the others; retried next tick.
+                Err(error) => {
+                    tracing::error!(contest_id = %contest.id, phase = phase.as_str(), error = %error, cause = ?error, "phase transition failed");
+                }
             }
         }
     }
+    ran += remind_drafts(ctx, conn)?;
+    ran += remind_jurors(ctx, conn)?;
+    ran += super::award::award_due(ctx, conn)?;
     Ok(ran)
 }
 

@@ -74,6 +74,15 @@ pub fn payouts_of(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// Every payout still to transfer, oldest award first.
+pub fn due(conn: &mut DbConnection) -> QueryResult<Vec<Payout>> {
+    payouts::table
+        .filter(payouts::status.eq("due"))
+        .order((payouts::contest_id.asc(), payouts::position.asc()))
+        .select(Payout::as_select())
+        .load(conn)
+}
+
 pub fn find_payout(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Payout>> {
     payouts::table
         .find(id)

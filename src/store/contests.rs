@@ -179,6 +179,17 @@ pub fn record_transition(
     Ok(inserted == 1)
 }
 
+/// Whether `phase`'s transition (or a scheduled step of that name) has run for a contest.
+pub fn has_transition(conn: &mut DbConnection, contest_id: &str, phase: &str) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(
+        contest_transitions::table
+            .filter(contest_transitions::contest_id.eq(contest_id))
+            .filter(contest_transitions::phase.eq(phase)),
+    ))
+    .get_result(conn)
+}
+
 /// Opened contests in judging whose judging deadline is within `threshold` and whose `step`
 /// reminder has not run.
 pub fn due_jury_reminders(

@@ -131,7 +131,12 @@ pub fn record_revision(
     diesel::insert_into(idea_revisions::table)
         .values(revision)
         .execute(conn)?;
-    let target = ideas::table.find(&revision.idea_id);
+    // Only a draft or a submitted idea takes a new revision, and only the next one: a stale
+    // caller changes nothing and rolls back.
+    let target = ideas::table
+        .find(&revision.idea_id)
+        .filter(ideas::status.eq_any(["draft", "submitted"]))
+        .filter(ideas::revision.eq(revision.revision - 1));
     let common = (
         ideas::status.eq("submitted"),
         ideas::revision.eq(revision.revision),
@@ -145,7 +150,13 @@ pub fn record_revision(
     } else {
         diesel::update(target).set(common).execute(conn)
     }
-    .map(drop)
+    .and_then(|rows| {
+        if rows == 1 {
+            Ok(())
+        } else {
+            Err(diesel::result::Error::RollbackTransaction)
+        }
+    })
 }
 
 pub fn latest_revision(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Option<Revision>> {
@@ -260,6 +271,17 @@ pub fn submitting_authors(
 
 /// The entries in the running (submitted, neither withdrawn nor disqualified), each with its
 /// author's email (for conflict detection only; never shown to a juror).
+/// The ideas of a contest that were submitted (in the running, withdrawn after submitting, or
+/// disqualified), for its organisers: never drafts.
+pub fn submitted_of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Idea>> {
+    ideas::table
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(ideas::first_submitted_at.is_not_null())
+        .order(ideas::id.asc())
+        .select(Idea::as_select())
+        .load(conn)
+}
+
 pub fn eligible_with_author_email(
     conn: &mut DbConnection,
     contest_id: &str,

@@ -32,8 +32,42 @@ fn presented_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
         };
         return Ok(Some(token.trim().to_owned()));
     }
-    Ok(req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()))
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    // A browser sends the cookie with any request to us, also one another site made it send:
+    // a request that changes something and rides on the cookie must prove it comes from our
+    // own pages, with the CSRF token they carry in a header.
+    if !req.method().is_safe() && !csrf_header_ok(req) {
+        return Err(AppError::Forbidden(
+            "A request signed in by cookie must carry the page's X-CSRF-Token header; API clients use Authorization: Bearer.".into(),
+        ));
+    }
+    Ok(Some(cookie.value().to_owned()))
 }
+
+/// Header `X-CSRF-Token` equal to the CSRF cookie (double submit).
+fn csrf_header_ok(req: &HttpRequest) -> bool {
+    let header = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let cookie = req
+        .cookie(super::pages::CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    !cookie.is_empty()
+        && header.len() == cookie.len()
+        && header
+            .bytes()
+            .zip(cookie.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// The header in which scripts of our pages send the CSRF token with an API call.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
 async fn load_session(req: &HttpRequest) -> Result<Option<Session>, AppError> {
     let Some(token) = presented_token(req)? else {

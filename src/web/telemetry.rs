@@ -1,5 +1,6 @@
-//! Structured request logs with a request id. The span records the method, the route pattern and
-//! the path without its query string (which may carry a token), and never a header.
+//! Structured request logs with a request id. The span records the method and the route pattern
+//! (`/jury-invitations/{token}`), never the path itself, its query string or a header: paths and
+//! queries carry tokens.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -21,7 +22,6 @@ impl RootSpanBuilder for RequestSpan {
             request_id = %request_id,
             method = %request.method(),
             route = %request.match_pattern().unwrap_or_else(|| "unmatched".into()),
-            path = %request.path(),
             status = tracing::field::Empty,
         )
     }

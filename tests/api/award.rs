@@ -85,6 +85,30 @@ async fn a_member_awards_early_once_every_sheet_is_complete(app: &TestApp) {
     app.post(&format!("{path}/award"), Some(&j.owner), json!({}))
         .await
         .expect_error(409, "already_awarded");
+    // After the award, sheets are frozen: a juror's late change is refused and changes nothing.
+    let entries_path = format!("/api/v1/contests/{}/jury/entries", j.contest);
+    let some_entry = results["ranking"][0]["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let blind_id = app
+        .get(&entries_path, Some(&j.jurors[0]))
+        .await
+        .json()
+        .get("entries")
+        .and_then(|e| e.as_array().cloned())
+        .and_then(|e| e.first().cloned())
+        .map(|e| e["entry_id"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_else(|| some_entry.clone());
+    let late = app
+        .request(
+            Method::PUT,
+            &format!("{entries_path}/{blind_id}/scores"),
+            Some(&j.jurors[0]),
+            Some(json!({"scores": {"impact": 0, "feasibility": 0}})),
+        )
+        .await;
+    assert_eq!(late.status.as_u16(), 409, "{}", late.text);
     assert_eq!(results["prize_pool_cents"], 700_000);
     assert_eq!(results["total_paid_cents"], 700_000);
     assert_eq!(sum(&results), 700_000);

@@ -244,6 +244,17 @@ async fn jurors_are_invited_accept_and_appear_on_the_roster(app: &TestApp) {
         .expect(200)
         .json();
     assert_eq!(roster, json!({"jurors": [{"display_name": "Jo Juror"}]}));
+    // The public chain says a juror joined, not who or which invitation: its order must not
+    // let anyone number the jurors of the published score sheet.
+    let audit = app
+        .get(&format!("/api/v1/contests/{contest}/audit"), None)
+        .await
+        .expect(200)
+        .text;
+    assert!(audit.contains("juror_joined"), "{audit}");
+    assert!(!audit.contains("Jo Juror"), "{audit}");
+    let juror_id = jurors["jurors"][0]["id"].as_str().unwrap_or("no id field");
+    assert!(!audit.contains(juror_id), "{audit}");
     // The list of invitations (with addresses) stays with the organisation.
     let (stranger, _) = app.person("stranger@else.example", "Stranger").await;
     app.get(
@@ -356,6 +367,31 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
     assert_blind(&second.text, &j);
     let second = second.json();
     assert_eq!(second["entries"].as_array().unwrap().len(), 2);
+    // Numbered without a gap: a missing number would say that a colleague entered.
+    let numbers: Vec<i64> = second["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    // The organisers read entries blind too: the file name that gives Ann away is hidden from
+    // them until the award, and shown to Ann herself.
+    let as_owner = app
+        .get(&format!("/api/v1/ideas/{}", j.ideas[0]), Some(&j.owner))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(as_owner["attachments"][0]["filename"], "attachment-1.pdf");
+    let as_author = app
+        .get(
+            &format!("/api/v1/ideas/{}", j.ideas[0]),
+            Some(&j.authors[0].0),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(as_author["attachments"][0]["filename"], "Ann Author CV.pdf");
     let cat_entry = entries.iter().find(|e| e["title"] == "Idea C").unwrap()["entry_id"]
         .as_str()
         .unwrap()
@@ -485,7 +521,7 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
         Some(sheet(1, 1)),
     )
     .await
-    .expect_error(409, "conflict_of_interest");
+    .expect_error(403, "conflict_of_interest");
     // Authors, members and strangers are not jurors.
     for token in [&j.authors[0].0, &j.owner] {
         app.get(&path, Some(token))
@@ -618,7 +654,7 @@ async fn a_declared_conflict_takes_the_entry_off_the_list(app: &TestApp) {
         Some(sheet(5, 5)),
     )
     .await
-    .expect_error(409, "conflict_of_interest");
+    .expect_error(403, "conflict_of_interest");
 }
 
 async fn entries_are_shared_out_when_reviews_per_entry_is_set(app: &TestApp) {

@@ -11,7 +11,51 @@ both_backends!(
     only_genuine_current_tokens_are_accepted,
     tokens_expire_after_the_configured_time,
     the_scheduler_forgets_revoked_tokens_once_they_expire,
+    a_cookie_session_changes_nothing_without_the_csrf_header,
 );
+
+/// The session cookie rides along with any request a browser makes, also one another site
+/// makes it send: the API reads with it, but changes nothing without the page's CSRF token.
+async fn a_cookie_session_changes_nothing_without_the_csrf_header(app: &TestApp) {
+    let (token, _) = app.person("cookie@example.org", "Cookie").await;
+    let cookie =
+        format!("concours_session={token}; concours_csrf=abcdefghijklmnopqrstuvwxyz012345");
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    for header in [None, Some("wrong-token-wrong-token-wrong-tok"), Some("")] {
+        let mut request = app
+            .client
+            .post(app.url("/api/v1/organizations"))
+            .header("cookie", &cookie)
+            .json(&json!({"name": "Forged"}));
+        if let Some(value) = header {
+            request = request.header("X-CSRF-Token", value);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), 403, "{header:?}");
+    }
+    let organizations = app.get("/api/v1/organizations", Some(&token)).await.json();
+    assert!(
+        !organizations.to_string().contains("Forged"),
+        "{organizations}"
+    );
+    let created = app
+        .client
+        .post(app.url("/api/v1/organizations"))
+        .header("cookie", &cookie)
+        .header("X-CSRF-Token", "abcdefghijklmnopqrstuvwxyz012345")
+        .json(&json!({"name": "Genuine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+}
 
 async fn the_scheduler_forgets_revoked_tokens_once_they_expire(app: &TestApp) {
     use concours::store::schema::revoked_tokens;
