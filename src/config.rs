@@ -90,6 +90,8 @@ pub struct MailSettings {
     pub max_attempts: u32,
     pub retry_base_ms: u64,
     pub claim_lease_seconds: u32,
+    pub per_recipient_interval_seconds: u32,
+    pub fanout_batch: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -75,7 +75,7 @@ static ARGON2: LazyLock<Argon2<'static>> = LazyLock::new(Argon2::default);
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("not a real password, only for timing").expect("argon2 works"));
 
-fn hash_password(password: &str) -> AppResult<String> {
+pub(crate) fn hash_password(password: &str) -> AppResult<String> {
     ARGON2
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
@@ -184,6 +184,7 @@ fn send_verification(
         store::to_db(now),
     )?;
     mail::enqueue(
+        ctx,
         conn,
         now,
         &Outgoing {

@@ -386,6 +386,7 @@ fn tell_everyone(
         context["scoresheet_hash"] = json!(sheet_hash);
         context["results_url"] = json!(results_url);
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {
@@ -412,6 +413,7 @@ fn tell_everyone(
         context["reason"] = json!(payout.reason);
         context["results_url"] = json!(results_url);
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {
@@ -589,6 +591,7 @@ pub fn mark_paid(
             context["amount"] = json!(format_cents(payout.amount_cents, &contest.currency));
             context["reference"] = json!(reference);
             mail::enqueue(
+                ctx,
                 conn,
                 now,
                 &Outgoing {

@@ -385,13 +385,10 @@ pub fn open(
         )?;
         let opened = store::contests::find(conn, contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
-        notify::organization(
-            ctx,
-            conn,
-            &opened,
-            "contest_opened",
-            json!({"prize_pool": crate::domain::money::format_cents(pool, &rules.currency)}),
-        )?;
+        let prize_pool =
+            json!({"prize_pool": crate::domain::money::format_cents(pool, &rules.currency)});
+        notify::organization(ctx, conn, &opened, "contest_opened", prize_pool.clone())?;
+        super::notifications::contest_opened(ctx, conn, &opened, prize_pool)?;
         view(conn, &opened, now)
     })
 }

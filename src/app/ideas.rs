@@ -236,6 +236,7 @@ fn record_submission(
     context["revision"] = json!(revision.revision);
     context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
     mail::enqueue(
+        ctx,
         conn,
         now,
         &Outgoing {
@@ -636,6 +637,7 @@ pub fn remind_drafts(
         );
         context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {

@@ -186,6 +186,7 @@ pub fn invite(
             .as_ref()
             .map_or("en".to_owned(), |u| u.locale.clone());
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {
@@ -685,6 +686,7 @@ fn remind_late(
             contest.id
         ));
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {
@@ -777,6 +779,7 @@ pub fn start_judging(
             contest.id
         ));
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {
@@ -843,6 +846,7 @@ pub fn disqualify(
         context["idea_title"] = json!(idea.title);
         context["reason"] = json!(reason);
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {

@@ -13,6 +13,7 @@ pub mod fundings;
 pub mod ideas;
 pub mod idempotency;
 pub mod jury;
+pub mod notifications;
 pub mod notify;
 pub mod organizations;
 pub mod phases;

@@ -41,6 +41,7 @@ pub fn organization(
             json!({"display_name": member.display_name}),
         );
         mail::enqueue(
+            ctx,
             conn,
             now,
             &Outgoing {

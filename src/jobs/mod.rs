@@ -44,6 +44,8 @@ impl Scheduler {
                 Ok::<_, diesel::result::Error>(())
             })?;
             crate::app::phases::run_due(&ctx, &mut conn).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            crate::app::notifications::run_fanouts(&ctx, &mut conn)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             Ok(())
         })
         .await?

@@ -89,12 +89,25 @@ impl Transport {
             permanent: true,
             message: format!("the address {to:?} is not valid: {e}"),
         })?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(from.clone())
             .to(to_mailbox)
             .subject(&rendered.subject)
             .message_id(Some(message_id.to_owned()))
-            .header(header::MIME_VERSION_1_0)
+            .header(header::MIME_VERSION_1_0);
+        if let Some(url) = &rendered.unsubscribe_url {
+            // RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe button.
+            builder = builder
+                .raw_header(header::HeaderValue::new(
+                    header::HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(header::HeaderValue::new(
+                    header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(
                 rendered.text.clone(),
                 rendered.html.clone(),

@@ -104,7 +104,15 @@ impl Worker {
     async fn deliver(&self, message: OutboxMessage) -> anyhow::Result<()> {
         let settings = &self.ctx.settings;
         let message_id = message_id(&message.id, &settings.mail.message_id_domain);
-        let outcome = match render::render(&self.tera, settings.public_url(), &message) {
+        let unsubscribe = super::Category::of(&message.template).map(|category| {
+            crate::app::notifications::unsubscribe_url(&self.ctx, &message.recipient, category)
+        });
+        let outcome = match render::render(
+            &self.tera,
+            settings.public_url(),
+            &message,
+            unsubscribe.as_deref(),
+        ) {
             Ok(rendered) => {
                 self.transport
                     .send(&self.from, &message.recipient, &message_id, &rendered)

@@ -159,3 +159,27 @@ pub fn lock_author_in_contest(
     }
     Ok(())
 }
+
+/// The oldest unfinished mail fan-out, locked for the caller's transaction: on PostgreSQL with
+/// `FOR UPDATE SKIP LOCKED`, so that two workers expand different ones; on SQLite the
+/// immediate write transaction already serialises them.
+pub fn claim_fanout(conn: &mut DbConnection) -> QueryResult<Option<super::notifications::Fanout>> {
+    use super::notifications::Fanout;
+    use super::schema::mail_fanouts::dsl::*;
+    match conn {
+        DbConnection::Pg(pg) => mail_fanouts
+            .filter(done_at.is_null())
+            .order(created_at.asc())
+            .select(Fanout::as_select())
+            .for_update()
+            .skip_locked()
+            .first(pg)
+            .optional(),
+        DbConnection::Sqlite(sqlite) => mail_fanouts
+            .filter(done_at.is_null())
+            .order(created_at.asc())
+            .select(Fanout::as_select())
+            .first(sqlite)
+            .optional(),
+    }
+}

@@ -269,8 +269,6 @@ pub fn submitting_authors(
         .load(conn)
 }
 
-/// The entries in the running (submitted, neither withdrawn nor disqualified), each with its
-/// author's email (for conflict detection only; never shown to a juror).
 /// The ideas of a contest that were submitted (in the running, withdrawn after submitting, or
 /// disqualified), for its organisers: never drafts.
 pub fn submitted_of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Idea>> {
@@ -282,6 +280,8 @@ pub fn submitted_of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryR
         .load(conn)
 }
 
+/// The entries in the running (submitted, neither withdrawn nor disqualified), each with its
+/// author's email (for conflict detection only; never shown to a juror).
 pub fn eligible_with_author_email(
     conn: &mut DbConnection,
     contest_id: &str,

@@ -12,6 +12,7 @@ pub mod fundings;
 pub mod ideas;
 pub mod idempotency;
 pub mod jury;
+pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;

@@ -187,7 +187,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     scores,
     awards,
     payouts,
+    notification_preferences,
+    follows,
+    password_resets,
+    mail_fanouts,
 );
+
+diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> Text,
+        announcements -> Integer,
+        reminders -> Integer,
+        brand_news -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follows (user_id, organization_id) {
+        user_id -> Text,
+        organization_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_fanouts (id) {
+        id -> Text,
+        template -> Text,
+        audience -> Text,
+        contest_id -> Text,
+        context -> Text,
+        after_user -> Text,
+        done_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(follows -> users (user_id));
 
 diesel::table! {
     ideas (id) {

@@ -13,14 +13,33 @@ pub const LANGUAGES: [&str; 2] = ["en", "fr"];
 
 type Catalog = BTreeMap<String, String>;
 
-fn load(source: &str, name: &str) -> Catalog {
-    Figment::from(Toml::string(source))
-        .extract()
-        .unwrap_or_else(|e| panic!("locales/{name}.toml is not valid: {e}"))
+/// One language's catalogue, from its files (one per area of the pages), merged; a key defined
+/// twice is a mistake and stops the program at the first page.
+fn load(sources: &[(&str, &str)]) -> Catalog {
+    let mut catalog = Catalog::new();
+    for (name, source) in sources {
+        let part: Catalog = Figment::from(Toml::string(source))
+            .extract()
+            .unwrap_or_else(|e| panic!("locales/{name} is not valid: {e}"));
+        for (key, value) in part {
+            if catalog.insert(key.clone(), value).is_some() {
+                panic!("locales/{name}: {key} is defined twice");
+            }
+        }
+    }
+    catalog
 }
 
-static EN: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../../locales/en.toml"), "en"));
-static FR: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../../locales/fr.toml"), "fr"));
+macro_rules! catalog {
+    ($($file:literal),+) => {
+        load(&[$(($file, include_str!(concat!("../../locales/", $file)))),+])
+    };
+}
+
+static EN: LazyLock<Catalog> =
+    LazyLock::new(|| catalog!("en.toml", "en-manage.toml", "en-participate.toml"));
+static FR: LazyLock<Catalog> =
+    LazyLock::new(|| catalog!("fr.toml", "fr-manage.toml", "fr-participate.toml"));
 
 /// Every text of the pages in `lang` (English for anything else).
 pub fn texts(lang: &str) -> &'static Catalog {
@@ -84,6 +103,33 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
+/// How long until `at`, in words: `3 days, 4 hours` / `3 jours, 4 heures`; minutes in the
+/// last hour. Empty once `at` has passed.
+pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>, lang: &str) -> String {
+    let left = at - now;
+    if left <= chrono::Duration::zero() {
+        return String::new();
+    }
+    let (days, hours, minutes) = (
+        left.num_days(),
+        left.num_hours() % 24,
+        (left.num_minutes() % 60).max(1),
+    );
+    let unit = |n: i64, en: (&str, &str), fr: (&str, &str)| {
+        let (one, many) = if lang == "fr" { fr } else { en };
+        format!("{n} {}", if n == 1 { one } else { many })
+    };
+    let d = |n| unit(n, ("day", "days"), ("jour", "jours"));
+    let h = |n| unit(n, ("hour", "hours"), ("heure", "heures"));
+    let m = |n| unit(n, ("minute", "minutes"), ("minute", "minutes"));
+    match (days, hours) {
+        (0, 0) => m(minutes),
+        (0, _) => format!("{}, {}", h(hours), m(minutes)),
+        (_, 0) => d(days),
+        _ => format!("{}, {}", d(days), h(hours)),
+    }
+}
+
 /// `31 January 2027, 12:00 UTC` / `31 janvier 2027, 12:00 UTC`.
 pub fn date(at: DateTime<Utc>, lang: &str) -> String {
     let months = if lang == "fr" { MONTHS_FR } else { MONTHS_EN };
@@ -128,6 +174,20 @@ mod tests {
         );
         assert_eq!(from_accept_language("de, es"), None);
         assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn countdowns_read_well() {
+        let now = DateTime::from_timestamp(1_801_396_800, 0).unwrap();
+        let after = |minutes| now + chrono::Duration::minutes(minutes);
+        assert_eq!(
+            countdown(now, after(3 * 1440 + 4 * 60 + 5), "en"),
+            "3 days, 4 hours"
+        );
+        assert_eq!(countdown(now, after(1440), "fr"), "1 jour");
+        assert_eq!(countdown(now, after(61), "en"), "1 hour, 1 minute");
+        assert_eq!(countdown(now, after(30), "fr"), "30 minutes");
+        assert_eq!(countdown(now, after(0), "en"), "");
     }
 
     #[test]

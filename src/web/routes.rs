@@ -87,7 +87,14 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::award::award_now)
         .service(api::award::results)
         .service(api::award::scoresheet)
-        .service(api::award::mark_paid);
+        .service(api::award::mark_paid)
+        .service(api::notifications::preferences)
+        .service(api::notifications::update_preferences)
+        .service(api::notifications::list_following)
+        .service(api::notifications::follow)
+        .service(api::notifications::unfollow)
+        .service(api::notifications::request_reset)
+        .service(api::notifications::confirm_reset);
 }
 
 /// Adds every route to `app`.
@@ -100,7 +107,11 @@ where
         .service(api::health::healthz)
         .service(scope::scope("/api/v1").configure(api_v1))
         .map(|app| {
-            app.route("/", web::get().to(pages::contests::home))
+            // The pages' own routes first: `/contests/new` before `/contests/{id}`.
+            app.configure(pages::manage::routes)
+                .configure(pages::participate::routes)
+                .configure(pages::settings::routes)
+                .route("/", web::get().to(pages::contests::home))
                 .route("/assets/{file:.*}", web::get().to(pages::assets::serve))
                 .route("/contests/{id}", web::get().to(pages::contests::show))
                 .route(

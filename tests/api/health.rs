@@ -90,6 +90,13 @@ async fn openapi_describes_every_route(app: &TestApp) {
         ("/api/v1/contests/{id}/results", "get"),
         ("/api/v1/contests/{id}/scoresheet", "get"),
         ("/api/v1/admin/payouts/{id}/paid", "post"),
+        ("/api/v1/me/preferences", "get"),
+        ("/api/v1/me/preferences", "put"),
+        ("/api/v1/me/following", "get"),
+        ("/api/v1/organizations/{id}/follow", "post"),
+        ("/api/v1/organizations/{id}/follow", "delete"),
+        ("/api/v1/auth/password-reset", "post"),
+        ("/api/v1/auth/password-reset/confirm", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -81,6 +81,8 @@ pub fn test_settings(
     settings.storage.data_dir = dir.join("data");
     settings.mail.transport = MailTransportKind::Memory;
     settings.mail.file_dir = dir.join("mail");
+    // Tests read each person's mail at once; the spacing has its own test.
+    settings.mail.per_recipient_interval_seconds = 0;
     settings.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
     settings.auth.jwt_secret = "a-test-secret-that-is-long-enough-0123456789".into();
     let guard = match backend {
@@ -112,6 +114,7 @@ pub struct TestApp {
     pub worker: concours::mail::worker::Worker,
     pub scheduler: concours::jobs::Scheduler,
     pub pool: Pool,
+    pub ctx: Arc<concours::app::Ctx>,
     pub settings: Settings,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
@@ -154,6 +157,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         mailbox,
         worker: app.worker,
         scheduler: app.scheduler,
+        ctx: app.state.ctx.clone(),
         pool: app.state.pool,
         settings: settings_copy,
         client: reqwest::Client::builder()
@@ -264,8 +268,11 @@ impl TestApp {
         }
     }
 
-    /// Runs the mail worker until nothing is due.
+    /// Runs the mail worker until nothing is due (after queueing what fan-outs have pending,
+    /// which the scheduler does on every tick).
     pub async fn deliver_mail(&self) {
+        concours::app::notifications::run_fanouts(&self.ctx, &mut self.conn())
+            .expect("fan-outs run");
         for _ in 0..100 {
             if self.worker.run_once().await.expect("mail delivery") == 0 {
                 return;

@@ -20,6 +20,7 @@ fn queue(app: &TestApp, to: &str) -> String {
     let now = app.clock.now();
     write_tx(&mut conn, |conn| {
         mail::enqueue(
+            &app.ctx,
             conn,
             now,
             &Outgoing {
@@ -31,6 +32,7 @@ fn queue(app: &TestApp, to: &str) -> String {
         )
     })
     .unwrap()
+    .expect("account mail is always queued")
 }
 
 async fn a_message_claimed_by_a_crashed_worker_is_sent_again_with_its_message_id(app: &TestApp) {

@@ -18,7 +18,7 @@ both_backends!(
 );
 
 /// A client that keeps cookies, as a browser does.
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -27,7 +27,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// The CSRF token a page's forms carry.
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let start = html
         .find(r#"name="csrf" value=""#)
         .expect("a form with a CSRF token")
@@ -35,7 +35,7 @@ fn csrf_of(html: &str) -> String {
     html[start..start + 64].to_owned()
 }
 
-async fn page(
+pub async fn page(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,

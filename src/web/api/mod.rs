@@ -6,4 +6,5 @@ pub mod contests;
 pub mod health;
 pub mod ideas;
 pub mod jury;
+pub mod notifications;
 pub mod organizations;

@@ -21,8 +21,21 @@ fn refused_csrf(page: &Page, state: &AppState, template: &str) -> HttpResponse {
     page.render_status(&state.tera, template, &context, StatusCode::FORBIDDEN)
 }
 
-pub async fn login_form(state: web::Data<AppState>, page: Page) -> HttpResponse {
-    page.render(&state.tera, "accounts/login.html", &page.context())
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    reset: Option<String>,
+}
+
+pub async fn login_form(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<NextQuery>,
+) -> HttpResponse {
+    let mut context = page.context();
+    context.insert("next", super::safe_next(query.next.as_deref()));
+    context.insert("reset_done", &query.reset.is_some());
+    page.render(&state.tera, "accounts/login.html", &context)
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +46,8 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 pub async fn login_submit(
@@ -47,6 +62,7 @@ pub async fn login_submit(
     }
     let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let email = form.email.clone();
+    let next = super::safe_next(form.next.as_deref()).to_owned();
     let result = state
         .run(move |ctx, conn| {
             accounts::login(
@@ -65,7 +81,7 @@ pub async fn login_submit(
             let cookie =
                 page.session_cookie(signed_in.token, state.ctx.settings.auth.token_ttl_hours);
             let mut response = HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/"))
+                .insert_header((LOCATION, next))
                 .finish();
             let _ = response.add_cookie(&cookie);
             page.finish(response)
@@ -75,6 +91,7 @@ pub async fn login_submit(
             let mut context = page.context();
             context.insert("error", &error.to_string());
             context.insert("email", &email);
+            context.insert("next", &next);
             page.render_status(&state.tera, "accounts/login.html", &context, status)
         }
     }

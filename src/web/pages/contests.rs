@@ -14,7 +14,7 @@ use super::Page;
 
 /// A contest as the pages show it: everything formatted in the reader's language.
 #[derive(Debug, Serialize)]
-struct Card {
+pub(super) struct Card {
     id: String,
     title: String,
     phase: &'static str,
@@ -34,14 +34,14 @@ fn instant(rules: &Value, key: &str, lang: &str) -> String {
 }
 
 /// A text of the catalogue by a key made at run time (tera cannot build keys).
-fn label(lang: &str, key: &str) -> String {
+pub(super) fn label(lang: &str, key: &str) -> String {
     i18n::texts(lang)
         .get(key)
         .cloned()
         .unwrap_or_else(|| key.to_owned())
 }
 
-fn card(contest: &ContestView, lang: &str) -> Card {
+pub(super) fn card(contest: &ContestView, lang: &str) -> Card {
     Card {
         id: contest.id.clone(),
         title: contest.title.clone(),
@@ -90,10 +90,29 @@ pub async fn show(state: web::Data<AppState>, page: Page, id: web::Path<String>)
             let contest = contests::show(ctx, conn, &actor, &id)?;
             let roster = jury::roster(conn, &actor, &id)?;
             let news = announcements::list(conn, &actor, &id)?;
-            Ok((contest, roster, news))
+            let member = actor.user().is_some()
+                && crate::app::organizations::mine(conn, &actor)?
+                    .iter()
+                    .any(|o| o.id == contest.organization_id);
+            let following =
+                crate::app::notifications::is_following(conn, &actor, &contest.organization_id)?;
+            let juror = match actor.user() {
+                Some(user) => {
+                    crate::store::jury::membership(conn, &contest.id, &user.id)?.is_some()
+                }
+                None => false,
+            };
+            let brand = crate::store::organizations::find(conn, &contest.organization_id)?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            Ok((
+                (contest, member, ctx.now(), following, brand, juror),
+                roster,
+                news,
+            ))
         })
         .await;
-    let (contest, roster, news) = match loaded {
+    let ((contest, member, now, following, brand, juror), roster, news) = match loaded {
         Ok(found) => found,
         Err(AppError::NotFound(_) | AppError::Unauthorized(_) | AppError::Forbidden(_)) => {
             return page.not_found(&state.tera);
@@ -149,6 +168,27 @@ pub async fn show(state: web::Data<AppState>, page: Page, id: web::Path<String>)
             .collect::<Vec<_>>(),
     );
     context.insert("announcements", &news);
+    context.insert("is_member", &member);
+    context.insert("following", &following);
+    context.insert("is_juror", &juror);
+    context.insert("brand", &brand);
+    context.insert("organization_id", &contest.organization_id);
+    // The next moment that matters, and how long until it, for the countdown.
+    let next = match contest.phase {
+        Phase::Upcoming => Some(("countdown_opens", "opens_at")),
+        Phase::Submission => Some(("countdown_closes", "submission_deadline")),
+        Phase::Judging => Some(("countdown_judged", "judging_deadline")),
+        _ => None,
+    }
+    .and_then(|(text, key)| {
+        let at: chrono::DateTime<chrono::Utc> = rules[key].as_str()?.parse().ok()?;
+        Some(serde_json::json!({
+            "text": label(page.lang, text),
+            "left": i18n::countdown(now, at, page.lang),
+            "at": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }))
+    });
+    context.insert("countdown", &next);
     page.render(&state.tera, "contests/show.html", &context)
 }
 

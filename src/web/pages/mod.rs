@@ -5,6 +5,9 @@
 pub mod accounts;
 pub mod assets;
 pub mod contests;
+pub mod manage;
+pub mod participate;
+pub mod settings;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -198,6 +201,90 @@ impl Page {
         self.finish(render_with(tera, template, context, status))
     }
 
+    /// The signed-in reader, or a redirect to the sign-in page that comes back here.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the redirect is the answer the handler returns at once"
+    )]
+    pub fn require_user(&self) -> Result<&AccountView, HttpResponse> {
+        self.user.as_ref().ok_or_else(|| {
+            let next = url_escape(&self.path);
+            self.finish(see_other(&format!("/login?next={next}")))
+        })
+    }
+
+    /// A posted form without this reader's CSRF token: refused, with a page that says why.
+    pub fn csrf_refused(&self, tera: &Tera) -> HttpResponse {
+        let mut context = self.context();
+        context.insert("message", &i18n::texts(self.lang)["csrf_refused"]);
+        self.render_status(
+            tera,
+            "errors/refused.html",
+            &context,
+            actix_web::http::StatusCode::FORBIDDEN,
+        )
+    }
+
+    /// Puts an error into a page's context: `error` (a sentence in the reader's language,
+    /// chosen by the error's code) and `field_errors` (path → message) for the fields.
+    /// Returns the status the page should have.
+    pub fn insert_error(
+        &self,
+        context: &mut Context,
+        error: &crate::app::AppError,
+    ) -> actix_web::http::StatusCode {
+        use crate::app::AppError;
+        let texts = i18n::texts(self.lang);
+        let code = error.code();
+        let summary = match error {
+            // Messages written for the person (English); the French pages use the catalogue's
+            // sentence for the code when there is one.
+            AppError::Internal(_) => texts["error_internal"].clone(),
+            _ => texts
+                .get(&format!("error_{code}"))
+                .filter(|_| self.lang != "en")
+                .cloned()
+                .unwrap_or_else(|| error.to_string()),
+        };
+        let summary = if let AppError::Validation(_) = error {
+            texts["error_validation_failed"].clone()
+        } else {
+            summary
+        };
+        context.insert("error", &summary);
+        context.insert("error_code", code);
+        let fields: std::collections::BTreeMap<String, String> = match error {
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|f| (f.path.clone(), f.message.clone()))
+                .collect(),
+            _ => Default::default(),
+        };
+        context.insert("field_errors", &fields);
+        actix_web::ResponseError::status_code(error)
+    }
+
+    /// The page for a use case's error: not found for what the reader may not see, else the
+    /// page `template` with the error shown on it.
+    pub fn error_page(
+        &self,
+        tera: &Tera,
+        template: &str,
+        mut context: Context,
+        error: &crate::app::AppError,
+    ) -> HttpResponse {
+        use crate::app::AppError;
+        if matches!(error, AppError::NotFound(_)) {
+            return self.not_found(tera);
+        }
+        if matches!(error, AppError::Unauthorized(_)) && self.user.is_none() {
+            let next = url_escape(&self.path);
+            return self.finish(see_other(&format!("/login?next={next}")));
+        }
+        let status = self.insert_error(&mut context, error);
+        self.render_status(tera, template, &context, status)
+    }
+
     /// The page for a refused or missing object.
     pub fn not_found(&self, tera: &Tera) -> HttpResponse {
         self.render_status(
@@ -206,6 +293,36 @@ impl Page {
             &self.context(),
             actix_web::http::StatusCode::NOT_FOUND,
         )
+    }
+}
+
+/// A redirect after a form (303, so that reloading does not post again).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// A path or value made safe to put in a query string.
+pub fn url_escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: only a path of this site (never `//evil.example`).
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => "/",
     }
 }
 

@@ -1,0 +1,287 @@
+//! A person's settings (which mail they receive, which brands they follow), the one-click
+//! unsubscribe page of every optional mail, following a brand, and the password reset pages.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::app::AppError;
+use crate::app::notifications::{self, PreferencesView, Unsubscribe};
+use crate::web::AppState;
+use crate::web::auth::client_ip;
+use crate::web::i18n;
+
+use super::contests::label;
+use super::{Page, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/settings")
+            .route(web::get().to(settings))
+            .route(web::post().to(save_settings)),
+    )
+    .service(
+        web::resource("/unsubscribe")
+            .route(web::get().to(unsubscribe_form))
+            .route(web::post().to(unsubscribe_submit)),
+    )
+    .service(
+        web::resource("/password-reset")
+            .route(web::get().to(reset_form))
+            .route(web::post().to(reset_submit)),
+    )
+    .route("/organizations/{id}/follow", web::post().to(follow));
+}
+
+type Form = web::Form<HashMap<String, String>>;
+
+fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
+    form.get(name).map(String::as_str).unwrap_or_default()
+}
+
+async fn render_settings(
+    state: &AppState,
+    page: &Page,
+    mut context: tera::Context,
+    status: actix_web::http::StatusCode,
+) -> HttpResponse {
+    let actor = page.actor.clone();
+    let loaded = state
+        .run(move |_, conn| {
+            Ok((
+                notifications::preferences(conn, &actor)?,
+                notifications::following(conn, &actor)?,
+            ))
+        })
+        .await;
+    match loaded {
+        Ok((preferences, following)) => {
+            context.insert("preferences", &preferences);
+            context.insert("following", &following);
+            if !context.contains_key("saved") {
+                context.insert("saved", &false);
+            }
+            page.render_status(&state.tera, "accounts/settings.html", &context, status)
+        }
+        Err(error) => page.error_page(&state.tera, "errors/refused.html", page.context(), &error),
+    }
+}
+
+pub async fn settings(state: web::Data<AppState>, page: Page) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    let context = page.context();
+    render_settings(&state, &page, context, actix_web::http::StatusCode::OK).await
+}
+
+pub async fn save_settings(state: web::Data<AppState>, page: Page, form: Form) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let input = PreferencesView {
+        announcements: !field(&form, "announcements").is_empty(),
+        reminders: !field(&form, "reminders").is_empty(),
+        brand_news: !field(&form, "brand_news").is_empty(),
+    };
+    let actor = page.actor.clone();
+    let result = state
+        .run(move |ctx, conn| notifications::update_preferences(ctx, conn, &actor, input))
+        .await;
+    let mut context = page.context();
+    let status = match result {
+        Ok(_) => {
+            context.insert("saved", &true);
+            actix_web::http::StatusCode::OK
+        }
+        Err(error) => page.insert_error(&mut context, &error),
+    };
+    render_settings(&state, &page, context, status).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnsubscribeQuery {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    sig: String,
+}
+
+impl UnsubscribeQuery {
+    fn link(&self) -> Unsubscribe {
+        Unsubscribe {
+            email: self.email.clone(),
+            kind: self.kind.clone(),
+            sig: self.sig.clone(),
+        }
+    }
+}
+
+/// The page a mail's unsubscribe link opens: it says what stops and asks to confirm (a mail
+/// scanner that follows links must not unsubscribe anyone).
+pub async fn unsubscribe_form(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<UnsubscribeQuery>,
+) -> HttpResponse {
+    let link = query.link();
+    let mut context = page.context();
+    context.insert("query", &link);
+    context.insert("done", &false);
+    context.insert(
+        "action",
+        &format!(
+            "/unsubscribe?email={}&kind={}&sig={}",
+            super::url_escape(&link.email),
+            super::url_escape(&link.kind),
+            super::url_escape(&link.sig)
+        ),
+    );
+    match notifications::check_unsubscribe(&state.ctx, &link) {
+        Ok(category) => {
+            context.insert(
+                "kind_label",
+                &label(page.lang, &format!("mail_kind_{}", category.as_str())),
+            );
+            page.render(&state.tera, "accounts/unsubscribe.html", &context)
+        }
+        Err(error) => {
+            context.insert("kind_label", "");
+            page.error_page(&state.tera, "accounts/unsubscribe.html", context, &error)
+        }
+    }
+}
+
+/// Confirms, from the page or from a mail client's one-click button (RFC 8058, which posts
+/// to the link itself): the link's signature is the proof, no sign-in and no CSRF token needed.
+pub async fn unsubscribe_submit(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<UnsubscribeQuery>,
+) -> HttpResponse {
+    let link = query.link();
+    let mut context = page.context();
+    context.insert("query", &link);
+    let result = {
+        let link = link.clone();
+        state
+            .run(move |ctx, conn| notifications::unsubscribe(ctx, conn, &link))
+            .await
+    };
+    match result {
+        Ok(category) => {
+            context.insert("done", &true);
+            context.insert(
+                "kind_label",
+                &label(page.lang, &format!("mail_kind_{}", category.as_str())),
+            );
+            page.render(&state.tera, "accounts/unsubscribe.html", &context)
+        }
+        Err(error) => {
+            context.insert("done", &false);
+            context.insert("kind_label", "");
+            page.error_page(&state.tera, "accounts/unsubscribe.html", context, &error)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetQuery {
+    token: Option<String>,
+}
+
+/// Without a token: ask for a link. With one (from the mail): choose a new password.
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<ResetQuery>,
+) -> HttpResponse {
+    let mut context = page.context();
+    context.insert("token", &query.token.clone().unwrap_or_default());
+    context.insert("sent", &false);
+    context.insert("email", "");
+    page.render(&state.tera, "accounts/password_reset.html", &context)
+}
+
+pub async fn reset_submit(
+    state: web::Data<AppState>,
+    page: Page,
+    req: HttpRequest,
+    form: Form,
+) -> HttpResponse {
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let token = field(&form, "token").to_owned();
+    let mut context = page.context();
+    context.insert("token", &token);
+    context.insert("sent", &false);
+    context.insert("email", field(&form, "email"));
+    if token.is_empty() {
+        let email = field(&form, "email").to_owned();
+        let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+        let result = state
+            .run(move |ctx, conn| notifications::request_password_reset(ctx, conn, &email, &ip))
+            .await;
+        return match result {
+            Ok(()) => {
+                context.insert("sent", &true);
+                page.render(&state.tera, "accounts/password_reset.html", &context)
+            }
+            Err(error) => {
+                page.error_page(&state.tera, "accounts/password_reset.html", context, &error)
+            }
+        };
+    }
+    let password = field(&form, "password").to_owned();
+    let result = state
+        .run(move |ctx, conn| notifications::reset_password(ctx, conn, &token, &password))
+        .await;
+    match result {
+        Ok(()) => page.finish(see_other("/login?reset=1")),
+        Err(error) => page.error_page(&state.tera, "accounts/password_reset.html", context, &error),
+    }
+}
+
+/// Follows (or, with `follow=0`, stops following) a brand, from a contest page.
+pub async fn follow(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: Form,
+) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let on = field(&form, "follow") != "0";
+    let back = super::safe_next(Some(field(&form, "back"))).to_owned();
+    let actor = page.actor.clone();
+    let id = id.into_inner();
+    match state
+        .run(move |ctx, conn| notifications::follow(ctx, conn, &actor, &id, on))
+        .await
+    {
+        Ok(_) => page.finish(see_other(&back)),
+        Err(AppError::NotFound(_)) => page.not_found(&state.tera),
+        Err(error) => {
+            let mut context = page.context();
+            context.insert("message", &i18n::texts(page.lang)["error_internal"]);
+            tracing::warn!(error = %error, "follow");
+            page.render_status(
+                &state.tera,
+                "errors/refused.html",
+                &context,
+                actix_web::ResponseError::status_code(&error),
+            )
+        }
+    }
+}
