@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a machine that has nothing but the Rust toolchain: installs and
-# starts what the tests need (a PostgreSQL server, from Debian's packages when missing), runs
+# starts what the tests need (a PostgreSQL server, Chromium and ChromeDriver from Debian's
+# packages, aiosmtpd from PyPI, each when missing), runs
 # every test on SQLite and on PostgreSQL, and tears it all down. Extra arguments go to
 # `cargo test` (e.g. scripts/test.sh accounts).
 set -euo pipefail
@@ -17,6 +18,9 @@ free_port() {
 pg_dir=$(mktemp -d /tmp/concours-test-pg.XXXXXX)
 cleanup() { scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
+
+echo "== installing what the tests need (Chromium, ChromeDriver, aiosmtpd) when missing"
+scripts/deps.sh
 
 echo "== starting PostgreSQL for the tests"
 TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" "$(free_port)")

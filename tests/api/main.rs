@@ -16,3 +16,4 @@ mod pages;
 mod pages_manage;
 mod pages_participate;
 mod sessions;
+mod smtp;
