@@ -66,6 +66,7 @@ pub struct AuthSettings {
     pub login_max_failures_per_account: u32,
     pub login_max_failures_per_ip: u32,
     pub login_window_seconds: u32,
+    pub register_max_per_ip: u32,
 }
 
 /// How outgoing mail leaves the process.
@@ -100,6 +101,7 @@ pub struct IdeaSettings {
     pub max_attachment_bytes: u64,
     pub max_attachments: u32,
     pub draft_reminder_hours: u32,
+    pub max_writes_per_window: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -58,6 +58,13 @@ enum Command {
         /// The results file, when SOURCE is a file.
         results: Option<PathBuf>,
     },
+    /// Copy the whole SQLite database, consistently, while Concours runs (restore: stop
+    /// Concours, put the copy in place of the database file, start it, run `concours check`).
+    /// On PostgreSQL, explains how to use pg_dump instead.
+    Backup {
+        /// The file to write; it must not exist yet.
+        path: PathBuf,
+    },
     /// Inspect and retry outgoing mail.
     Mail {
         #[command(subcommand)]
@@ -220,6 +227,26 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Command::Verify { source, results } => verify(&source, results.as_deref()),
+        Command::Backup { path } => {
+            let pool = startup::open_database(&settings)?;
+            match store::backup(&mut *pool.get()?, &path)? {
+                store::Backup::Written => {
+                    println!("backup written to {}", path.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                store::Backup::UsePgDump => {
+                    eprintln!(
+                        "concours backup copies an SQLite database. On PostgreSQL use its own tool, \
+                         which takes a consistent snapshot while Concours runs:\n  \
+                         pg_dump --format=custom --file=concours.dump \"$CONCOURS_DATABASE__URL\"\n\
+                         and restore into an empty database with\n  \
+                         pg_restore --no-owner --dbname=\"$NEW_DATABASE_URL\" concours.dump\n\
+                         then point Concours at it and run `concours check`."
+                    );
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Demo => {
             let pool = startup::open_database(&settings)?;
             let secret = startup::jwt_secret(&settings)?;

@@ -128,6 +128,9 @@ pub fn build(
     let workers = settings.server.workers;
     let (state, worker, scheduler) = build_background(settings, clock, mailbox)?;
     let json_limit = state.ctx.settings.server.json_limit_bytes;
+    // Served to people over TLS (behind a proxy that terminates it): browsers are told to come
+    // back over TLS only.
+    let tls = state.ctx.settings.public_url().starts_with("https://");
     let data = web::Data::new(state.clone());
     let mut server = HttpServer::new(move || {
         let app = App::new()
@@ -143,7 +146,7 @@ pub fn build(
         let (app, _) = routes::mount(app).split_for_parts();
         app.default_service(web::to(error::not_found))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
-            .wrap(security_headers())
+            .wrap(security_headers(tls))
             .wrap(TracingLogger::<RequestSpan>::new())
     })
     .listen(listener)?;
@@ -160,9 +163,22 @@ pub fn build(
     })
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(tls: bool) -> DefaultHeaders {
+    let headers = if tls {
+        DefaultHeaders::new().add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add(("X-Content-Type-Options", "nosniff"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
         .add((

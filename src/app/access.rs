@@ -91,13 +91,26 @@ enum Decision {
 
 /// Succeeds only when a rule grants `action` to `actor`.
 pub fn require(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<(), AppError> {
-    match decide(conn, actor, action)? {
+    let object = object_name(action);
+    let decision = decide(conn, actor, action)?;
+    if !matches!(decision, Decision::Allow) {
+        // The security audit trail: who was refused what (never a token, never the object's
+        // content). Kept by the log collector, apart from the public per-contest chain.
+        tracing::warn!(
+            target: "concours::audit",
+            user_id = actor.user().map_or("anonymous", |u| u.id.as_str()),
+            object,
+            hidden = matches!(decision, Decision::Hide),
+            "access refused"
+        );
+    }
+    match decision {
         Decision::Allow => Ok(()),
         Decision::Deny if matches!(actor, Actor::Anonymous) => {
             Err(AppError::Unauthorized("Sign in first.".into()))
         }
         Decision::Deny => Err(AppError::Forbidden("You may not do this.".into())),
-        Decision::Hide => Err(AppError::not_found(object_name(action))),
+        Decision::Hide => Err(AppError::not_found(object)),
     }
 }
 

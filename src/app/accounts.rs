@@ -101,6 +101,25 @@ pub fn new_secret_token() -> String {
     hex::encode(bytes)
 }
 
+/// `register`, for a request from `client_ip`: at most `auth.register_max_per_ip` accounts per
+/// address and window.
+pub fn register_from(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    input: Registration,
+    client_ip: &str,
+) -> AppResult<AccountView> {
+    write_tx(conn, |conn| {
+        super::rate_limit(
+            ctx,
+            conn,
+            &format!("register:ip:{client_ip}"),
+            ctx.settings.auth.register_max_per_ip,
+        )
+    })?;
+    register(ctx, conn, input)
+}
+
 /// Creates an account and mails a link that verifies its address.
 pub fn register(ctx: &Ctx, conn: &mut DbConnection, input: Registration) -> AppResult<AccountView> {
     let mut v = Validator::new();

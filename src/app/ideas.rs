@@ -260,6 +260,20 @@ fn reload(conn: &mut DbConnection, id: &str) -> AppResult<Idea> {
     store::ideas::find(conn, id)?.ok_or_else(|| AppError::not_found("idea"))
 }
 
+/// Counts a write by `actor` against `ideas.max_writes_per_window` (429 past it), in the
+/// caller's transaction.
+fn limit_writes(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<()> {
+    match actor.user() {
+        Some(user) => super::rate_limit(
+            ctx,
+            conn,
+            &format!("ideas:write:{}", user.id),
+            ctx.settings.ideas.max_writes_per_window,
+        ),
+        None => Ok(()),
+    }
+}
+
 /// Submits an idea, or saves it as a draft.
 pub fn create(
     ctx: &Ctx,
@@ -281,6 +295,7 @@ pub fn create(
     write_tx(conn, |conn| {
         // The contest's row first: every writer of a contest locks it before anything else.
         backend::lock_row_contest(conn, contest_id)?;
+        limit_writes(ctx, conn, actor)?;
         let contest = load_visible(conn, actor, contest_id)?;
         if !contest.is_opened() {
             return Err(closed(Phase::Draft));
@@ -359,6 +374,7 @@ pub fn update(
     validate(&mut v, &input.title, &input.summary, &input.body);
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
+        limit_writes(ctx, conn, actor)?;
         let now = ctx.now();
         let status = require_changeable(&idea, &contest, now)?;
         v.finish()?;
@@ -517,6 +533,7 @@ pub fn attach(
     let filename = display_filename_for(kind, &upload.filename);
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
+        limit_writes(ctx, conn, actor)?;
         let now = ctx.now();
         require_changeable(&idea, &contest, now)?;
         let existing = store::ideas::attachments_of(conn, idea_id)?;

@@ -26,6 +26,7 @@ pub use error::{AppError, FieldError, Validator};
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::store;
 
 /// What every use case needs besides its input and a connection: settings, the clock and the
 /// session keys. Built once at start-up and shared.
@@ -60,3 +61,24 @@ impl Ctx {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Counts one more request in `bucket` and refuses it (429) past `max` within the window of
+/// `auth.login_window_seconds` (the scheduler forgets older counters). Runs in the caller's
+/// write transaction: what is refused or rolled back is not counted.
+pub fn rate_limit(
+    ctx: &Ctx,
+    conn: &mut store::DbConnection,
+    bucket: &str,
+    max: u32,
+) -> AppResult<()> {
+    let now = ctx.now();
+    let window = i64::from(ctx.settings.auth.login_window_seconds);
+    let window_start = store::to_db(now - chrono::Duration::seconds(window));
+    if store::rate_limits::hits(conn, bucket, window_start)? >= max as i32 {
+        return Err(AppError::RateLimited {
+            retry_after_secs: window as u64,
+        });
+    }
+    store::rate_limits::hit(conn, bucket, store::to_db(now), window_start)?;
+    Ok(())
+}

@@ -183,3 +183,22 @@ pub fn claim_fanout(conn: &mut DbConnection) -> QueryResult<Option<super::notifi
             .optional(),
     }
 }
+
+/// `store::backup`: SQLite's `VACUUM INTO`; PostgreSQL has pg_dump.
+pub fn backup_into(
+    conn: &mut DbConnection,
+    path: &std::path::Path,
+) -> anyhow::Result<super::Backup> {
+    match conn {
+        DbConnection::Pg(_) => Ok(super::Backup::UsePgDump),
+        DbConnection::Sqlite(sqlite) => {
+            let target = path
+                .to_str()
+                .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<diesel::sql_types::Text, _>(target)
+                .execute(sqlite)?;
+            Ok(super::Backup::Written)
+        }
+    }
+}

@@ -180,6 +180,23 @@ pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     backend::run_migrations(conn)
 }
 
+/// What `backup` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Backup {
+    Written,
+    /// PostgreSQL: its own `pg_dump` is the tool.
+    UsePgDump,
+}
+
+/// Writes a consistent copy of an SQLite database to `path` while others keep writing
+/// (`VACUUM INTO`: one read transaction, a compact file). Refuses to overwrite a file.
+pub fn backup(conn: &mut DbConnection, path: &std::path::Path) -> anyhow::Result<Backup> {
+    if path.exists() {
+        anyhow::bail!("{} exists already; choose a new file", path.display());
+    }
+    backend::backup_into(conn, path)
+}
+
 /// Stored times are UTC without a zone (portable across both backends); these convert.
 pub fn to_db(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()

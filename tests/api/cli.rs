@@ -482,3 +482,272 @@ async fn the_demo_fills_a_database_once_sqlite() {
 async fn the_demo_fills_a_database_once_postgres() {
     demo(Backend::Postgres).await;
 }
+
+/// `concours backup` copies a live SQLite database into a file that is a whole Concours:
+/// restored (pointed at), it passes the checker and holds the same contests. On PostgreSQL it
+/// explains pg_dump and writes nothing.
+async fn backup_and_restore(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let run = |url: &str, args: &[&str]| {
+        concours()
+            .current_dir(dir.path())
+            .env("CONCOURS_DATABASE__URL", url)
+            .env("CONCOURS_MAIL__TRANSPORT", "memory")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let url = settings.database.url.clone();
+    assert!(run(&url, &["demo"]).status.success());
+    let copy = dir.path().join("backup.db");
+    let output = run(&url, &["backup", copy.to_str().unwrap()]);
+    if backend == Backend::Postgres {
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("pg_dump"));
+        assert!(!copy.exists());
+        return;
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Never over an existing file.
+    let again = run(&url, &["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success());
+    // The restore procedure of the README: point Concours at the copy, check it.
+    let restored = format!("sqlite://{}", copy.display());
+    let check = run(&restored, &["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    use concours::store::schema::{awards, contests, ideas};
+    use diesel::prelude::*;
+    let count = |url: &str| {
+        let mut database = settings.database.clone();
+        database.url = url.to_owned();
+        let pool = concours::store::connect(&database).unwrap();
+        let mut conn = pool.get().unwrap();
+        (
+            contests::table
+                .count()
+                .get_result::<i64>(&mut *conn)
+                .unwrap(),
+            ideas::table.count().get_result::<i64>(&mut *conn).unwrap(),
+            awards::table.count().get_result::<i64>(&mut *conn).unwrap(),
+        )
+    };
+    assert_eq!(count(&url), count(&restored));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_restores_into_a_whole_concours_sqlite() {
+    backup_and_restore(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_restores_into_a_whole_concours_postgres() {
+    backup_and_restore(Backend::Postgres).await;
+}
+
+/// A real server's log, at debug level, after a person registers, verifies, signs in, resets
+/// a password, is refused, accepts a jury invitation and signs out: no password, token, link
+/// secret or session secret appears in it (in text and in JSON format).
+async fn no_secret_in_the_logs(backend: Backend, format: &str) {
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mail_dir = dir.path().join("mail");
+    let jwt_secret = "a session secret of more than thirty-two characters, never logged";
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .env("CONCOURS_MAIL__TRANSPORT", "file")
+        .env("CONCOURS_MAIL__FILE_DIR", &mail_dir)
+        .env("CONCOURS_MAIL__POLL_MS", "50")
+        .env("CONCOURS_AUTH__JWT_SECRET", jwt_secret)
+        .env("CONCOURS_LOG__FILTER", "debug")
+        .env("CONCOURS_LOG__FORMAT", format)
+        .arg("serve")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(Instant::now() < deadline, "the server never became healthy");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let call = |method: reqwest::Method, path: &str, token: Option<&str>, body: Value| {
+        let mut request = client.request(method, format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            response.json::<Value>().await.unwrap_or(Value::Null)
+        }
+    };
+    // The newest link of a kind in the mail folder, once the worker has written it.
+    let link = |needle: &'static str| {
+        let mail_dir = mail_dir.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let mut found = None;
+                if let Ok(entries) = std::fs::read_dir(&mail_dir) {
+                    for entry in entries {
+                        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                        let text = text.replace("=\r\n", "").replace("=3D", "=");
+                        if let Some(start) = text.find(needle) {
+                            let token: String = text[start + needle.len()..]
+                                .chars()
+                                .take_while(|c| c.is_ascii_alphanumeric())
+                                .collect();
+                            found = Some(token);
+                        }
+                    }
+                }
+                if let Some(token) = found {
+                    return token;
+                }
+                assert!(Instant::now() < deadline, "no mail with {needle}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let password = "correct horse battery staple";
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/register",
+        None,
+        json!({"email": "secret@example.org", "password": password, "display_name": "Sam"}),
+    )
+    .await;
+    let verification = link("/verify?token=").await;
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/verify",
+        None,
+        json!({ "token": verification }),
+    )
+    .await;
+    let session = call(
+        reqwest::Method::POST,
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "secret@example.org", "password": password}),
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "secret@example.org", "password": "a wrong password, also secret"}),
+    )
+    .await;
+    call(
+        reqwest::Method::GET,
+        "/api/v1/me",
+        Some(&session),
+        json!({}),
+    )
+    .await;
+    call(
+        reqwest::Method::GET,
+        "/api/v1/admin/fundings",
+        Some(&session),
+        json!({}),
+    )
+    .await;
+    call(
+        reqwest::Method::POST,
+        "/api/v1/jury-invitations/0123456789abcdef0123456789abcdef/accept",
+        Some(&session),
+        json!({}),
+    )
+    .await;
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": "secret@example.org"}),
+    )
+    .await;
+    let reset = link("/password-reset?token=").await;
+    let new_password = "another long secret password";
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        json!({"token": reset, "password": new_password}),
+    )
+    .await;
+    client
+        .get(format!("{base}/verify?token={verification}"))
+        .send()
+        .await
+        .unwrap();
+    call(
+        reqwest::Method::POST,
+        "/api/v1/auth/logout",
+        Some(&session),
+        json!({}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logged.contains("request finished"),
+        "the log is there: {logged}"
+    );
+    assert!(
+        logged.contains("access refused"),
+        "refusals are audited: {logged}"
+    );
+    for secret in [
+        password,
+        "a wrong password, also secret",
+        new_password,
+        &session,
+        &verification,
+        &reset,
+        jwt_secret,
+        "0123456789abcdef0123456789abcdef",
+    ] {
+        assert!(
+            !logged.contains(secret),
+            "the log contains a secret ({secret}):\n{logged}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_the_logs_sqlite() {
+    no_secret_in_the_logs(Backend::Sqlite, "text").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_the_logs_postgres() {
+    no_secret_in_the_logs(Backend::Postgres, "json").await;
+}

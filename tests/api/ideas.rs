@@ -767,19 +767,35 @@ async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
     // Half a second before the deadline; the clock passes it during the rush.
     app.clock.set(deadline - Duration::milliseconds(500));
     let path = format!("/api/v1/contests/{contest}/ideas");
+    // The first half rushes in; the clock passes the deadline as soon as one of them is
+    // accepted, while the others are in flight; the second half comes after it moved.
+    let accepted_so_far = std::sync::atomic::AtomicUsize::new(0);
+    let moved = tokio::sync::Notify::new();
     let requests = tokens.iter().enumerate().map(|(i, token)| {
         let path = path.clone();
+        let (accepted_so_far, moved) = (&accepted_so_far, &moved);
         async move {
             if i % 2 == 1 {
-                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                moved.notified().await;
             }
-            app.post(&path, Some(token), idea(&format!("Rush idea {i}")))
-                .await
+            let answer = app
+                .post(&path, Some(token), idea(&format!("Rush idea {i}")))
+                .await;
+            if answer.status.as_u16() == 201 {
+                accepted_so_far.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            answer
         }
     });
     let mover = async {
-        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+        let started = std::time::Instant::now();
+        while accepted_so_far.load(std::sync::atomic::Ordering::SeqCst) == 0
+            && started.elapsed() < std::time::Duration::from_secs(20)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
         app.clock.set(deadline);
+        moved.notify_waiters();
     };
     let (answers, ()) = tokio::join!(futures_util::future::join_all(requests), mover);
     let mut accepted = Vec::new();

@@ -10,6 +10,7 @@ mod health;
 mod ideas;
 mod jury;
 mod mail;
+mod matrix;
 mod notifications;
 mod organizations;
 mod pages;

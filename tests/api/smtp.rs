@@ -205,7 +205,10 @@ fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
         .env("CONCOURS_DATABASE__URL", &app.settings.database.url)
         .env("CONCOURS_MAIL__TRANSPORT", "smtp")
         .env("CONCOURS_MAIL__SMTP_URL", server.url())
-        .env("CONCOURS_MAIL__MESSAGE_ID_DOMAIN", &app.settings.mail.message_id_domain)
+        .env(
+            "CONCOURS_MAIL__MESSAGE_ID_DOMAIN",
+            &app.settings.mail.message_id_domain,
+        )
         .env("CONCOURS_MAIL__CLAIM_LEASE_SECONDS", "2")
         .env("CONCOURS_MAIL__POLL_MS", "100")
         .arg("worker")
@@ -223,7 +226,10 @@ async fn killed_while_sending(backend: Backend) {
     let mut first = worker_process(&app, &server);
     let started = Instant::now();
     while server.received().len() < 4 {
-        assert!(started.elapsed() < StdDuration::from_secs(30), "nothing sent");
+        assert!(
+            started.elapsed() < StdDuration::from_secs(30),
+            "nothing sent"
+        );
         tokio::time::sleep(StdDuration::from_millis(20)).await;
     }
     first.kill().unwrap();

@@ -20,10 +20,12 @@ use crate::web::error::ErrorBody;
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<Registration>,
 ) -> Result<HttpResponse, AppError> {
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let account = state
-        .run(move |ctx, conn| accounts::register(ctx, conn, body.into_inner()))
+        .run(move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip))
         .await?;
     Ok(HttpResponse::Created().json(account))
 }

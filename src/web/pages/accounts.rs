@@ -141,6 +141,7 @@ pub struct RegisterForm {
 pub async fn register_submit(
     state: web::Data<AppState>,
     page: Page,
+    req: HttpRequest,
     form: web::Form<RegisterForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
@@ -150,6 +151,7 @@ pub async fn register_submit(
     let mut context = page.context();
     context.insert("email", &form.email);
     context.insert("display_name", &form.display_name);
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let registration = Registration {
         email: form.email,
         password: form.password,
@@ -157,7 +159,7 @@ pub async fn register_submit(
         locale: Some(page.lang.to_owned()),
     };
     match state
-        .run(move |ctx, conn| accounts::register(ctx, conn, registration))
+        .run(move |ctx, conn| accounts::register_from(ctx, conn, registration, &ip))
         .await
     {
         Ok(_) => {
