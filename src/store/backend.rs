@@ -30,12 +30,25 @@ pub fn configure_sqlite(conn: &mut SqliteConnection, busy_timeout_ms: u32) -> Qu
 
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|applied| {
-            applied
-                .into_iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-        }),
+        DbConnection::Sqlite(c) => {
+            // Two processes on one file (serve and worker, started together) may both find a
+            // migration pending; each runs in its own transaction, so the loser's attempt rolls
+            // back, and a moment later it finds nothing left to do.
+            let mut attempt = 0;
+            loop {
+                match c.run_pending_migrations(SQLITE_MIGRATIONS) {
+                    Ok(applied) => {
+                        break Ok(applied.into_iter().map(|v| v.to_string()).collect::<Vec<_>>());
+                    }
+                    Err(error) if attempt < 50 => {
+                        attempt += 1;
+                        tracing::debug!(%error, attempt, "migration raced another process; retrying");
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                    Err(error) => break Err(error),
+                }
+            }
+        }
         DbConnection::Pg(c) => {
             // Instances starting together take turns: the first migrates, the others find
             // nothing left to do.

@@ -751,3 +751,323 @@ async fn no_secret_in_the_logs_sqlite() {
 async fn no_secret_in_the_logs_postgres() {
     no_secret_in_the_logs(Backend::Postgres, "json").await;
 }
+
+/// Two `concours serve` instances on one database (PostgreSQL, as deployed; SQLite too, two
+/// processes on one file), sharing the session secret, driven at random through a whole
+/// contest: every acknowledged write is there, the contest is awarded once, and each message
+/// is sent once (by one instance or the other).
+async fn two_instances(backend: Backend) {
+    use chrono::{SecondsFormat, Utc};
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let ports = [free_port(), free_port()];
+    let bases: Vec<String> = ports
+        .iter()
+        .map(|p| format!("http://127.0.0.1:{p}"))
+        .collect();
+    let start = |i: usize| {
+        let mail = dir.path().join(format!("mail-{i}"));
+        concours()
+            .current_dir(dir.path())
+            .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{}", ports[i]))
+            .env("CONCOURS_DATABASE__URL", &settings.database.url)
+            .env("CONCOURS_AUTH__REQUIRE_VERIFIED_EMAIL", "false")
+            .env(
+                "CONCOURS_AUTH__JWT_SECRET",
+                "one secret for both instances, thirty-two characters or more",
+            )
+            .env("CONCOURS_MAIL__TRANSPORT", "file")
+            .env("CONCOURS_MAIL__FILE_DIR", &mail)
+            .env("CONCOURS_MAIL__POLL_MS", "50")
+            .env("CONCOURS_MAIL__PER_RECIPIENT_INTERVAL_SECONDS", "0")
+            .env("CONCOURS_JOBS__TICK_MS", "50")
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut servers = [start(0), start(1)];
+    let client = reqwest::Client::new();
+    for base in &bases {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "an instance never became healthy"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+    // A random instance per request, reproducibly random per run.
+    let seed = std::cell::Cell::new(u64::from(std::process::id()) | 1);
+    let pick = || {
+        let mut x = seed.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        seed.set(x);
+        bases[(x % 2) as usize].clone()
+    };
+    let call = |method: reqwest::Method, path: String, token: Option<String>, body: Value| {
+        let request = client
+            .request(method, format!("{}{path}", pick()))
+            .json(&body);
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let people = [
+        "owner@acme.example",
+        "admin@concours.example",
+        "ann@example.org",
+        "bob@example.org",
+        "cat@example.org",
+        "dan@example.org",
+    ];
+    let mut tokens = Vec::new();
+    for email in people {
+        let (status, _) = call(
+            reqwest::Method::POST,
+            "/api/v1/auth/register".into(),
+            None,
+            json!({"email": email, "password": "0123456789", "display_name": email}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (_, login) = call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login".into(),
+            None,
+            json!({"email": email, "password": "0123456789"}),
+        )
+        .await;
+        tokens.push(login["token"].as_str().unwrap().to_owned());
+    }
+    let granted = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .args(["admin", "grant", "admin@concours.example"])
+        .output()
+        .unwrap();
+    assert!(granted.status.success());
+    let t0 = Utc::now();
+    let at =
+        |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (_, org) = call(
+        reqwest::Method::POST,
+        "/api/v1/organizations".into(),
+        Some(tokens[0].clone()),
+        json!({"name": "Acme"}),
+    )
+    .await;
+    let mut rules = crate::contests::rules_at(&at(2), &at(8), &at(11));
+    rules["min_jurors"] = json!(1);
+    let (status, contest) = call(
+        reqwest::Method::POST,
+        "/api/v1/contests".into(),
+        Some(tokens[0].clone()),
+        json!({"organization_id": org["id"], "title": "Twice served", "brief": "b", "rules": rules}),
+    )
+    .await;
+    assert_eq!(status, 201, "{contest}");
+    let id = contest["id"].as_str().unwrap().to_owned();
+    let (_, funding) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/fundings"),
+        Some(tokens[0].clone()),
+        json!({"amount_cents": 700_000, "reference": "W"}),
+    )
+    .await;
+    let (status, _) = call(
+        reqwest::Method::POST,
+        format!(
+            "/api/v1/admin/fundings/{}/confirm",
+            funding["id"].as_str().unwrap()
+        ),
+        Some(tokens[1].clone()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/jurors"),
+        Some(tokens[0].clone()),
+        json!({"email": "juror@jury.example"}),
+    )
+    .await;
+    let (status, opened) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/open"),
+        Some(tokens[0].clone()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    while Utc::now() < t0 + chrono::Duration::seconds(2) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Four innovators submit, edit and read back through either instance.
+    let mut acknowledged = Vec::new();
+    for (i, token) in tokens[2..].iter().enumerate() {
+        let (status, idea) = call(
+            reqwest::Method::POST,
+            format!("/api/v1/contests/{id}/ideas"),
+            Some(token.clone()),
+            json!({"title": format!("Idea {i}"), "summary": "s", "body": "b", "accept_terms": true}),
+        )
+        .await;
+        assert_eq!(status, 201, "{idea}");
+        let idea_id = idea["id"].as_str().unwrap().to_owned();
+        let (status, edited) = call(
+            reqwest::Method::PUT,
+            format!("/api/v1/ideas/{idea_id}"),
+            Some(token.clone()),
+            json!({"title": format!("Idea {i}, edited"), "summary": "s", "body": "b2"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{edited}");
+        acknowledged.push((token.clone(), idea_id, edited["receipt"]["sha256"].clone()));
+    }
+    let (status, _) = call(
+        reqwest::Method::POST,
+        format!("/api/v1/contests/{id}/announcements"),
+        Some(tokens[0].clone()),
+        json!({"body": "Thanks, everyone."}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    for (token, idea_id, sha256) in &acknowledged {
+        let (status, idea) = call(
+            reqwest::Method::GET,
+            format!("/api/v1/ideas/{idea_id}"),
+            Some(token.clone()),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(&idea["receipt"]["sha256"], sha256);
+        assert_eq!(idea["receipt"]["revision"], 2);
+    }
+    // Both schedulers race for the award at the judging deadline.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let results = loop {
+        let (status, body) = call(
+            reqwest::Method::GET,
+            format!("/api/v1/contests/{id}/results"),
+            None,
+            Value::Null,
+        )
+        .await;
+        if status == 200 {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "never awarded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let total: i64 = results["payouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount_cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 700_000);
+    let (_, audit) = call(
+        reqwest::Method::GET,
+        format!("/api/v1/contests/{id}/audit"),
+        None,
+        Value::Null,
+    )
+    .await;
+    let count = |kind: &str| {
+        audit["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == kind)
+            .count()
+    };
+    assert_eq!(count("contest_awarded"), 1);
+    assert_eq!(count("phase_changed"), 2, "each transition once");
+    // Every queued message is sent, by one instance only.
+    use concours::store::schema::outbox;
+    use diesel::prelude::*;
+    let pool = concours::store::connect(&settings.database).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let sent = loop {
+        let pending: i64 = outbox::table
+            .filter(outbox::status.ne("sent"))
+            .count()
+            .get_result(&mut *pool.get().unwrap())
+            .unwrap();
+        if pending == 0 {
+            break outbox::table
+                .count()
+                .get_result::<i64>(&mut *pool.get().unwrap())
+                .unwrap();
+        }
+        assert!(Instant::now() < deadline, "{pending} messages never sent");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for server in &mut servers {
+        server.kill().unwrap();
+        server.wait().unwrap();
+    }
+    let mut message_ids = Vec::new();
+    for i in 0..2 {
+        let Ok(entries) = std::fs::read_dir(dir.path().join(format!("mail-{i}"))) else {
+            continue;
+        };
+        for entry in entries {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            message_ids.push(
+                text.lines()
+                    .find_map(|l| l.strip_prefix("Message-ID: "))
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = message_ids.iter().collect();
+    assert_eq!(unique.len(), message_ids.len(), "a message was sent twice");
+    assert_eq!(message_ids.len() as i64, sent);
+    assert!(sent >= 10, "the contest's life sent its mail ({sent})");
+    let check = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_database_award_once_and_mail_once_postgres() {
+    two_instances(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_database_award_once_and_mail_once_sqlite() {
+    two_instances(Backend::Sqlite).await;
+}
