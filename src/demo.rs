@@ -27,11 +27,11 @@ pub const ACCOUNTS: [(&str, &str); 7] = [
         "admin@demo.concours.example",
         "platform admin (confirms fundings and payouts)",
     ),
-    ("ines@demo.concours.example", "innovator"),
-    ("omar@demo.concours.example", "innovator"),
-    ("lea@demo.concours.example", "innovator"),
-    ("juror1@demo.concours.example", "juror"),
-    ("juror2@demo.concours.example", "juror"),
+    ("ines@innovators.example", "innovator"),
+    ("omar@innovators.example", "innovator"),
+    ("lea@innovators.example", "innovator"),
+    ("juror1@jury.concours.example", "juror"),
+    ("juror2@jury.concours.example", "juror"),
 ];
 
 fn fail(e: impl std::fmt::Display) -> anyhow::Error {
@@ -151,8 +151,8 @@ pub fn run(settings: &Settings, pool: &Pool, secret: &[u8]) -> anyhow::Result<()
             .map_err(fail)?;
             fundings::confirm(&ctx, conn, &admin, &funding.id).map_err(fail)?;
             for juror in [
-                "juror1@demo.concours.example",
-                "juror2@demo.concours.example",
+                "juror1@jury.concours.example",
+                "juror2@jury.concours.example",
             ] {
                 jury::invite(
                     &ctx,
@@ -302,8 +302,8 @@ fn accept_jurors(
     contest_id: &str,
 ) -> anyhow::Result<()> {
     for email in [
-        "juror1@demo.concours.example",
-        "juror2@demo.concours.example",
+        "juror1@jury.concours.example",
+        "juror2@jury.concours.example",
     ] {
         let juror = store::jury::find_by_email(conn, contest_id, email)?
             .ok_or_else(|| anyhow::anyhow!("no invitation"))?;
@@ -351,8 +351,8 @@ fn score_all(
     levels: &[i64],
 ) -> anyhow::Result<()> {
     for (k, email) in [
-        "juror1@demo.concours.example",
-        "juror2@demo.concours.example",
+        "juror1@jury.concours.example",
+        "juror2@jury.concours.example",
     ]
     .into_iter()
     .enumerate()

@@ -51,7 +51,7 @@ pub struct NewContest {
 pub struct ContestPatch {
     pub title: Option<String>,
     pub brief: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub rules: Option<Value>,
 }
 

@@ -90,6 +90,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 AppError::Unavailable("The database is unavailable; nothing was saved.".into())
             }
+            // PostgreSQL refuses a NUL character in text (SQLite stores it): a request that
+            // carries one in an id or a field is malformed, whichever backend answers.
+            Error::DatabaseError(_, info) if info.message().contains("invalid byte sequence") => {
+                AppError::BadRequest("Text may not contain NUL characters.".into())
+            }
             Error::DatabaseError(_, info) if is_gone(info.message()) => {
                 AppError::Unavailable("The database is unavailable; nothing was saved.".into())
             }

@@ -15,7 +15,7 @@ use crate::web::error::ErrorBody;
 #[utoipa::path(tag = "accounts", request_body = Registration, responses(
     (status = 201, body = AccountView),
     (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "email_taken"),
-    (status = 422, body = ErrorBody)
+    (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "rate_limited")
 ))]
 #[post("/auth/register")]
 pub async fn register(
@@ -39,6 +39,7 @@ pub struct VerifyRequest {
 
 /// Verifies an email address with the token from the emailed link.
 #[utoipa::path(tag = "accounts", request_body = VerifyRequest, responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),
     (status = 200, body = AccountView),
     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "token_expired")
 ))]
@@ -71,6 +72,7 @@ pub async fn resend_verification(
 
 /// Signs in; failed attempts are rate limited per account and per address (429).
 #[utoipa::path(tag = "accounts", request_body = Credentials, responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),
     (status = 200, body = SignedInBody),
     (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)
 ))]

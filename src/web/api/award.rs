@@ -62,7 +62,8 @@ pub async fn scoresheet(
 
 /// Records that a payout was transferred; platform admins only.
 #[utoipa::path(tag = "award", security(("bearer" = [])), params(("id" = String, Path)), request_body = PaidRequest,
-    responses((status = 200, body = PaidView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = PaidView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_paid"),
         (status = 422, body = ErrorBody)))]
 #[post("/admin/payouts/{id}/paid")]

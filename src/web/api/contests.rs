@@ -64,7 +64,8 @@ pub async fn show(
 /// Edits a draft; 409 `rules_frozen` once the contest is open.
 #[utoipa::path(tag = "contests", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = ContestPatch,
-    responses((status = 200, body = ContestView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = ContestView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "rules_frozen"),
         (status = 422, body = ErrorBody)))]
@@ -122,7 +123,8 @@ pub async fn open(
 /// Records money sent to escrow for this contest; an admin confirms it.
 #[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = NewFunding,
-    responses((status = 201, body = FundingView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = FundingView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[post("/contests/{id}/fundings")]
@@ -199,7 +201,8 @@ pub async fn confirm_funding(
 /// Publishes a clarification; after opening only. It never edits the rules.
 #[utoipa::path(tag = "contests", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = NewAnnouncement,
-    responses((status = 201, body = AnnouncementView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = AnnouncementView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "invalid_phase"),
         (status = 422, body = ErrorBody)))]

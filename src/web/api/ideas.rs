@@ -20,7 +20,8 @@ use crate::web::{AppState, idempotency};
 /// Submits an idea (or saves a draft with `draft: true`).
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path, description = "contest id")),
     request_body = NewIdea,
-    responses((status = 201, body = IdeaView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = IdeaView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "email_not_verified"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "submission_closed or entry_limit_reached"),
         (status = 422, body = ErrorBody)))]
@@ -74,7 +75,8 @@ pub async fn show(
 
 /// Edits an idea in the submission phase; a submitted idea gets a new receipt.
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path)), request_body = IdeaContent,
-    responses((status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "submission_closed"), (status = 422, body = ErrorBody)))]
 #[put("/ideas/{id}")]
 pub async fn update(
@@ -92,7 +94,8 @@ pub async fn update(
 
 /// Submits a draft.
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path)), request_body = SubmitDraft,
-    responses((status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "submission_closed, entry_limit_reached or invalid_phase"),
         (status = 422, body = ErrorBody)))]
 #[post("/ideas/{id}/submit")]

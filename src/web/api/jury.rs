@@ -18,7 +18,8 @@ use crate::web::{AppState, idempotency};
 
 /// Invites a juror by email; the invitation is mailed with a single-use link.
 #[utoipa::path(tag = "jury", security(("bearer" = [])), params(("id" = String, Path)), request_body = NewJuror,
-    responses((status = 201, body = JurorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = JurorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_invited or judging_closed"),
         (status = 422, body = ErrorBody)))]
 #[post("/contests/{id}/jurors")]
@@ -97,7 +98,8 @@ pub async fn accept(
 
 /// How many jurors score each entry; before judging starts.
 #[utoipa::path(tag = "jury", security(("bearer" = [])), params(("id" = String, Path)), request_body = JurySettings,
-    responses((status = 200, body = JurySettings), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = JurySettings), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[put("/contests/{id}/jury/settings")]
 pub async fn configure(
@@ -133,7 +135,8 @@ pub async fn entries(
 /// Saves the caller's score sheet for an entry (revisable until the judging deadline).
 #[utoipa::path(tag = "jury", security(("bearer" = [])),
     params(("id" = String, Path), ("entry_id" = String, Path)), request_body = ScoreSheet,
-    responses((status = 200, body = JuryEntry), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = JuryEntry), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "conflict_of_interest"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "judging_closed"), (status = 422, body = ErrorBody)))]
 #[put("/contests/{id}/jury/entries/{entry_id}/scores")]
@@ -160,7 +163,8 @@ pub struct ConflictRecorded {
 /// Declares a conflict of interest: the entry leaves the caller's list.
 #[utoipa::path(tag = "jury", security(("bearer" = [])),
     params(("id" = String, Path), ("entry_id" = String, Path)), request_body = ConflictDeclaration,
-    responses((status = 200, body = ConflictRecorded), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = ConflictRecorded), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/contests/{id}/jury/entries/{entry_id}/conflict")]
 pub async fn declare_conflict(
@@ -188,7 +192,8 @@ pub async fn declare_conflict(
 #[utoipa::path(tag = "jury", security(("bearer" = [])),
     params(("id" = String, Path), ("entry_id" = String, Path), ("number" = usize, Path)),
     responses((status = 200, description = "the file"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "invalid_phase before judging; judging_closed once awarded")))]
 #[get("/contests/{id}/jury/entries/{entry_id}/attachments/{number}")]
 pub async fn attachment(
     state: web::Data<AppState>,
@@ -259,7 +264,8 @@ pub async fn remind(
 
 /// Disqualifies an entry during judging, with a reason the author receives.
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path)), request_body = Disqualification,
-    responses((status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = IdeaView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/ideas/{id}/disqualify")]
 pub async fn disqualify(

@@ -13,7 +13,8 @@ use crate::web::{AppState, idempotency};
 
 /// Creates an organisation; the caller becomes its owner.
 #[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = NewOrganization,
-    responses((status = 201, body = OrganizationView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = OrganizationView), (status = 401, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[post("/organizations")]
 pub async fn create(
@@ -72,7 +73,8 @@ pub async fn show(
 /// Adds an existing account as a member (or owner); owners only.
 #[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = NewMember,
     params(("id" = String, Path, description = "organisation id")),
-    responses((status = 201, body = MemberView), (status = 401, body = ErrorBody),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = MemberView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "already_member"),
         (status = 422, body = ErrorBody)))]
