@@ -323,7 +323,12 @@ fn submit(
     list: &[(&str, &str)],
 ) -> anyhow::Result<()> {
     for (who, title) in list {
-        let actor = &people[format!("{who}@demo.concours.example").as_str()];
+        let email = ACCOUNTS
+            .iter()
+            .map(|(email, _)| *email)
+            .find(|email| email.starts_with(&format!("{who}@")))
+            .expect("a demo account");
+        let actor = &people[email];
         ideas::create(
             ctx,
             conn,
