@@ -2,6 +2,8 @@
 # Starts or stops a throw-away PostgreSQL server for the tests, on a private port and socket
 # folder, as the unprivileged "postgres" user. Installs Debian's postgresql when it is missing.
 #   scripts/postgres.sh start DIR PORT   # prints the admin URL on stdout
+#   scripts/postgres.sh halt DIR         # stop abruptly, keep the data (a crash)
+#   scripts/postgres.sh resume DIR       # start it again after halt
 #   scripts/postgres.sh stop DIR
 set -euo pipefail
 
@@ -51,6 +53,15 @@ case "$action" in
       start >&2
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
+  halt)
+    # Stops the server abruptly (as a crash would) and keeps its data, for `resume`.
+    bin=$(find_bin)
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+    ;;
+  resume)
+    bin=$(find_bin)
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >&2
+    ;;
   stop)
     if bin=$(find_bin) && [ -d "$dir/data" ]; then
       as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
@@ -58,7 +69,7 @@ case "$action" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | halt DIR | resume DIR | stop DIR" >&2
     exit 2
     ;;
 esac

@@ -29,10 +29,32 @@ export TEST_POSTGRES_URL
 echo "== building"
 cargo build --all-targets --locked
 
-echo "== running the tests (SQLite and PostgreSQL)"
+echo "== running the tests (SQLite and PostgreSQL; the browser tests in headless Chromium)"
 log="$pg_dir.log"
-cargo test --locked --lib --bins --tests "$@" -- --test-threads "${TEST_THREADS:-4}" 2>&1 | tee "$log"
+status=0
+cargo test --locked --lib --bins --tests "$@" -- --test-threads "${TEST_THREADS:-4}" 2>&1 | tee "$log" || status=1
+
+# The whole suite (no filter given) also fuzzes the API and the parsers, briefly.
+extras=""
+if [ "$#" -eq 0 ]; then
+  echo "== API fuzzing: schemathesis against the served OpenAPI document, one token per role"
+  if ST_CONCOURS_BIN="$CARGO_TARGET_DIR/debug/concours" scripts/schemathesis.sh; then
+    extras="$extras, schemathesis passed"
+  else
+    extras="$extras, schemathesis FAILED"; status=1
+  fi
+  if [ -x scripts/fuzz.sh ]; then
+    echo "== input fuzzing: a short cargo-fuzz run of every target, and the saved regressions"
+    if scripts/fuzz.sh "${FUZZ_SECONDS:-15}"; then
+      extras="$extras, fuzzing passed"
+    else
+      extras="$extras, fuzzing FAILED"; status=1
+    fi
+  fi
+fi
+
 # One closing line for the whole run, summed over the test binaries.
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+awk -v extras="$extras" '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed%s\n", p, f, extras }' "$log"
 rm -f "$log"
+exit "$status"

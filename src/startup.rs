@@ -145,6 +145,7 @@ pub fn build(
             .app_data(web::QueryConfig::default().error_handler(error::query_error));
         let (app, _) = routes::mount(app).split_for_parts();
         app.default_service(web::to(error::not_found))
+            .wrap(actix_web::middleware::from_fn(error::refuse_nul_in_path))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(security_headers(tls))
             .wrap(TracingLogger::<RequestSpan>::new())

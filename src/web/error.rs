@@ -139,6 +139,22 @@ pub fn query_error(
 }
 
 /// Unknown routes: JSON under the API, a page elsewhere.
+/// A path with a NUL character names nothing (ids are UUIDs; PostgreSQL cannot even compare
+/// text with one): 404 before any route runs, on either backend.
+pub async fn refuse_nul_in_path(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if req.path().to_ascii_lowercase().contains("%00") || req.path().contains('\0') {
+        let (req, _) = req.into_parts();
+        let response = not_found(req.clone())
+            .await
+            .unwrap_or_else(|error| error.error_response());
+        return Ok(actix_web::dev::ServiceResponse::new(req, response));
+    }
+    next.call(req).await.map(|res| res.map_into_boxed_body())
+}
+
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     if req.path().starts_with("/api/") || req.path() == "/healthz" {
         return Err(AppError::NotFound("There is no such route.".into()));
