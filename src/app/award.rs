@@ -348,6 +348,16 @@ fn tell_everyone(
         ctx.settings.public_url(),
         contest.id
     );
+    // Everything looked up per entry is indexed first: the award's cost grows linearly.
+    let mut comments = all_comments(conn, contest)?;
+    let entries: std::collections::HashMap<&str, &Value> = sheet["entries"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|e| Some((e["entry_id"].as_str()?, e)))
+                .collect()
+        })
+        .unwrap_or_default();
     for row in ranking {
         let Some(idea) = store::ideas::find(conn, &row.entry_id)? else {
             continue;
@@ -355,10 +365,9 @@ fn tell_everyone(
         let Some(author) = store::users::find(conn, &idea.author_id)? else {
             continue;
         };
-        let entry = sheet["entries"]
-            .as_array()
-            .and_then(|list| list.iter().find(|e| e["entry_id"] == row.entry_id.as_str()))
-            .cloned()
+        let entry = entries
+            .get(row.entry_id.as_str())
+            .map(|e| (*e).clone())
             .unwrap_or(Value::Null);
         let sheets = entry["sheets"].as_array().cloned().unwrap_or_default();
         let per_criterion: Vec<Value> = rules
@@ -374,7 +383,7 @@ fn tell_everyone(
                 json!({"label": c.label, "max": c.max, "mean": mean.map(|m| format!("{m:.1}"))})
             })
             .collect();
-        let comments = comments_for(conn, contest, &idea.id)?;
+        let comments = comments.remove(&idea.id).unwrap_or_default();
         let mut context = notify::contest_context(ctx, contest);
         context["display_name"] = json!(author.display_name);
         context["idea_title"] = json!(idea.title);
@@ -427,23 +436,24 @@ fn tell_everyone(
     Ok(())
 }
 
-/// The jurors' comments on an entry, without saying who wrote them.
-fn comments_for(
+/// The jurors' comments on each entry, without saying who wrote them (sorted, so that their
+/// order tells nothing either); read once for the whole contest.
+fn all_comments(
     conn: &mut DbConnection,
     contest: &Contest,
-    idea_id: &str,
-) -> AppResult<Vec<String>> {
-    let mut comments = Vec::new();
+) -> AppResult<std::collections::HashMap<String, Vec<String>>> {
+    let mut comments: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
     for (juror, ..) in store::jury::accepted_with_users(conn, &contest.id)? {
         for sheet in store::jury::sheets_of(conn, &juror.id)? {
-            if sheet.idea_id == idea_id
-                && let Some(comment) = sheet.comment
-            {
-                comments.push(comment);
+            if let Some(comment) = sheet.comment {
+                comments.entry(sheet.idea_id).or_default().push(comment);
             }
         }
     }
-    comments.sort();
+    for list in comments.values_mut() {
+        list.sort();
+    }
     Ok(comments)
 }
 

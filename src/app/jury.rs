@@ -335,13 +335,14 @@ fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult
     // Entries are numbered among those this juror may know of: a gap would tell them that an
     // entry by someone close to them exists. An entry they declared a conflict with keeps its
     // number, so that the others do not move.
+    let by_id: std::collections::HashMap<&str, &(Idea, String)> = eligible
+        .iter()
+        .map(|pair| (pair.0.id.as_str(), pair))
+        .collect();
     let mut entries = Vec::new();
     let mut number = 0;
     for id in &order {
-        let (idea, author_email) = eligible
-            .iter()
-            .find(|(i, _)| i.id == *id)
-            .expect("ordered from eligible");
+        let (idea, author_email) = by_id.get(id).copied().expect("ordered from eligible");
         let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id));
         let detected =
             rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
@@ -415,9 +416,10 @@ fn progress_of(
     entries: &[(usize, Idea)],
 ) -> AppResult<(Progress, Vec<store::jury::Sheet>)> {
     let sheets = store::jury::sheets_of(conn, &juror.id)?;
+    let with_sheet: HashSet<&str> = sheets.iter().map(|s| s.idea_id.as_str()).collect();
     let scored = entries
         .iter()
-        .filter(|(_, idea)| sheets.iter().any(|sheet| sheet.idea_id == idea.id))
+        .filter(|(_, idea)| with_sheet.contains(idea.id.as_str()))
         .count();
     Ok((
         Progress {

@@ -243,14 +243,16 @@ pub fn sheets_of(conn: &mut DbConnection, juror_id: &str) -> QueryResult<Vec<She
         .filter(scores::juror_id.eq(juror_id))
         .select((scores::idea_id, scores::criterion, scores::value))
         .load(conn)?;
+    // Grouped once: a juror with thousands of sheets is read in linear time.
+    let mut by_idea: std::collections::HashMap<String, Vec<(String, i32)>> =
+        std::collections::HashMap::new();
+    for (idea, criterion, value) in values {
+        by_idea.entry(idea).or_default().push((criterion, value));
+    }
     Ok(sheets
         .into_iter()
         .map(|(idea, comment)| {
-            let mine = values
-                .iter()
-                .filter(|(i, _, _)| *i == idea)
-                .map(|(_, c, v)| (c.clone(), *v))
-                .collect();
+            let mine = by_idea.remove(&idea).unwrap_or_default();
             Sheet {
                 idea_id: idea,
                 comment,

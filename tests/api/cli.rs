@@ -1,5 +1,6 @@
 //! The command line, run as a user would: the real binary in a folder of its own.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -1070,4 +1071,147 @@ async fn two_instances_on_one_database_award_once_and_mail_once_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_database_award_once_and_mail_once_sqlite() {
     two_instances(Backend::Sqlite).await;
+}
+
+/// PostgreSQL goes down under load and comes back: meanwhile Concours answers 503 (never a
+/// 500, never a hang), and afterwards it serves again by itself, without a restart. A server
+/// of its own, since the tests' shared one must stay up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_restart_under_load_is_503_then_recovers_by_itself_postgres() {
+    use serde_json::json;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pg_dir = tempfile::tempdir().unwrap();
+    let pg_dir = pg_dir.path().join("pg");
+    let pg_port = free_port();
+    let pg = |args: &[&str]| {
+        Command::new(root.join("scripts/postgres.sh"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let started = pg(&["start", pg_dir.to_str().unwrap(), &pg_port.to_string()]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    struct Stop<'a>(&'a Path);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/postgres.sh"))
+                .args(["stop", self.0.to_str().unwrap()])
+                .output();
+        }
+    }
+    let _stop = Stop(&pg_dir);
+    let url = String::from_utf8(started.stdout).unwrap().trim().to_owned();
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = concours()
+        .current_dir(dir.path())
+        .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("CONCOURS_DATABASE__URL", &url)
+        .env("CONCOURS_DATABASE__POOL_TIMEOUT_MS", "1000")
+        .env("CONCOURS_AUTH__REGISTER_MAX_PER_IP", "1000000")
+        .env("CONCOURS_MAIL__TRANSPORT", "memory")
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(Instant::now() < deadline, "never healthy");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Load: registrations (writes) and contest lists (reads), in a loop, until told to stop.
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let statuses = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut load = Vec::new();
+    for worker in 0..4 {
+        let (client, base, running, statuses) = (
+            client.clone(),
+            base.clone(),
+            running.clone(),
+            statuses.clone(),
+        );
+        load.push(tokio::spawn(async move {
+            let mut i = 0;
+            while running.load(std::sync::atomic::Ordering::SeqCst) {
+                i += 1;
+                let answer = if i % 2 == 0 {
+                    client.get(format!("{base}/api/v1/contests")).send().await
+                } else {
+                    client
+                        .post(format!("{base}/api/v1/auth/register"))
+                        .json(&json!({"email": format!("load{worker}-{i}@example.org"), "password": "0123456789", "display_name": "Load"}))
+                        .send()
+                        .await
+                };
+                if let Ok(answer) = answer {
+                    statuses.lock().unwrap().push(answer.status().as_u16());
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let halted = pg(&["halt", pg_dir.to_str().unwrap()]);
+    assert!(
+        halted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&halted.stderr)
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during: Vec<u16> = statuses.lock().unwrap().drain(..).collect();
+    let resumed = pg(&["resume", pg_dir.to_str().unwrap()]);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    // It recovers by itself: within a few seconds, reads and writes succeed again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ok = client
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&json!({"email": "after@example.org", "password": "0123456789", "display_name": "After"}))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 201);
+        if ok {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Concours never recovered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    running.store(false, std::sync::atomic::Ordering::SeqCst);
+    for task in load {
+        task.await.unwrap();
+    }
+    let after: Vec<u16> = statuses.lock().unwrap().drain(..).collect();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(
+        during.contains(&503),
+        "the outage was answered 503: {during:?}"
+    );
+    for status in during.iter().chain(&after) {
+        assert!(
+            [200, 201, 503].contains(status),
+            "only success or 503, never {status}: {during:?} {after:?}"
+        );
+    }
 }

@@ -1,0 +1,10 @@
+//! End-to-end tests in headless Chromium (Debian's `chromium` and `chromium-driver`): the pages
+//! as people use them, on SQLite and on PostgreSQL, with a screenshot of every step saved to
+//! `$CONCOURS_ARTIFACTS` (default: `browser-artifacts` in the target folder).
+//!
+//! Run: `cargo test --test browser -- --test-threads 1` (PostgreSQL from `TEST_POSTGRES_URL`).
+
+mod support;
+
+mod journey;
+mod xss;
