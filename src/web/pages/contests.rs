@@ -149,6 +149,21 @@ pub async fn show(state: web::Data<AppState>, page: Page, id: web::Path<String>)
     context.insert("brief_html", &crate::markdown::to_safe_html(&contest.brief));
     context.insert("rules_hash", &contest.rules_hash);
     context.insert("prizes", &prizes);
+    let criteria: Vec<(String, String, String)> = rules["criteria"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|c| {
+                    (
+                        c["label"].as_str().unwrap_or_default().to_owned(),
+                        c["weight"].to_string(),
+                        c["max"].to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    context.insert("criteria", &criteria);
     // Texts with placeholders are filled by tera's `replace`, which takes strings.
     context.insert("minimum_score", &rules["minimum_score"].to_string());
     context.insert("fallback_policy", &rules["fallback"]["policy"]);

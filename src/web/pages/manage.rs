@@ -339,11 +339,12 @@ fn number(value: &str) -> Value {
 
 /// A criterion's key from its label: `Social impact` → `social_impact`.
 fn key_of(label: &str) -> String {
+    // Keys have at most 32 characters; a long label keeps its first words.
     let mut key = String::new();
-    for c in crate::domain::organization::slugify(label).chars() {
+    for c in crate::domain::organization::slugify(label).chars().take(32) {
         key.push(if c == '-' { '_' } else { c });
     }
-    key
+    key.trim_end_matches('_').to_owned()
 }
 
 impl Editor {
