@@ -108,3 +108,24 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod float_tests {
+    use super::*;
+
+    /// Found by fuzzing: without exact float parsing, re-reading the canonical text of an
+    /// extreme float gave another float, so the text was not a fixed point.
+    #[test]
+    fn extreme_floats_are_a_fixed_point() {
+        for text in [
+            "8.065892740002823e-308",
+            "[1.7976931348623157e308]",
+            "{\"a\":5e-324}",
+        ] {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let once = to_string(&value);
+            let again = to_string(&serde_json::from_str::<serde_json::Value>(&once).unwrap());
+            assert_eq!(once, again, "{text}");
+        }
+    }
+}

@@ -125,10 +125,18 @@ pub fn display_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_invisible_format(*c)
+                && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|')
+        })
         .take(120)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    // Leading dots and spaces in any order (`. .pdf`), and trailing spaces (found by fuzzing).
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end()
+        .to_owned();
     if cleaned.is_empty() {
         "attachment".into()
     } else {
@@ -136,10 +144,27 @@ pub fn display_filename(raw: &str) -> String {
     }
 }
 
+/// Invisible formatting characters that make a name read as another one: bidirectional
+/// overrides and marks (`invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`), zero-width ones.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shown_names_cannot_spoof_or_hide() {
+        assert_eq!(display_filename(". .pdf"), "pdf");
+        assert_eq!(display_filename(" . notes.txt "), "notes.txt");
+        assert_eq!(display_filename("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(display_filename("a\u{061C}b\u{200F}.pdf"), "ab.pdf");
+    }
 
     #[test]
     fn files_are_known_by_their_content() {
