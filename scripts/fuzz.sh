@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Input fuzzing (cargo-fuzz, libFuzzer): builds every target in fuzz/, replays the saved
+# regressions (fuzz/regressions/<target>/*) and the seed corpora, then fuzzes each target for a
+# short time. Exits non-zero when any input crashes a target.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]     default 20, so that CI stays short
+#
+# Environment:
+#   FUZZ_TARGETS     targets to run (default: all of `cargo fuzz list`)
+#   FUZZ_TARGET_DIR  build directory (default ~/.cache/concours-fuzz-target; kept between runs)
+#   FUZZ_WORK_DIR    where the growing corpora and crash artifacts go (default: in the build dir)
+#
+# Only a stable toolchain is needed: RUSTC_BOOTSTRAP=1 lets it accept the -Z flags that
+# cargo-fuzz passes (sanitizer, coverage instrumentation). See fuzz/README.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SECONDS_PER_TARGET=${1:-20}
+if ! [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]]; then
+    echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET]" >&2
+    exit 2
+fi
+
+export RUSTC_BOOTSTRAP=1
+export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$HOME/.cache/concours-fuzz-target}
+WORK=${FUZZ_WORK_DIR:-$CARGO_TARGET_DIR/fuzz-work}
+# The same flags for every build and run, so that nothing is built twice.
+BUILD_FLAGS=(--sanitizer address --codegen-units 16)
+# Per input: 10 s at most (a hang is a finding), 2 GB at most.
+LIBFUZZER_FLAGS=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "== installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+fi
+
+step() { echo; echo "== $*"; }
+started=$(date +%s)
+
+step "building the fuzz targets (release, debug assertions, AddressSanitizer)"
+cargo fuzz build "${BUILD_FLAGS[@]}"
+
+TRIPLE=$(rustc -vV | sed -n 's/^host: //p')
+BIN_DIR=$CARGO_TARGET_DIR/$TRIPLE/release
+read -r -a TARGETS <<<"${FUZZ_TARGETS:-$(cargo fuzz list | tr '\n' ' ')}"
+failed=()
+mkdir -p "$WORK"
+
+step "replaying the regressions and seed corpora"
+for target in "${TARGETS[@]}"; do
+    inputs=()
+    for dir in "fuzz/regressions/$target" "fuzz/corpus/$target"; do
+        [ -d "$dir" ] || continue
+        while IFS= read -r -d '' file; do inputs+=("$file"); done \
+            < <(find "$dir" -type f ! -name '.*' -print0 | sort -z)
+    done
+    [ ${#inputs[@]} -gt 0 ] || continue
+    # Given files (not directories), libFuzzer runs each once and stops at the first crash:
+    # run them one by one to name every failing input.
+    bad=0
+    for file in "${inputs[@]}"; do
+        if ! "$BIN_DIR/$target" "${LIBFUZZER_FLAGS[@]}" "$file" >"$WORK/replay.log" 2>&1; then
+            echo "FAIL $target $file"
+            grep -m 5 -E "panicked|ERROR: |SUMMARY" "$WORK/replay.log" | sed 's/^/    /' || true
+            bad=1
+        fi
+    done
+    if [ $bad -eq 0 ]; then
+        echo "ok   $target (${#inputs[@]} inputs)"
+    else
+        failed+=("$target (replay)")
+    fi
+done
+
+for target in "${TARGETS[@]}"; do
+    step "fuzzing $target for ${SECONDS_PER_TARGET}s"
+    corpus=$WORK/corpus/$target
+    artifacts=$WORK/artifacts/$target/
+    mkdir -p "$corpus" "$artifacts"
+    dict=()
+    [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="$ROOT/fuzz/dicts/$target.dict")
+    # New inputs go to the first corpus directory (outside the repository); the kept seeds
+    # are read only.
+    if ! cargo fuzz run "${BUILD_FLAGS[@]}" "$target" "$corpus" "$ROOT/fuzz/corpus/$target" -- \
+        "${LIBFUZZER_FLAGS[@]}" "${dict[@]}" -max_total_time="$SECONDS_PER_TARGET" \
+        -artifact_prefix="$artifacts" 2>"$WORK/$target.log"; then
+        failed+=("$target")
+        grep -E -B2 -A12 "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer" "$WORK/$target.log" | head -40 || true
+        echo "crash input(s): $(ls "$artifacts" | sed "s|^|$artifacts|" | tr '\n' ' ')"
+    else
+        grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$WORK/$target.log" | tr '\n' ' ' || true
+        echo "$(find "$corpus" -type f | wc -l) inputs in the working corpus"
+    fi
+done
+
+step "done in $(($(date +%s) - started))s"
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED: ${failed[*]}"
+    echo "Minimise a crash with: RUSTC_BOOTSTRAP=1 cargo fuzz tmin ${BUILD_FLAGS[*]} <target> <artifact>"
+    echo "then keep it as fuzz/regressions/<target>/<name> (see fuzz/README.md)."
+    exit 1
+fi
+echo "no crash"
