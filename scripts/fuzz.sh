@@ -47,27 +47,28 @@ read -r -a TARGETS <<<"${FUZZ_TARGETS:-$(cargo fuzz list | tr '\n' ' ')}"
 failed=()
 mkdir -p "$WORK"
 
-step "replaying the regressions and seed corpora"
+step "replaying the regressions and the kept corpora"
 for target in "${TARGETS[@]}"; do
-    inputs=()
-    for dir in "fuzz/regressions/$target" "fuzz/corpus/$target"; do
-        [ -d "$dir" ] || continue
-        while IFS= read -r -d '' file; do inputs+=("$file"); done \
-            < <(find "$dir" -type f ! -name '.*' -print0 | sort -z)
-    done
-    [ ${#inputs[@]} -gt 0 ] || continue
-    # Given files (not directories), libFuzzer runs each once and stops at the first crash:
-    # run them one by one to name every failing input.
     bad=0
-    for file in "${inputs[@]}"; do
-        if ! "$BIN_DIR/$target" "${LIBFUZZER_FLAGS[@]}" "$file" >"$WORK/replay.log" 2>&1; then
-            echo "FAIL $target $file"
-            grep -m 5 -E "panicked|ERROR: |SUMMARY" "$WORK/replay.log" | sed 's/^/    /' || true
-            bad=1
-        fi
-    done
+    # Regressions one by one, to name every input that still fails.
+    if [ -d "fuzz/regressions/$target" ]; then
+        while IFS= read -r -d '' file; do
+            if ! "$BIN_DIR/$target" "${LIBFUZZER_FLAGS[@]}" "$file" >"$WORK/replay.log" 2>&1; then
+                echo "FAIL $target $file"
+                grep -m 3 -A 2 -E "panicked at|ERROR: " "$WORK/replay.log" | sed 's/^/    /' || true
+                bad=1
+            fi
+        done < <(find "fuzz/regressions/$target" -type f ! -name '.*' -print0 | sort -z)
+    fi
+    # The corpus in one process: -runs=0 executes every input once, then stops.
+    if [ -d "fuzz/corpus/$target" ] &&
+        ! "$BIN_DIR/$target" "${LIBFUZZER_FLAGS[@]}" -runs=0 "fuzz/corpus/$target" >"$WORK/replay.log" 2>&1; then
+        echo "FAIL $target corpus"
+        grep -m 3 -A 2 -E "panicked at|ERROR: |Test unit written" "$WORK/replay.log" | sed 's/^/    /' || true
+        bad=1
+    fi
     if [ $bad -eq 0 ]; then
-        echo "ok   $target (${#inputs[@]} inputs)"
+        echo "ok   $target"
     else
         failed+=("$target (replay)")
     fi
