@@ -62,18 +62,23 @@ fn check_name(raw: &str, name: &str) {
             !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'),
             "{name:?} (from {raw:?}) holds {c:?}"
         );
-        // Bidirectional controls reorder what is shown: `report\u{202E}fdp.exe` reads as
-        // `reportexe.pdf`. They are Unicode format characters, not `char::is_control`.
+        // Bidirectional controls reorder what is shown: `invoice\u{202E}exe.pdf` reads as
+        // `invoicefdp.exe`; zero-width characters hide in a name. They are Unicode format
+        // characters, not `char::is_control`.
         assert!(
-            crate::ignored("name-bidi") || !is_bidi_control(c),
-            "{name:?} (from {raw:?}) holds the bidirectional control U+{:04X}",
+            crate::ignored("name-bidi") || !is_invisible_format(c),
+            "{name:?} (from {raw:?}) holds the invisible format character U+{:04X}",
             u32::from(c)
         );
     }
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// Bidirectional marks, embeddings, overrides and isolates; zero-width spaces and joiners.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
 }
 
 /// A mirror of the private `display_filename_for` in src/app/ideas.rs (keep them in step):
