@@ -57,13 +57,7 @@ fn csrf_header_ok(req: &HttpRequest) -> bool {
         .cookie(super::pages::CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    !cookie.is_empty()
-        && header.len() == cookie.len()
-        && header
-            .bytes()
-            .zip(cookie.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    !cookie.is_empty() && super::pages::constant_time_eq(header.as_bytes(), cookie.as_bytes())
 }
 
 /// The header in which scripts of our pages send the CSRF token with an API call.

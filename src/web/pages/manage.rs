@@ -24,7 +24,7 @@ use crate::web::AppState;
 use crate::web::i18n;
 
 use super::contests::label;
-use super::{Page, see_other};
+use super::{Form, Page, field, see_other};
 
 /// The routes of these pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -56,12 +56,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin", web::get().to(admin))
         .route("/admin/{kind}/{id}", web::post().to(admin_action));
-}
-
-type Form = web::Form<HashMap<String, String>>;
-
-fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
-    form.get(name).map(String::as_str).unwrap_or_default()
 }
 
 fn csrf_ok(page: &Page, form: &HashMap<String, String>) -> bool {

@@ -326,7 +326,15 @@ pub fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// A posted form as name → value, for pages whose fields are named at run time.
+pub type Form = web::Form<std::collections::HashMap<String, String>>;
+
+/// A posted field, empty when absent.
+pub fn field<'a>(form: &'a std::collections::HashMap<String, String>, name: &str) -> &'a str {
+    form.get(name).map(String::as_str).unwrap_or_default()
+}
+
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

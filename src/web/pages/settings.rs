@@ -1,8 +1,6 @@
 //! A person's settings (which mail they receive, which brands they follow), the one-click
 //! unsubscribe page of every optional mail, following a brand, and the password reset pages.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -13,7 +11,7 @@ use crate::web::auth::client_ip;
 use crate::web::i18n;
 
 use super::contests::label;
-use super::{Page, see_other};
+use super::{Form, Page, field, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -32,12 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(reset_submit)),
     )
     .route("/organizations/{id}/follow", web::post().to(follow));
-}
-
-type Form = web::Form<HashMap<String, String>>;
-
-fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
-    form.get(name).map(String::as_str).unwrap_or_default()
 }
 
 async fn render_settings(
