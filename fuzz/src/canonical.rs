@@ -13,7 +13,10 @@ pub fn check(value: &Value) {
     // map ordered by `String`'s (byte-wise) order. serde_json is built without
     // `preserve_order`, so its maps are such maps.
     let expected = serde_json::to_string(value).expect("serialises");
-    assert_eq!(text, expected, "canonical text differs from compact sorted JSON");
+    assert_eq!(
+        text, expected,
+        "canonical text differs from compact sorted JSON"
+    );
 
     // Valid JSON, and canonical: parsing it and canonicalising again gives the same bytes.
     let parsed: Value = match serde_json::from_str(&text) {
@@ -34,7 +37,10 @@ pub fn check(value: &Value) {
     let hash = canonical::hash(value);
     assert_eq!(hash, canonical::sha256_hex(text.as_bytes()));
     assert_eq!(hash.len(), 64);
-    assert!(hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert!(
+        hash.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
 }
 
 fn has_float(value: &Value) -> bool {

@@ -6,15 +6,53 @@ use crate::html::{start_tags, url_scheme};
 
 /// Elements that must never reach a page: they run code, load content or restyle it.
 const FORBIDDEN_TAGS: &[&str] = &[
-    "script", "img", "iframe", "frame", "frameset", "style", "object", "embed", "applet", "svg",
-    "math", "form", "input", "button", "textarea", "select", "link", "meta", "base", "noscript",
-    "template", "video", "audio", "source", "picture", "image", "xmp", "plaintext", "title",
+    "script",
+    "img",
+    "iframe",
+    "frame",
+    "frameset",
+    "style",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "link",
+    "meta",
+    "base",
+    "noscript",
+    "template",
+    "video",
+    "audio",
+    "source",
+    "picture",
+    "image",
+    "xmp",
+    "plaintext",
+    "title",
 ];
 
 /// Attributes whose value is a URL.
 const URL_ATTRIBUTES: &[&str] = &[
-    "href", "src", "cite", "action", "formaction", "poster", "background", "longdesc", "data",
-    "xlink:href", "ping", "manifest", "codebase", "srcset",
+    "href",
+    "src",
+    "cite",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "longdesc",
+    "data",
+    "xlink:href",
+    "ping",
+    "manifest",
+    "codebase",
+    "srcset",
 ];
 
 /// Checks the safe HTML of `source`.
@@ -29,7 +67,10 @@ pub fn check_html(html: &str) {
     // be tags.
     let lower = html.to_ascii_lowercase();
     for needle in ["<script", "<img", "<iframe", "<style", "<svg", "<!--"] {
-        assert!(!lower.contains(needle), "output contains {needle:?}: {html}");
+        assert!(
+            !lower.contains(needle),
+            "output contains {needle:?}: {html}"
+        );
     }
 
     // Then the structure: every tag and attribute.
@@ -50,7 +91,10 @@ pub fn check_html(html: &str) {
                 tag.name
             );
             assert!(
-                !matches!(name.as_str(), "style" | "srcset" | "formaction" | "xmlns" | "http-equiv"),
+                !matches!(
+                    name.as_str(),
+                    "style" | "srcset" | "formaction" | "xmlns" | "http-equiv"
+                ),
                 "attribute {name} on <{}>: {html}",
                 tag.name
             );

@@ -58,7 +58,11 @@ fn check_valid(value: &Value, rules: &Rules) {
     assert!((1..=10).contains(&rules.criteria.len()));
     let mut keys = std::collections::BTreeSet::new();
     for c in &rules.criteria {
-        assert!(!c.key.is_empty() && c.key.chars().count() <= 32, "key {:?}", c.key);
+        assert!(
+            !c.key.is_empty() && c.key.chars().count() <= 32,
+            "key {:?}",
+            c.key
+        );
         assert!(
             c.key
                 .chars()
@@ -80,7 +84,10 @@ fn check_valid(value: &Value, rules: &Rules) {
         assert!((1..=MAX_POOL_CENTS).contains(&p.amount_cents));
         total += i128::from(p.amount_cents);
     }
-    assert!(total <= i128::from(MAX_POOL_CENTS), "pool {total} too large");
+    assert!(
+        total <= i128::from(MAX_POOL_CENTS),
+        "pool {total} too large"
+    );
     assert_eq!(i128::from(rules.prize_pool_cents()), total);
     assert!(rules.minimum_score <= 100);
     if let Fallback::SplitTop { n } = rules.fallback {
@@ -111,8 +118,14 @@ fn check_valid(value: &Value, rules: &Rules) {
         rules.opens_at,
         rules.submission_deadline,
         rules.judging_deadline,
-        rules.submission_deadline.checked_sub_signed(nanos).unwrap_or(rules.opens_at),
-        rules.submission_deadline.checked_add_signed(nanos).unwrap_or(rules.judging_deadline),
+        rules
+            .submission_deadline
+            .checked_sub_signed(nanos)
+            .unwrap_or(rules.opens_at),
+        rules
+            .submission_deadline
+            .checked_add_signed(nanos)
+            .unwrap_or(rules.judging_deadline),
         DateTime::<Utc>::MIN_UTC,
         DateTime::<Utc>::MAX_UTC,
     ] {
@@ -145,12 +158,18 @@ fn check_valid(value: &Value, rules: &Rules) {
             without.remove(field);
             let errors = Rules::parse(&Value::Object(without)).expect_err("field was required");
             let path = format!("rules.{field}");
-            assert!(errors.iter().any(|e| e.path == path), "no error at {path}: {errors:?}");
+            assert!(
+                errors.iter().any(|e| e.path == path),
+                "no error at {path}: {errors:?}"
+            );
         }
         let mut extra = object.clone();
         extra.insert("zz_unknown".into(), json!(1));
         let errors = Rules::parse(&Value::Object(extra)).expect_err("unknown field accepted");
-        assert!(errors.iter().any(|e| e.path == "rules.zz_unknown"), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.path == "rules.zz_unknown"),
+            "{errors:?}"
+        );
     }
 }
 
@@ -222,7 +241,10 @@ fn edit(u: &mut Unstructured<'_>, doc: &mut Value) -> Result<()> {
             let a = base.saturating_add(small_delta(u)?);
             let b = a.saturating_add(small_delta(u)?);
             for (field, secs) in FIELDS[..3].iter().zip([base, a, b]) {
-                let text = match DateTime::<Utc>::from_timestamp(secs, u.arbitrary::<u32>()? % 2_000_000_000) {
+                let text = match DateTime::<Utc>::from_timestamp(
+                    secs,
+                    u.arbitrary::<u32>()? % 2_000_000_000,
+                ) {
                     Some(at) if u.arbitrary()? => {
                         at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, u.arbitrary()?)
                     }
@@ -237,7 +259,9 @@ fn edit(u: &mut Unstructured<'_>, doc: &mut Value) -> Result<()> {
             let n = u.int_in_range(0..=21)?;
             let mut prizes = Vec::new();
             for i in 0..n {
-                prizes.push(json!({"label": format!("Prize {i}"), "amount_cents": interesting_int(u)?}));
+                prizes.push(
+                    json!({"label": format!("Prize {i}"), "amount_cents": interesting_int(u)?}),
+                );
             }
             object.insert("prizes".into(), Value::Array(prizes));
         }
@@ -245,13 +269,25 @@ fn edit(u: &mut Unstructured<'_>, doc: &mut Value) -> Result<()> {
             let n = u.int_in_range(0..=11)?;
             let mut criteria = Vec::new();
             for i in 0..n {
-                let key: String = if u.arbitrary()? { format!("c{i}") } else { string(u)? };
+                let key: String = if u.arbitrary()? {
+                    format!("c{i}")
+                } else {
+                    string(u)?
+                };
                 criteria.push(json!({"key": key, "label": string(u)?, "weight": interesting_int(u)?, "max": interesting_int(u)?}));
             }
             object.insert("criteria".into(), Value::Array(criteria));
         }
         _ => {
-            let field = pick(u, &["currency", "no_entry_beneficiary", "eligibility", "ip_terms"])?;
+            let field = pick(
+                u,
+                &[
+                    "currency",
+                    "no_entry_beneficiary",
+                    "eligibility",
+                    "ip_terms",
+                ],
+            )?;
             object.insert(field.into(), Value::String(string(u)?));
         }
     }
@@ -349,8 +385,22 @@ pub fn string(u: &mut Unstructured<'_>) -> Result<String> {
         0 => pick(
             u,
             &[
-                "EUR", "USD", "eur", "XXX", "", " ", "\u{a0}", "best_anyway", "split_top",
-                "split_all", "impact", "a_b1", "Impact", " padded ", "é", "\u{200b}",
+                "EUR",
+                "USD",
+                "eur",
+                "XXX",
+                "",
+                " ",
+                "\u{a0}",
+                "best_anyway",
+                "split_top",
+                "split_all",
+                "impact",
+                "a_b1",
+                "Impact",
+                " padded ",
+                "é",
+                "\u{200b}",
             ],
         )?
         .to_owned(),
@@ -385,7 +435,12 @@ pub fn instant(u: &mut Unstructured<'_>) -> Result<String> {
             format!(".{}", "9".repeat(digits))
         }
     };
-    let offset = pick(u, &["Z", "z", "+00:00", "-00:00", "+01:00", "-23:59", "+24:00", "", "Z ", " Z"])?;
+    let offset = pick(
+        u,
+        &[
+            "Z", "z", "+00:00", "-00:00", "+01:00", "-23:59", "+24:00", "", "Z ", " Z",
+        ],
+    )?;
     Ok(format!(
         "{year:04}-{month:02}-{day:02}{sep}{hour:02}:{minute:02}:{second:02}{frac}{offset}"
     ))
@@ -409,8 +464,16 @@ pub fn value(u: &mut Unstructured<'_>, depth: u32) -> Result<Value> {
             let mut map = Map::new();
             for _ in 0..n {
                 let key = if u.arbitrary()? {
-                    (*u.choose(&["policy", "n", "key", "label", "weight", "max", "amount_cents"])?)
-                        .to_owned()
+                    (*u.choose(&[
+                        "policy",
+                        "n",
+                        "key",
+                        "label",
+                        "weight",
+                        "max",
+                        "amount_cents",
+                    ])?)
+                    .to_owned()
                 } else {
                     string(u)?
                 };

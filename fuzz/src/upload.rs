@@ -17,7 +17,11 @@ pub fn check(raw_name: &str, bytes: &[u8]) {
     assert!(name.chars().count() <= MAX_NAME, "name too long: {name:?}");
     assert!(!name.trim().is_empty(), "blank name for {raw_name:?}");
     if !crate::ignored("name-whitespace") {
-        assert_eq!(display_filename(&name), name, "display_filename is not idempotent");
+        assert_eq!(
+            display_filename(&name),
+            name,
+            "display_filename is not idempotent"
+        );
     }
 
     if let Some(kind) = kind {
@@ -46,18 +50,28 @@ pub fn check(raw_name: &str, bytes: &[u8]) {
 /// What a shown name must never be or hold.
 fn check_name(raw: &str, name: &str) {
     assert!(!name.is_empty(), "empty name for {raw:?}");
-    assert!(!name.starts_with('.'), "{name:?} (from {raw:?}) starts with a dot");
+    assert!(
+        !name.starts_with('.'),
+        "{name:?} (from {raw:?}) starts with a dot"
+    );
     // Browsers and file systems trim white space from names they save: " .pdf" becomes the
     // hidden file ".pdf". So no white space around the name either.
     if !crate::ignored("name-whitespace") {
-        assert_eq!(name, name.trim(), "{name:?} (from {raw:?}) has white space around it");
+        assert_eq!(
+            name,
+            name.trim(),
+            "{name:?} (from {raw:?}) has white space around it"
+        );
     }
     for c in name.chars() {
         assert!(
             !matches!(c, '/' | '\\'),
             "{name:?} (from {raw:?}) holds a path separator"
         );
-        assert!(!c.is_control(), "{name:?} (from {raw:?}) holds a control character");
+        assert!(
+            !c.is_control(),
+            "{name:?} (from {raw:?}) holds a control character"
+        );
         assert!(
             !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'),
             "{name:?} (from {raw:?}) holds {c:?}"
@@ -123,7 +137,9 @@ fn expected_kind(bytes: &[u8]) -> Option<FileKind> {
     }
     let start = text.trim_start();
     for tag in ["<!doctype", "<html", "<script", "<svg", "<?xml"] {
-        if start.len() >= tag.len() && start.as_bytes()[..tag.len()].eq_ignore_ascii_case(tag.as_bytes()) {
+        if start.len() >= tag.len()
+            && start.as_bytes()[..tag.len()].eq_ignore_ascii_case(tag.as_bytes())
+        {
             return None;
         }
     }

@@ -180,6 +180,51 @@ fn assert_blind(body: &str, j: &Judging) {
     }
 }
 
+/// Follows every same-site link a signed-in juror is shown, from `starts`, and asserts that no
+/// page names an author or an idea's real id. Returns the paths read.
+async fn crawl(app: &TestApp, j: &Judging, token: &str, starts: &[String]) -> Vec<String> {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("concours_session={token}"),
+        &app.url("/").parse().unwrap(),
+    );
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut queue: std::collections::VecDeque<String> = starts.iter().cloned().collect();
+    let mut seen: std::collections::BTreeSet<String> = starts.iter().cloned().collect();
+    let mut read = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if read.len() >= 80 {
+            break;
+        }
+        let response = client.get(app.url(&path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = format!("{:?}", response.headers());
+        assert_blind(&headers, j);
+        let html = String::from_utf8_lossy(&response.bytes().await.unwrap()).into_owned();
+        assert!(status < 500, "{path} answered {status}");
+        read.push(path.clone());
+        assert_blind(&html, j);
+        for link in html.split("href=\"").skip(1) {
+            let Some(end) = link.find('"') else { continue };
+            let link = link[..end].replace("&amp;", "&");
+            let link = link.split('#').next().unwrap_or_default().to_owned();
+            let same_site = link.starts_with('/') && !link.starts_with("//");
+            if same_site
+                && !link.starts_with("/assets/")
+                && (!link.starts_with("/api/") || link.contains("/attachments/"))
+                && seen.insert(link.clone())
+            {
+                queue.push_back(link);
+            }
+        }
+    }
+    read
+}
+
 fn sheet(impact: i64, feasibility: i64) -> Value {
     json!({"scores": {"impact": impact, "feasibility": feasibility}, "comment": "Clear and bold."})
 }
@@ -589,6 +634,32 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
             .await
             .expect_error(404, "not_found");
     }
+    // And every page: the juror's browser follows every link it is shown, from the home page,
+    // the contest page and the jury page, in both languages.
+    let pages = crawl(
+        app,
+        &j,
+        &j.jurors[0],
+        &[
+            "/".to_owned(),
+            format!("/contests/{}", j.contest),
+            format!("/contests/{}/jury", j.contest),
+            format!("/contests/{}/jury?lang=fr", j.contest),
+        ],
+    )
+    .await;
+    assert!(
+        pages.iter().any(|p| p.contains("/jury?entry=")),
+        "the crawl reached the entries: {pages:?}"
+    );
+    assert!(
+        pages.iter().any(|p| p.contains("/attachments/")),
+        "the crawl downloaded the attachment: {pages:?}"
+    );
+    assert!(
+        pages.len() >= 6,
+        "the crawl reached too few pages: {pages:?}"
+    );
 
     // At the judging deadline, scores freeze.
     app.advance(Duration::days(10));
