@@ -88,6 +88,7 @@ pub struct MailSettings {
     pub message_id_domain: String,
     pub poll_ms: u64,
     pub batch_size: u32,
+    pub concurrency: u32,
     pub max_attempts: u32,
     pub retry_base_ms: u64,
     pub claim_lease_seconds: u32,
@@ -181,6 +182,9 @@ impl Settings {
         }
         if self.mail.batch_size == 0 || self.mail.max_attempts == 0 {
             return fail("mail.batch_size / mail.max_attempts", "must be at least 1");
+        }
+        if self.mail.concurrency == 0 || self.mail.concurrency > 100 {
+            return fail("mail.concurrency", "must be between 1 and 100");
         }
         if self.jobs.tick_ms == 0 || self.mail.poll_ms == 0 {
             return fail("jobs.tick_ms / mail.poll_ms", "must be at least 1");

@@ -108,6 +108,7 @@ pub fn build_background(
         pool,
         tera,
         openapi_json: Arc::new(openapi::document_json()),
+        public_cache: Arc::default(),
     };
     Ok((state, worker, scheduler))
 }

@@ -518,6 +518,34 @@ pub fn save_scores(
     eid: &str,
     input: ScoreSheet,
 ) -> AppResult<JuryEntry> {
+    // Which entry the opaque id names for this juror, and whether the sheet is valid: worked out
+    // before the write transaction (the list is fixed once judging starts, and building it
+    // reads every entry), so that the writer lock is held only for the sheet itself. What
+    // could change meanwhile is checked again under the lock.
+    let (contest, juror) = as_juror(conn, actor, contest_id)?;
+    require_scoring_open(&contest, ctx.now())?;
+    let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
+    let rules = rules_of(&contest)?;
+    let mut v = Validator::new();
+    if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
+        for e in errors {
+            v.add(&e.path, e.message);
+        }
+    }
+    let comment = input
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 5000) {
+        v.add("comment", "Use at most 5,000 characters.");
+    }
+    v.finish()?;
+    let values: Vec<(String, i32)> = input
+        .scores
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as i32))
+        .collect();
     write_tx(conn, |conn| {
         // The contest's row first, then everything read under it: an award committed meanwhile
         // is seen, and the sheet is refused.
@@ -525,28 +553,17 @@ pub fn save_scores(
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
-        let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
-        let rules = rules_of(&contest)?;
-        let mut v = Validator::new();
-        if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
-            for e in errors {
-                v.add(&e.path, e.message);
-            }
+        // Disqualified, or a conflict declared, since the entry was looked up.
+        let still_eligible = store::ideas::find(conn, &idea.id)?
+            .is_some_and(|current| current.status == "submitted");
+        if !still_eligible {
+            return Err(AppError::not_found("entry"));
         }
-        let comment = input
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty());
-        if comment.is_some_and(|c| c.chars().count() > 5000) {
-            v.add("comment", "Use at most 5,000 characters.");
+        if store::jury::declared_conflicts(conn, &juror.id)?.contains(&idea.id) {
+            return Err(AppError::ConflictOfInterest(
+                "You are in conflict with this entry: you can neither see nor score it.".into(),
+            ));
         }
-        v.finish()?;
-        let values: Vec<(String, i32)> = input
-            .scores
-            .iter()
-            .map(|(k, v)| (k.clone(), *v as i32))
-            .collect();
         store::jury::save_sheet(
             conn,
             &juror.id,

@@ -54,11 +54,20 @@ impl Worker {
 
     /// Delivers what is due now; returns how many messages were settled (sent or failed).
     pub async fn run_once(&self) -> anyhow::Result<usize> {
+        use futures_util::stream::{self, StreamExt};
+
         let claimed = self.claim().await?;
         let count = claimed.len();
-        for message in claimed {
-            self.deliver(message).await?;
-        }
+        // Several messages in flight at once: one SMTP exchange is mostly waiting for the
+        // server. Every delivery runs to its end, so that none is left claimed but unrecorded
+        // because another failed.
+        let concurrency = self.ctx.settings.mail.concurrency.max(1) as usize;
+        let outcomes: Vec<anyhow::Result<()>> = stream::iter(claimed)
+            .map(|message| self.deliver(message))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        outcomes.into_iter().collect::<anyhow::Result<()>>()?;
         Ok(count)
     }
 

@@ -121,6 +121,8 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
     };
     let pool = r2d2::Pool::builder()
         .max_size(settings.pool_size)
+        // Connections open when the load needs them, not all at start (idle memory).
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_millis(settings.pool_timeout_ms))
         .build(manager)
         .map_err(|e| {
@@ -150,6 +152,29 @@ pub fn redact(url: &str) -> String {
 /// write lock is taken at the start (waiting up to the busy timeout) instead of failing midway
 /// when another writer got there first; on PostgreSQL it is an ordinary transaction.
 pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let committed = write_tx_inner(conn, f);
+    if committed.is_ok() {
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+    committed
+}
+
+/// How many write transactions this process has committed: a value read before computing
+/// something from the database, and read again later, tells whether it may have changed
+/// since (the caches of `web::cache` use it; other processes are covered by their expiry).
+pub fn generation() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn write_tx_inner<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod i18n;
 pub mod idempotency;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub tera: Arc<Tera>,
     /// The OpenAPI document, built once from the routes at start-up.
     pub openapi_json: Arc<String>,
+    /// The contest page and JSON as anonymous readers get them.
+    pub public_cache: Arc<cache::PublicCache>,
 }
 
 impl AppState {

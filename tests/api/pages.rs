@@ -15,6 +15,7 @@ both_backends!(
     what_people_write_is_escaped,
     unknown_pages_and_drafts_are_html_404s,
     assets_are_served_with_cache_headers_and_no_inline_script_is_allowed,
+    the_contest_page_and_json_are_revalidated_with_etags_and_never_stale,
 );
 
 /// A client that keeps cookies, as a browser does.
@@ -347,4 +348,116 @@ async fn assets_are_served_with_cache_headers_and_no_inline_script_is_allowed(ap
             .status(),
         404
     );
+}
+
+/// The contest page and JSON carry ETags (304 on a match), anonymous readers share one rendering
+/// but never one CSRF token, and an announcement, a phase change or a signed-in reader's own
+/// view is never answered from what was kept.
+async fn the_contest_page_and_json_are_revalidated_with_etags_and_never_stale(app: &TestApp) {
+    let (owner, contest) = opened(app).await;
+    app.person("inno@example.org", "Inno").await;
+    let path = format!("/contests/{contest}");
+    let api = format!("/api/v1/contests/{contest}");
+    let get = |url: String, tag: Option<String>, client: reqwest::Client| async move {
+        let mut request = client.get(url);
+        if let Some(tag) = tag {
+            request = request.header("if-none-match", tag);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (etag, cache_control) = (header("etag"), header("cache-control"));
+        (status, etag, cache_control, response.text().await.unwrap())
+    };
+
+    // The JSON: public, revalidated, 304 on a match, with no body.
+    let (status, etag, cache_control, body) = get(app.url(&api), None, browser()).await;
+    assert_eq!(status, 200);
+    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    assert_eq!(cache_control, "public, no-cache");
+    let (status, again, _, empty) = get(app.url(&api), Some(etag.clone()), browser()).await;
+    assert_eq!(
+        (status, again.as_str(), empty.as_str()),
+        (304, etag.as_str(), "")
+    );
+    let (status, _, _, _) = get(app.url(&api), Some("\"stale\"".into()), browser()).await;
+    assert_eq!(status, 200);
+    let (_, same, _, same_body) = get(app.url(&api), None, browser()).await;
+    assert_eq!((same, same_body), (etag.clone(), body));
+
+    // The page: anonymous readers share one rendering, revalidated the same way; it holds no
+    // form, so no CSRF token that one reader could pass to another.
+    let (ann, bob) = (browser(), browser());
+    let (status, ann_tag, cache_control, ann_page) = get(app.url(&path), None, ann.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(cache_control, "private, no-cache");
+    assert!(!ann_page.contains(r#"name="csrf""#));
+    let (_, bob_tag, _, bob_page) = get(app.url(&path), None, bob.clone()).await;
+    assert_eq!((&ann_tag, &ann_page), (&bob_tag, &bob_page));
+    let (status, _, _, empty) = get(app.url(&path), Some(ann_tag.clone()), bob.clone()).await;
+    assert_eq!((status, empty.as_str()), (304, ""));
+    // French readers get their own.
+    let (_, french_tag, _, french) =
+        get(app.url(&format!("{path}?lang=fr")), None, browser()).await;
+    assert_ne!(french_tag, ann_tag);
+    assert!(french.contains(r#"<html lang="fr">"#));
+    // A signed-in reader gets their own page (a follow form with their token), never the kept one.
+    let signed = browser();
+    let (_, form) = page(&signed, app, "/login", None).await;
+    let login = signed
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("email", "inno@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let (status, own_tag, _, own) = get(app.url(&path), None, signed.clone()).await;
+    assert_eq!(status, 200);
+    assert_ne!(own_tag, ann_tag);
+    assert!(own.contains(&csrf_of(&own)) && own.contains("/follow"));
+
+    // An announcement shows at once, on the page and in the ETag.
+    app.post(
+        &format!("/api/v1/contests/{contest}/announcements"),
+        Some(&owner),
+        json!({"body": "Sketches are welcome."}),
+    )
+    .await
+    .expect(201);
+    let (status, tag, _, page) = get(app.url(&path), Some(ann_tag.clone()), ann.clone()).await;
+    assert_eq!(status, 200);
+    assert_ne!(tag, ann_tag);
+    assert!(page.contains("Sketches are welcome."));
+
+    // When the clock moves on, the phase follows.
+    let phase =
+        |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap()["phase"].clone();
+    assert_eq!(
+        phase(&get(app.url(&api), None, browser()).await.3),
+        "upcoming"
+    );
+    app.advance(chrono::Duration::days(2));
+    let (_, _, _, json_now) = get(app.url(&api), None, browser()).await;
+    assert_eq!(phase(&json_now), "submission");
+
+    // A signed-in reader's JSON is private and their own (sessions last hours: sign in again).
+    let owner = app.login("owner@acme.example").await;
+    let signed_in = reqwest::Client::new()
+        .get(app.url(&api))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["cache-control"], "private, no-cache");
 }

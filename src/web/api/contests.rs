@@ -10,7 +10,8 @@ use crate::app::contests::{self, ContestPatch, ContestView, NewContest};
 use crate::app::fundings::{self, FundingView, NewFunding};
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
-use crate::web::{AppState, idempotency};
+use crate::web::{AppState, cache, idempotency};
+use actix_web::web::Bytes;
 
 /// Creates a draft contest in an organisation the caller belongs to.
 #[utoipa::path(tag = "contests", security(("bearer" = [])), request_body = NewContest,
@@ -46,19 +47,55 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
     Ok(HttpResponse::Ok().json(ContestList { contests: items }))
 }
 
-/// A contest; drafts are visible to their organisation only.
+/// A contest; drafts are visible to their organisation only. Carries an `ETag`; a matching
+/// `If-None-Match` gets 304. What anonymous readers get is served from memory while it cannot
+/// have changed (`web::cache`).
 #[utoipa::path(tag = "contests", params(("id" = String, Path)),
-    responses((status = 200, body = ContestView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ContestView),
+        (status = 304, description = "not modified: the `If-None-Match` names the current ETag"),
+        (status = 404, body = ErrorBody)))]
 #[get("/contests/{id}")]
 pub async fn show(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    const VARY: &str = "Authorization, Cookie";
+    let anonymous = matches!(caller.0, crate::app::access::Actor::Anonymous);
+    let key = format!("api\n{id}");
+    let now = state.ctx.now();
+    if anonymous && let Some(entry) = state.public_cache.get(&key, now) {
+        return Ok(cache::respond(
+            &req,
+            &entry.etag,
+            true,
+            VARY,
+            "application/json",
+            entry.body,
+        ));
+    }
+    let generation = crate::store::generation();
     let contest = state
         .run(move |ctx, conn| contests::show(ctx, conn, &caller.0, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(contest))
+    let body = Bytes::from(serde_json::to_vec(&contest).map_err(AppError::internal)?);
+    let etag = if anonymous {
+        state
+            .public_cache
+            .put(key, body.clone(), generation, now)
+            .etag
+    } else {
+        cache::etag_of(&body)
+    };
+    Ok(cache::respond(
+        &req,
+        &etag,
+        anonymous,
+        VARY,
+        "application/json",
+        body,
+    ))
 }
 
 /// Edits a draft; 409 `rules_frozen` once the contest is open.

@@ -1,14 +1,16 @@
 //! The public pages of contests: the home page, a contest, its results.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::app::access::Actor;
 use crate::app::contests::ContestView;
 use crate::app::{AppError, announcements, award, contests, jury};
 use crate::domain::lifecycle::Phase;
-use crate::web::AppState;
 use crate::web::i18n;
+use crate::web::{AppState, cache};
 
 use super::Page;
 
@@ -82,9 +84,60 @@ pub async fn home(state: web::Data<AppState>, page: Page) -> HttpResponse {
     page.render(&state.tera, "home.html", &context)
 }
 
-pub async fn show(state: web::Data<AppState>, page: Page, id: web::Path<String>) -> HttpResponse {
-    let actor = page.actor.clone();
+/// The contest page. For anonymous readers it is rendered once and served from memory while it
+/// cannot have changed (`web::cache`); every answer carries an ETag, and a matching
+/// `If-None-Match` gets 304.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+) -> HttpResponse {
+    const VARY: &str = "Cookie, Accept-Language";
+    const HTML: &str = "text/html; charset=utf-8";
+    let anonymous = page.user.is_none() && matches!(page.actor, Actor::Anonymous);
     let id = id.into_inner();
+    let key = format!("page\n{id}\n{}\n{}", page.lang, page.path);
+    let now = state.ctx.now();
+    if anonymous && let Some(entry) = state.public_cache.get(&key, now) {
+        return page.finish(cache::respond(
+            &req,
+            &entry.etag,
+            false,
+            VARY,
+            HTML,
+            entry.body,
+        ));
+    }
+    let generation = crate::store::generation();
+    let response = render_show(&state, &page, id).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (response, body) = response.into_parts();
+    let Ok(body) = actix_web::body::to_bytes(body).await else {
+        return page.not_found(&state.tera);
+    };
+    // What is kept is shown to every anonymous reader: never a page that holds this reader's
+    // CSRF token (the anonymous page has no form today; this keeps it so if one is added).
+    let shared = anonymous && !String::from_utf8_lossy(&body).contains(page.csrf.as_str());
+    let etag = if shared {
+        state
+            .public_cache
+            .put(key, body.clone(), generation, now)
+            .etag
+    } else {
+        cache::etag_of(&body)
+    };
+    let mut answer = cache::respond(&req, &etag, false, VARY, HTML, body);
+    for cookie in response.cookies() {
+        let _ = answer.add_cookie(&cookie);
+    }
+    answer
+}
+
+async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> HttpResponse {
+    let actor = page.actor.clone();
     let loaded = state
         .run(move |ctx, conn| {
             let contest = contests::show(ctx, conn, &actor, &id)?;
