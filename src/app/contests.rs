@@ -60,9 +60,34 @@ const MAX_BRIEF: usize = 50_000;
 
 /// The stored rules of a contest; they were valid when written.
 pub fn rules_of(contest: &Contest) -> AppResult<Rules> {
+    // Frozen rules never change: parsed once per contest and kept, keyed by their hash.
+    type Parsed = std::sync::Mutex<std::collections::HashMap<String, Rules>>;
+    static FROZEN: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    let key = contest
+        .rules_hash
+        .as_ref()
+        .map(|hash| format!("{}:{hash}", contest.id));
+    if let Some(key) = &key {
+        let frozen = FROZEN.get_or_init(Parsed::default);
+        let kept = frozen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(rules) = kept.get(key) {
+            return Ok(rules.clone());
+        }
+    }
     let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
-    Rules::parse(&value)
-        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))
+    let rules = Rules::parse(&value)
+        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))?;
+    if let Some(key) = key {
+        let mut kept = FROZEN
+            .get_or_init(Parsed::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= 1024 {
+            kept.clear();
+        }
+        kept.insert(key, rules.clone());
+    }
+    Ok(rules)
 }
 
 /// The phase of a contest now. Nothing stores it.
