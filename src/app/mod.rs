@@ -12,6 +12,7 @@ pub mod error;
 pub mod fundings;
 pub mod ideas;
 pub mod idempotency;
+pub mod insight;
 pub mod jury;
 pub mod notifications;
 pub mod notify;

@@ -9,3 +9,4 @@ pub mod lifecycle;
 pub mod money;
 pub mod organization;
 pub mod rules;
+pub mod stats;

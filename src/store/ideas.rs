@@ -309,3 +309,43 @@ pub fn disqualify(
         .execute(conn)
         .map(|n| n == 1)
 }
+
+/// Every idea of a contest with its author's name and email, for the organisation's figures
+/// and exports (no body: it is not needed there).
+pub fn overview_of_contest(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> QueryResult<Vec<IdeaOverview>> {
+    ideas::table
+        .inner_join(users::table.on(users::id.eq(ideas::author_id)))
+        .filter(ideas::contest_id.eq(contest_id))
+        .order((ideas::created_at.asc(), ideas::id.asc()))
+        .select((
+            ideas::id,
+            ideas::author_id,
+            users::display_name,
+            users::email,
+            ideas::title,
+            ideas::summary,
+            ideas::status,
+            ideas::revision,
+            ideas::first_submitted_at,
+            ideas::created_at,
+        ))
+        .load(conn)
+}
+
+/// One row of [`overview_of_contest`].
+#[derive(Debug, Clone, Queryable)]
+pub struct IdeaOverview {
+    pub id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub title: String,
+    pub summary: String,
+    pub status: String,
+    pub revision: i32,
+    pub first_submitted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}

@@ -115,7 +115,7 @@ pub fn accepted_with_users(
         .inner_join(users::table.on(jurors::user_id.eq(users::id.nullable())))
         .filter(jurors::contest_id.eq(contest_id))
         .filter(jurors::status.eq("accepted"))
-        .order(jurors::accepted_at.asc())
+        .order((jurors::accepted_at.asc(), jurors::id.asc()))
         .select((
             Juror::as_select(),
             users::id,

@@ -174,6 +174,9 @@ pub fn generation() -> u64 {
 
 static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// The SQLite writers of this process, one at a time (see `write_tx`).
+static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
 fn write_tx_inner<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -184,6 +187,11 @@ where
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(sqlite) => {
+            // SQLite has one writer at a time. Writers of this process queue here, in order,
+            // rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms and
+            // lets a late writer overtake one that has waited long (the tail latency of a
+            // deadline rush). Another process on the same file still waits in the busy handler.
+            let _writer = SQLITE_WRITER.lock();
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
+pub mod svg;
 pub mod telemetry;
 
 use std::sync::Arc;

@@ -88,6 +88,8 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::award::results)
         .service(api::award::scoresheet)
         .service(api::award::mark_paid)
+        .service(api::insight::stats)
+        .service(api::insight::export)
         .service(api::notifications::preferences)
         .service(api::notifications::update_preferences)
         .service(api::notifications::list_following)
@@ -109,6 +111,7 @@ where
         .map(|app| {
             // The pages' own routes first: `/contests/new` before `/contests/{id}`.
             app.configure(pages::manage::routes)
+                .configure(pages::insight::routes)
                 .configure(pages::participate::routes)
                 .configure(pages::settings::routes)
                 .route("/", web::get().to(pages::contests::home))

@@ -32,7 +32,7 @@ async fn invitation_token(app: &TestApp, to: &str) -> String {
 }
 
 /// A juror who registered, verified and accepted: their token.
-async fn juror(app: &TestApp, email: &str, name: &str) -> String {
+pub async fn juror(app: &TestApp, email: &str, name: &str) -> String {
     let token = invitation_token(app, email).await;
     let (session, _) = app.person(email, name).await;
     app.post(

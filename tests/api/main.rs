@@ -9,6 +9,7 @@ mod contests;
 mod crash;
 mod health;
 mod ideas;
+mod insight;
 mod jury;
 mod mail;
 mod matrix;

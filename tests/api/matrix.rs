@@ -728,6 +728,30 @@ fn rows() -> Vec<Row> {
         ),
         row(
             Method::GET,
+            "/api/v1/contests/{contest}/stats",
+            none.clone(),
+            members_only,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/contests/{contest}/exports/ideas.csv",
+            none.clone(),
+            members_only,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/contests/{contest}/exports/scores.csv",
+            none.clone(),
+            members_only,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/contests/{contest}/exports/payouts.csv",
+            none.clone(),
+            members_only,
+        ),
+        row(
+            Method::GET,
             "/api/v1/contests/{contest}/results",
             none.clone(),
             contest_read,
@@ -757,6 +781,9 @@ fn openapi_path(path: &str) -> String {
         .replace("{payout}", "{id}")
         .replace("{entry}", "{entry_id}")
         .replace("/attachments/1", "/attachments/{number}")
+        .replace("/exports/ideas.csv", "/exports/{name}")
+        .replace("/exports/scores.csv", "/exports/{name}")
+        .replace("/exports/payouts.csv", "/exports/{name}")
 }
 
 fn needs(path: &str) -> Option<&'static str> {

@@ -5,6 +5,7 @@ pub mod award;
 pub mod contests;
 pub mod health;
 pub mod ideas;
+pub mod insight;
 pub mod jury;
 pub mod notifications;
 pub mod organizations;

@@ -63,7 +63,7 @@ fn csrf_ok(page: &Page, form: &HashMap<String, String>) -> bool {
 }
 
 /// Answers a use case's refusal that is about the page itself (not found, signed out).
-fn refusal(page: &Page, state: &AppState, error: &AppError) -> Option<HttpResponse> {
+pub(super) fn refusal(page: &Page, state: &AppState, error: &AppError) -> Option<HttpResponse> {
     match error {
         AppError::NotFound(_) => Some(page.not_found(&state.tera)),
         AppError::Forbidden(_) if page.user.is_some() => {

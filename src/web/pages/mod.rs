@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod contests;
+pub mod insight;
 pub mod manage;
 pub mod participate;
 pub mod settings;

@@ -1,0 +1,389 @@
+//! The contest's figures, the jury's calibration, the dashboard page and the CSV exports: for
+//! the organisation's members, and refused to everyone else.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::contests::{admin, draft, fund, invite_juror};
+use crate::helpers::TestApp;
+
+both_backends!(
+    members_see_how_the_contest_goes_and_how_the_jury_scored,
+    the_exports_neutralise_formulas_and_name_authors_only_after_blind_judging,
+    the_dashboard_draws_charts_with_their_numbers_in_both_languages,
+);
+
+const FORMULA: &str = "=cmd|' /C calc'!A0";
+const ATTACK: &str = "<script>alert('x')</script>";
+
+struct Judged {
+    owner: String,
+    contest: String,
+    jurors: Vec<String>,
+    authors: Vec<String>,
+}
+
+/// Three jurors (the third always two points harsher on impact), four submitted ideas and a
+/// draft; every juror scores every entry, all in the same order.
+async fn judged(app: &TestApp) -> Judged {
+    let (owner, _, contest) = draft(app).await;
+    let admin = admin(app).await;
+    fund(app, &owner, &admin, &contest, 700_000).await;
+    let juror_emails = ["one@jury.example", "two@jury.example", "three@jury.example"];
+    for email in juror_emails {
+        invite_juror(app, &owner, &contest, email).await;
+    }
+    app.post(
+        &format!("/api/v1/contests/{contest}/open"),
+        Some(&owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    for (i, email) in juror_emails.iter().enumerate() {
+        crate::jury::juror(app, email, &format!("Juror {}", i + 1)).await;
+    }
+    app.advance(Duration::days(1));
+    let mut authors = Vec::new();
+    for (email, name, title) in [
+        ("ann@example.org", "Ann Author", FORMULA),
+        ("bob@example.org", "Bob Author", ATTACK),
+        ("cat@example.org", "Cat Author", "Idea C"),
+        ("dan@example.org", "Dan Author", "Idea D"),
+    ] {
+        let (token, _) = app.person(email, name).await;
+        app.post(
+            &format!("/api/v1/contests/{contest}/ideas"),
+            Some(&token),
+            json!({"title": title, "summary": "s", "body": "b", "accept_terms": true}),
+        )
+        .await
+        .expect(201);
+        authors.push(token);
+    }
+    let (drafter, _) = app.person("eve@example.org", "Eve Drafter").await;
+    app.post(
+        &format!("/api/v1/contests/{contest}/ideas"),
+        Some(&drafter),
+        json!({"title": "Unfinished", "summary": "s", "body": "b", "draft": true}),
+    )
+    .await
+    .expect(201);
+    app.advance(Duration::days(9));
+    app.scheduler.tick().await.unwrap();
+    let mut jurors = Vec::new();
+    for (harshness, email) in juror_emails.iter().enumerate() {
+        let token = app.login(email).await;
+        let path = format!("/api/v1/contests/{contest}/jury/entries");
+        let entries = app.get(&path, Some(&token)).await.expect(200).json();
+        for entry in entries["entries"].as_array().unwrap() {
+            let title = entry["title"].as_str().unwrap();
+            // Everyone agrees on the order: Idea D > Idea C > the attack > the formula.
+            let base = match title {
+                "Idea D" => 9,
+                "Idea C" => 7,
+                t if t == ATTACK => 5,
+                _ => 3,
+            };
+            let impact = if harshness == 2 { base - 2 } else { base };
+            app.request(
+                Method::PUT,
+                &format!("{path}/{}/scores", entry["entry_id"].as_str().unwrap()),
+                Some(&token),
+                Some(json!({"scores": {"impact": impact, "feasibility": 3}})),
+            )
+            .await
+            .expect(200);
+        }
+        jurors.push(token);
+    }
+    let owner = app.login("owner@acme.example").await;
+    // Sessions last hours: the authors sign in again too.
+    let mut fresh = Vec::new();
+    for email in [
+        "ann@example.org",
+        "bob@example.org",
+        "cat@example.org",
+        "dan@example.org",
+    ] {
+        fresh.push(app.login(email).await);
+    }
+    let authors = fresh;
+    Judged {
+        owner,
+        contest,
+        jurors,
+        authors,
+    }
+}
+
+async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp) {
+    let j = judged(app).await;
+    let path = format!("/api/v1/contests/{}/stats", j.contest);
+    let stats = app.get(&path, Some(&j.owner)).await.expect(200).json();
+    assert_eq!(stats["phase"], "judging");
+    assert_eq!(stats["participants"], 5);
+    assert_eq!(stats["submitters"], 4);
+    assert_eq!(
+        stats["ideas"],
+        json!({"drafts": 1, "submitted": 4, "withdrawn": 0, "disqualified": 0})
+    );
+    // The ideas came the moment submissions opened; there is no hundredth yet.
+    assert_eq!(stats["seconds_to_first_idea"], 0);
+    assert_eq!(stats["seconds_to_hundredth_idea"], Value::Null);
+    let timeline = stats["timeline"].as_array().unwrap();
+    assert_eq!(timeline.first().unwrap()["submitted"], 4);
+    assert_eq!(timeline.last().unwrap()["submitters"], 4);
+    assert_eq!(stats["judging"]["jurors"], 3);
+    assert_eq!(stats["judging"]["sheets_saved"], 12);
+    assert_eq!(stats["judging"]["sheets_expected"], 12);
+    // Impact: out of 10, eleven bars; twelve scores in all.
+    let impact = &stats["criteria"][0];
+    assert_eq!(impact["key"], "impact");
+    let histogram: Vec<u64> = serde_json::from_value(impact["histogram"].clone()).unwrap();
+    assert_eq!(histogram.len(), 11);
+    assert_eq!(histogram.iter().sum::<u64>(), 12);
+    assert_eq!(histogram[9], 2, "two jurors gave Idea D a 9");
+    assert_eq!(histogram[7], 3, "Idea C twice, Idea D by the harsh juror");
+    // Calibration: the third juror is harsher than the panel; they all agree on the order.
+    let calibration = &stats["calibration"];
+    let jurors = calibration["jurors"].as_array().unwrap();
+    assert_eq!(jurors.len(), 3);
+    // Two impact points of ten, weighted 3 of 4: 15 points of 100 below the other two, who
+    // are 7.5 above the harsh one's company.
+    for juror in jurors {
+        let offset = juror["offset_from_panel"].as_f64().unwrap();
+        let expected = if juror["display_name"] == "Juror 3" {
+            -15.0
+        } else {
+            7.5
+        };
+        assert_eq!(offset, expected, "{juror}");
+        assert_eq!(juror["sheets"], 4);
+    }
+    assert_eq!(calibration["kendalls_w"], 1.0);
+    assert_eq!(calibration["w_entries"], 4);
+    assert_eq!(calibration["agreement"], "very_strong");
+    let entries = calibration["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["title"], "Idea D");
+    assert_eq!(
+        (entries[0]["raw_rank"].clone(), entries[0]["z_rank"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(entries[0]["official_rank"], Value::Null, "not awarded yet");
+
+    // Everyone else is refused: no figure says anything about an entry or a juror.
+    app.get(&path, None).await.expect_error(401, "unauthorized");
+    let admin = app.login("admin@concours.example").await;
+    for token in [&j.authors[0], &j.jurors[0], &admin] {
+        app.get(&path, Some(token))
+            .await
+            .expect_error(403, "forbidden");
+    }
+    let (stranger, _) = app.person("boss@other.example", "Other Boss").await;
+    app.organization(&stranger, "Other brand").await;
+    app.get(&path, Some(&stranger))
+        .await
+        .expect_error(403, "forbidden");
+    app.get("/api/v1/contests/nope/stats", Some(&j.owner))
+        .await
+        .expect_error(404, "not_found");
+
+    // Once awarded, the official rank stands beside the others.
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let owner = app.login("owner@acme.example").await;
+    let stats = app.get(&path, Some(&owner)).await.expect(200).json();
+    assert_eq!(stats["phase"], "awarded");
+    assert_eq!(stats["calibration"]["entries"][0]["official_rank"], 1);
+}
+
+/// The rows of a CSV text (RFC 4180: quoted fields, doubled quotes, CRLF).
+fn rows(csv: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, csv.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+async fn the_exports_neutralise_formulas_and_name_authors_only_after_blind_judging(app: &TestApp) {
+    let j = judged(app).await;
+    let export = |name: &str| format!("/api/v1/contests/{}/exports/{name}", j.contest);
+    let ideas = app
+        .get(&export("ideas.csv"), Some(&j.owner))
+        .await
+        .expect(200);
+    assert_eq!(ideas.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        ideas.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("ideas.csv")
+    );
+    let table = rows(&ideas.text);
+    assert_eq!(table[0][1], "title");
+    assert_eq!(table.len(), 6, "a header and five ideas, the draft too");
+    // A spreadsheet shows the formula as text and never runs it.
+    assert!(
+        ideas.text.contains(&format!("\"'{FORMULA}\"")),
+        "{}",
+        ideas.text
+    );
+    assert!(!ideas.text.contains(&format!("\"{FORMULA}")));
+    // Judging is blind: no author is named yet, and no email ever.
+    assert!(table[1..].iter().all(|row| row[6].is_empty()), "{table:?}");
+    assert!(!ideas.text.contains("Ann Author") && !ideas.text.contains("@example.org"));
+    for name in ["scores.csv", "payouts.csv"] {
+        app.get(&export(name), Some(&j.owner))
+            .await
+            .expect_error(409, "invalid_phase");
+    }
+    app.get(&export("passwords.csv"), Some(&j.owner))
+        .await
+        .expect_error(404, "not_found");
+    for token in [&j.authors[1], &j.jurors[1]] {
+        app.get(&export("ideas.csv"), Some(token))
+            .await
+            .expect_error(403, "forbidden");
+    }
+    app.get(&export("ideas.csv"), None)
+        .await
+        .expect_error(401, "unauthorized");
+
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let owner = app.login("owner@acme.example").await;
+    let ideas = app
+        .get(&export("ideas.csv"), Some(&owner))
+        .await
+        .expect(200);
+    assert!(ideas.text.contains("Ann Author"), "named once awarded");
+    assert!(!ideas.text.contains("@example.org"));
+    let scores = rows(
+        &app.get(&export("scores.csv"), Some(&owner))
+            .await
+            .expect(200)
+            .text,
+    );
+    assert_eq!(
+        scores[0],
+        [
+            "idea_id",
+            "title",
+            "juror",
+            "impact",
+            "feasibility",
+            "sheet_score"
+        ]
+    );
+    assert_eq!(scores.len(), 13, "a header and twelve sheets");
+    let payouts = rows(
+        &app.get(&export("payouts.csv"), Some(&owner))
+            .await
+            .expect(200)
+            .text,
+    );
+    assert_eq!(payouts[0][4], "amount");
+    let total: f64 = payouts[1..]
+        .iter()
+        .map(|r| r[4].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, 7000.0, "the whole pool, to the cent");
+    assert_eq!(payouts[1][2], "Idea D");
+    assert!(payouts.iter().all(|r| r[5] == "EUR" || r[5] == "currency"));
+}
+
+/// A browser signed in with `token`'s session.
+fn signed_in(app: &TestApp, token: &str) -> reqwest::Client {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("concours_session={token}"),
+        &app.url("/").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &TestApp) {
+    let j = judged(app).await;
+    let path = format!("/contests/{}/insight", j.contest);
+    let owner = signed_in(app, &j.owner);
+    let page = owner.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("How the contest is going"));
+    // Each chart is an accessible SVG with its numbers in a table beside it.
+    assert!(
+        html.matches("<svg").count() >= 4,
+        "timeline, statuses, two criteria"
+    );
+    assert!(html.contains(r#"role="img""#) && html.contains("<desc"));
+    assert!(html.matches("<table").count() >= 6);
+    assert!(!html.contains("style="), "the CSP allows no inline style");
+    assert!(html.contains("Kendall") && html.contains("very closely"));
+    // What people wrote is escaped, in the tables and in the charts.
+    assert!(!html.contains(ATTACK), "an idea title was not escaped");
+    assert!(html.contains("&lt;script&gt;"));
+    // The manage page links to it.
+    let manage = owner
+        .get(app.url(&format!("/contests/{}/manage", j.contest)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(manage.contains(&path));
+    let french = owner
+        .get(app.url(&format!("{path}?lang=fr")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(french.contains("Calibrage du jury") && french.contains("W de Kendall"));
+
+    // Refused: a juror, an author (403 pages); a stranger to the draft world gets the sign-in.
+    for token in [&j.jurors[0], &j.authors[0]] {
+        let refused = signed_in(app, token)
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        let text = refused.text().await.unwrap();
+        assert!(!text.contains("Kendall") && !text.contains("Juror 3"));
+    }
+    let anonymous = signed_in(app, "").get(app.url(&path)).send().await.unwrap();
+    assert_eq!(anonymous.status(), 303);
+    assert!(
+        anonymous.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+}
