@@ -342,11 +342,16 @@ async fn wait_for_signal() {
 
 /// glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps
 /// what they free: a burst of password hashes on the blocking threads then stays resident.
-/// Two arenas are plenty for a server whose work is mostly waiting on the database.
+/// Two arenas are plenty for a server whose work is mostly waiting on the database, and large
+/// blocks are returned to the system when freed.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tunable of the allocator; called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        // Blocks of 1 MiB and more (a password hash takes 19 MiB) come straight from the
+        // kernel and go back to it when freed; glibc would otherwise raise this threshold
+        // after the first such block and keep every later one in the heap for good.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
