@@ -242,17 +242,18 @@ pub fn award(
         let sheet_hash = canonical::sha256_hex(sheet_text.as_bytes());
         let computed = compute(&sheet).map_err(AppError::internal)?;
 
-        let ideas: BTreeMap<String, (String, String)> =
-            store::ideas::eligible_with_author_email(conn, contest_id)?
+        // Titles and authors' names in one query, not one per entry.
+        let ideas: std::collections::HashMap<String, (String, String)> =
+            store::ideas::overview_of_contest(conn, contest_id)?
                 .into_iter()
-                .map(|(idea, _)| (idea.id.clone(), (idea.title, idea.author_id)))
+                .map(|idea| (idea.id, (idea.title, idea.author_name)))
                 .collect();
         let mut ranking = Vec::new();
         for (entry_id, rank, score) in &computed.ranking {
-            let (title, author_id) = ideas.get(entry_id).cloned().unwrap_or_default();
-            let author = store::users::find(conn, &author_id)?
-                .map(|u| u.display_name)
-                .unwrap_or_else(|| "former participant".into());
+            let (title, author) = ideas
+                .get(entry_id)
+                .cloned()
+                .unwrap_or_else(|| (String::new(), "former participant".into()));
             ranking.push(RankingRow {
                 entry_id: entry_id.clone(),
                 rank: *rank,
@@ -358,18 +359,20 @@ fn tell_everyone(
                 .collect()
         })
         .unwrap_or_default();
+    let ideas: std::collections::HashMap<String, store::ideas::IdeaOverview> =
+        store::ideas::overview_of_contest(conn, &contest.id)?
+            .into_iter()
+            .map(|idea| (idea.id.clone(), idea))
+            .collect();
+    let no_sheets = Vec::new();
     for row in ranking {
-        let Some(idea) = store::ideas::find(conn, &row.entry_id)? else {
+        let Some(idea) = ideas.get(&row.entry_id) else {
             continue;
         };
-        let Some(author) = store::users::find(conn, &idea.author_id)? else {
-            continue;
-        };
-        let entry = entries
+        let sheets = entries
             .get(row.entry_id.as_str())
-            .map(|e| (*e).clone())
-            .unwrap_or(Value::Null);
-        let sheets = entry["sheets"].as_array().cloned().unwrap_or_default();
+            .and_then(|e| e["sheets"].as_array())
+            .unwrap_or(&no_sheets);
         let per_criterion: Vec<Value> = rules
             .criteria
             .iter()
@@ -385,7 +388,7 @@ fn tell_everyone(
             .collect();
         let comments = comments.remove(&idea.id).unwrap_or_default();
         let mut context = notify::contest_context(ctx, contest);
-        context["display_name"] = json!(author.display_name);
+        context["display_name"] = json!(idea.author_name);
         context["idea_title"] = json!(idea.title);
         context["rank"] = json!(row.rank);
         context["entries"] = json!(ranking.len());
@@ -400,8 +403,8 @@ fn tell_everyone(
             now,
             &Outgoing {
                 template: "results",
-                to: &author.email,
-                locale: &author.locale,
+                to: &idea.author_email,
+                locale: &idea.author_locale,
                 context,
             },
         )?;
@@ -410,14 +413,11 @@ fn tell_everyone(
         let Some(idea_id) = &payout.idea_id else {
             continue;
         };
-        let Some(idea) = store::ideas::find(conn, idea_id)? else {
-            continue;
-        };
-        let Some(author) = store::users::find(conn, &idea.author_id)? else {
+        let Some(idea) = ideas.get(idea_id) else {
             continue;
         };
         let mut context = notify::contest_context(ctx, contest);
-        context["display_name"] = json!(author.display_name);
+        context["display_name"] = json!(idea.author_name);
         context["amount"] = json!(format_cents(payout.amount_cents, &contest.currency));
         context["reason"] = json!(payout.reason);
         context["results_url"] = json!(results_url);
@@ -427,8 +427,8 @@ fn tell_everyone(
             now,
             &Outgoing {
                 template: "payout_due",
-                to: &author.email,
-                locale: &author.locale,
+                to: &idea.author_email,
+                locale: &idea.author_locale,
                 context,
             },
         )?;

@@ -317,9 +317,38 @@ struct Panel {
 }
 
 fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult<Panel> {
-    let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
-    let ids: Vec<&str> = eligible.iter().map(|(idea, _)| idea.id.as_str()).collect();
-    let order = rules::blind_order(&contest.id, &ids);
+    let field = Field::load(conn, contest)?;
+    panel_in(conn, contest, juror, &field)
+}
+
+/// The entries in the running, in blind order: the same for every juror of a contest, so
+/// loaded once when every juror's panel is needed.
+struct Field {
+    eligible: Vec<(Idea, String)>,
+    /// Indexes into `eligible`, in blind order.
+    order: Vec<usize>,
+}
+
+impl Field {
+    fn load(conn: &mut DbConnection, contest: &Contest) -> AppResult<Field> {
+        let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
+        let ids: Vec<&str> = eligible.iter().map(|(idea, _)| idea.id.as_str()).collect();
+        let position: std::collections::HashMap<&str, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let order = rules::blind_order(&contest.id, &ids)
+            .into_iter()
+            .map(|id| position[id])
+            .collect();
+        Ok(Field { eligible, order })
+    }
+}
+
+fn panel_in(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    juror: &Juror,
+    field: &Field,
+) -> AppResult<Panel> {
     let assigned: Option<HashSet<String>> = match contest.reviews_per_entry {
         None => None,
         Some(_) => Some(
@@ -335,14 +364,10 @@ fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult
     // Entries are numbered among those this juror may know of: a gap would tell them that an
     // entry by someone close to them exists. An entry they declared a conflict with keeps its
     // number, so that the others do not move.
-    let by_id: std::collections::HashMap<&str, &(Idea, String)> = eligible
-        .iter()
-        .map(|pair| (pair.0.id.as_str(), pair))
-        .collect();
     let mut entries = Vec::new();
     let mut number = 0;
-    for id in &order {
-        let (idea, author_email) = by_id.get(id).copied().expect("ordered from eligible");
+    for i in &field.order {
+        let (idea, author_email) = &field.eligible[*i];
         let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id));
         let detected =
             rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
@@ -359,8 +384,9 @@ fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult
 
 /// Whether every juror has a sheet for every entry on their list (an early award needs it).
 pub fn all_sheets_complete(conn: &mut DbConnection, contest: &Contest) -> AppResult<bool> {
+    let field = Field::load(conn, contest)?;
     for (juror, ..) in store::jury::accepted_with_users(conn, &contest.id)? {
-        let panel = panel(conn, contest, &juror)?;
+        let panel = panel_in(conn, contest, &juror, &field)?;
         let (progress, _) = progress_of(conn, &juror, &panel.entries)?;
         if progress.scored < progress.assigned {
             return Ok(false);
@@ -664,8 +690,9 @@ pub fn progress(
     let contest = load_visible(conn, actor, contest_id)?;
     access::require(conn, actor, Action::ManageContest { contest: &contest })?;
     let mut rows = Vec::new();
+    let field = Field::load(conn, &contest)?;
     for (juror, _, _, display_name) in store::jury::accepted_with_users(conn, contest_id)? {
-        let panel = panel(conn, &contest, &juror)?;
+        let panel = panel_in(conn, &contest, &juror, &field)?;
         let (p, _) = progress_of(conn, &juror, &panel.entries)?;
         rows.push(JurorProgress {
             juror_id: juror.id,
@@ -685,8 +712,9 @@ fn remind_late(
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
     let mut reminded = 0;
+    let field = Field::load(conn, contest)?;
     for (juror, _, locale, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
-        let panel = panel(conn, contest, &juror)?;
+        let panel = panel_in(conn, contest, &juror, &field)?;
         let (p, _) = progress_of(conn, &juror, &panel.entries)?;
         if p.scored >= p.assigned {
             continue;
