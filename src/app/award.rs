@@ -113,9 +113,14 @@ pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
             sheets,
         });
     }
-    let ranking = rules::rank(&rules.criteria, &entries);
+    Ok(computed(&rules, &entries))
+}
+
+/// The ranking and the payouts of these entries under these rules.
+fn computed(rules: &Rules, entries: &[rules::Entry]) -> Computed {
+    let ranking = rules::rank(&rules.criteria, entries);
     let payouts = rules::allocate(&rules.prizes, rules.minimum_score, rules.fallback, &ranking);
-    Ok(Computed {
+    Computed {
         ranking: ranking
             .iter()
             .map(|r| {
@@ -136,7 +141,7 @@ pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
                 (entry, p.amount_cents, reason_name(p.reason))
             })
             .collect(),
-    })
+    }
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -144,49 +149,114 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 }
 
 /// The anonymised score sheet: the rules, every entry in the running with every sheet, jurors
-/// as numbers.
+/// as numbers; as its canonical text (what is published and hashed) and as the entries the
+/// ranking reads.
 ///
 /// Jurors are numbered in an order keyed with the server's secret, unrelated to the order in
 /// which they joined (which the public roster shows), so that a number names nobody.
+///
+/// The text is written straight from typed rows: the structs' fields are declared in the
+/// canonical order (keys sorted by bytes) and serde_json escapes strings exactly as
+/// `canonical::to_string` does, so it is the canonical text of the document without building
+/// it as a `serde_json::Value` (a tree of a million maps for 100,000 entries; a test keeps the
+/// two equal).
+struct ScoreSheet {
+    text: String,
+    entries: Vec<rules::Entry>,
+}
+
+#[derive(Serialize)]
+struct SheetRow<'a> {
+    juror: usize,
+    scores: &'a BTreeMap<String, u32>,
+}
+
+#[derive(Serialize)]
+struct EntryRow<'a> {
+    entry_id: &'a str,
+    first_submitted_at: String,
+    sheets: Vec<SheetRow<'a>>,
+}
+
 fn scoresheet(
     conn: &mut DbConnection,
     contest: &Contest,
     rules: &Rules,
     salt: &str,
-) -> AppResult<Value> {
+) -> AppResult<ScoreSheet> {
     let mut eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
     eligible.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let mut jurors = store::jury::accepted_with_users(conn, &contest.id)?;
     jurors.sort_by_cached_key(|(juror, ..)| {
         canonical::sha256_hex(format!("juror:{salt}:{}:{}", contest.id, juror.id).as_bytes())
     });
-    let mut sheets_by_idea: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Per idea: (juror number, scores).
+    type Sheets = Vec<(usize, BTreeMap<String, u32>)>;
+    let mut sheets_by_idea: std::collections::HashMap<String, Sheets> =
+        std::collections::HashMap::new();
     for (number, (juror, ..)) in jurors.iter().enumerate() {
         for sheet in store::jury::sheets_of(conn, &juror.id)? {
-            let scores: BTreeMap<String, i32> = sheet.values.into_iter().collect();
+            let scores = sheet
+                .values
+                .into_iter()
+                .map(|(key, value)| {
+                    u32::try_from(value)
+                        .map(|value| (key, value))
+                        .map_err(|_| AppError::internal("a stored score is negative"))
+                })
+                .collect::<AppResult<BTreeMap<String, u32>>>()?;
             sheets_by_idea
                 .entry(sheet.idea_id)
                 .or_default()
-                .push(json!({"juror": number + 1, "scores": scores}));
+                .push((number + 1, scores));
         }
     }
-    let entries: Vec<Value> = eligible
+    let entries: Vec<(rules::Entry, Vec<usize>)> = eligible
         .iter()
         .map(|(idea, _)| {
-            json!({
-                "entry_id": idea.id,
-                "first_submitted_at": rfc3339(store::from_db(idea.first_submitted_at.unwrap_or(idea.created_at))),
-                "sheets": sheets_by_idea.remove(&idea.id).unwrap_or_default(),
-            })
+            let mut sheets = sheets_by_idea.remove(&idea.id).unwrap_or_default();
+            sheets.sort_by_key(|(juror, _)| *juror);
+            let (numbers, sheets) = sheets.into_iter().unzip();
+            (
+                rules::Entry {
+                    id: idea.id.clone(),
+                    first_submitted_at: store::from_db(
+                        idea.first_submitted_at.unwrap_or(idea.created_at),
+                    ),
+                    sheets,
+                },
+                numbers,
+            )
         })
         .collect();
-    Ok(json!({
-        "contest_id": contest.id,
-        "rules_hash": contest.rules_hash,
-        "rules": rules.to_json(),
-        "jurors": jurors.len(),
-        "entries": entries,
-    }))
+    let rows: Vec<EntryRow> = entries
+        .iter()
+        .map(|(entry, numbers)| EntryRow {
+            entry_id: &entry.id,
+            first_submitted_at: rfc3339(entry.first_submitted_at),
+            sheets: numbers
+                .iter()
+                .zip(&entry.sheets)
+                .map(|(juror, scores)| SheetRow {
+                    juror: *juror,
+                    scores,
+                })
+                .collect(),
+        })
+        .collect();
+    let text = format!(
+        r#"{{"contest_id":{},"entries":{},"jurors":{},"rules":{},"rules_hash":{}}}"#,
+        serde_json::to_string(&contest.id).map_err(AppError::internal)?,
+        serde_json::to_string(&rows).map_err(AppError::internal)?,
+        jurors.len(),
+        canonical::to_string(&rules.to_json()),
+        serde_json::to_string(&contest.rules_hash).map_err(AppError::internal)?,
+    );
+    drop(rows);
+    Ok(ScoreSheet {
+        text,
+        entries: entries.into_iter().map(|(entry, _)| entry).collect(),
+    })
 }
 
 /// Awards a contest, once. `Manual` needs a member, the judging phase and every sheet complete;
@@ -237,10 +307,12 @@ pub fn award(
             ));
         }
         let rules = rules_of(&contest)?;
-        let sheet = scoresheet(conn, &contest, &rules, &ctx.entry_salt)?;
-        let sheet_text = canonical::to_string(&sheet);
+        let ScoreSheet {
+            text: sheet_text,
+            entries,
+        } = scoresheet(conn, &contest, &rules, &ctx.entry_salt)?;
         let sheet_hash = canonical::sha256_hex(sheet_text.as_bytes());
-        let computed = compute(&sheet).map_err(AppError::internal)?;
+        let computed = computed(&rules, &entries);
 
         // Titles and authors' names in one query, not one per entry.
         let ideas: std::collections::HashMap<String, (String, String)> =
@@ -319,7 +391,7 @@ pub fn award(
             &rules,
             &ranking,
             &payouts,
-            &sheet,
+            &entries,
             &sheet_hash,
             now,
         )?;
@@ -340,7 +412,7 @@ fn tell_everyone(
     rules: &Rules,
     ranking: &[RankingRow],
     payouts: &[store::awards::Payout],
-    sheet: &Value,
+    entries: &[rules::Entry],
     sheet_hash: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -351,14 +423,8 @@ fn tell_everyone(
     );
     // Everything looked up per entry is indexed first: the award's cost grows linearly.
     let mut comments = all_comments(conn, contest)?;
-    let entries: std::collections::HashMap<&str, &Value> = sheet["entries"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|e| Some((e["entry_id"].as_str()?, e)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let entries: std::collections::HashMap<&str, &rules::Entry> =
+        entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let ideas: std::collections::HashMap<String, store::ideas::IdeaOverview> =
         store::ideas::overview_of_contest(conn, &contest.id)?
             .into_iter()
@@ -371,15 +437,14 @@ fn tell_everyone(
         };
         let sheets = entries
             .get(row.entry_id.as_str())
-            .and_then(|e| e["sheets"].as_array())
-            .unwrap_or(&no_sheets);
+            .map_or(&no_sheets, |e| &e.sheets);
         let per_criterion: Vec<Value> = rules
             .criteria
             .iter()
             .map(|c| {
                 let values: Vec<f64> = sheets
                     .iter()
-                    .filter_map(|s| s["scores"][&c.key].as_f64())
+                    .filter_map(|s| s.get(&c.key).map(|v| f64::from(*v)))
                     .collect();
                 let mean =
                     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);

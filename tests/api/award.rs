@@ -156,6 +156,28 @@ async fn a_member_awards_early_once_every_sheet_is_complete(app: &TestApp) {
         assert!(!sheet.contains(email) && !sheet.contains(name) && !sheet.contains(user_id));
     }
     assert!(!sheet.contains("jury.example"), "jurors are numbers");
+    // It is canonical JSON (keys sorted by bytes, no space): anyone can recompute the hash from
+    // the parsed document, and it holds every sheet, jurors numbered from 1.
+    let parsed: Value = serde_json::from_str(&sheet).unwrap();
+    assert_eq!(concours::domain::canonical::to_string(&parsed), sheet);
+    let keys: Vec<&String> = parsed.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["contest_id", "entries", "jurors", "rules", "rules_hash"]
+    );
+    let sheets: Vec<&Value> = parsed["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["sheets"].as_array().unwrap())
+        .collect();
+    assert!(!sheets.is_empty());
+    assert!(
+        sheets
+            .iter()
+            .all(|s| s["juror"].as_u64().unwrap() >= 1
+                && s["scores"].as_object().unwrap().len() == 2)
+    );
     assert_eq!(
         concours::app::award::verify(&sheet, &public).unwrap(),
         Vec::<String>::new()
