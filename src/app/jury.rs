@@ -503,6 +503,10 @@ pub fn entries(
 }
 
 /// Finds one of the juror's entries by its opaque id; a conflicted one is refused with 403.
+///
+/// The same answer as looking it up in the juror's panel, without building the panel: the
+/// opaque id is resolved through a map kept per contest, then only that idea is checked
+/// (still in the running, on the juror's list, no conflict detected or declared).
 fn entry_of(
     salt: &str,
     conn: &mut DbConnection,
@@ -510,30 +514,65 @@ fn entry_of(
     juror: &Juror,
     eid: &str,
 ) -> AppResult<Idea> {
-    let panel = panel(conn, contest, juror)?;
-    if let Some((_, idea)) = panel
-        .entries
-        .into_iter()
-        .find(|(_, idea)| entry_id(salt, &contest.id, &idea.id) == eid)
-    {
-        return Ok(idea);
+    let not_found = || AppError::not_found("entry");
+    let idea_id = idea_of_entry(conn, salt, contest, eid)?.ok_or_else(not_found)?;
+    let idea = store::ideas::find(conn, &idea_id)?.ok_or_else(not_found)?;
+    let author = store::users::find(conn, &idea.author_id)?;
+    let (Some(author), "submitted") = (author, idea.status.as_str()) else {
+        return Err(not_found());
+    };
+    let assigned = contest.reviews_per_entry.is_none()
+        || store::jury::assigned_ideas(conn, &juror.id)?.contains(&idea.id);
+    if !assigned {
+        return Err(not_found());
     }
-    let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
-    if eligible
-        .iter()
-        .any(|(idea, _)| entry_id(salt, &contest.id, &idea.id) == eid)
-    {
-        let assigned = contest.reviews_per_entry.is_none()
-            || store::jury::assigned_ideas(conn, &juror.id)?
-                .iter()
-                .any(|id| entry_id(salt, &contest.id, id) == eid);
-        if assigned {
-            return Err(AppError::ConflictOfInterest(
-                "You are in conflict with this entry: you can neither see nor score it.".into(),
-            ));
-        }
+    let juror_user = juror.user_id.clone().unwrap_or_default();
+    let detected =
+        rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, &author.email);
+    if detected || store::jury::declared_conflicts(conn, &juror.id)?.contains(&idea.id) {
+        return Err(AppError::ConflictOfInterest(
+            "You are in conflict with this entry: you can neither see nor score it.".into(),
+        ));
     }
-    Err(AppError::not_found("entry"))
+    Ok(idea)
+}
+
+/// The idea an opaque entry id stands for, in this contest. An entry id is a keyed hash of the
+/// idea's id, so the map never changes for an idea; it is built once per contest (when a
+/// juror first opens an entry, in judging, when no idea can be added) and again only for an
+/// id it does not know.
+fn idea_of_entry(
+    conn: &mut DbConnection,
+    salt: &str,
+    contest: &Contest,
+    eid: &str,
+) -> AppResult<Option<String>> {
+    type Maps = std::collections::HashMap<
+        String,
+        std::sync::Arc<std::collections::HashMap<String, String>>,
+    >;
+    static MAPS: std::sync::OnceLock<std::sync::Mutex<Maps>> = std::sync::OnceLock::new();
+    let maps = MAPS.get_or_init(Default::default);
+    let known = maps
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&contest.id)
+        .cloned();
+    if let Some(hit) = known.as_ref().and_then(|map| map.get(eid)) {
+        return Ok(Some(hit.clone()));
+    }
+    let map: std::collections::HashMap<String, String> =
+        store::ideas::overview_of_contest(conn, &contest.id)?
+            .into_iter()
+            .map(|idea| (entry_id(salt, &contest.id, &idea.id), idea.id))
+            .collect();
+    let found = map.get(eid).cloned();
+    let mut maps = maps.lock().unwrap_or_else(|e| e.into_inner());
+    if maps.len() >= 256 {
+        maps.clear();
+    }
+    maps.insert(contest.id.clone(), std::sync::Arc::new(map));
+    Ok(found)
 }
 
 pub fn save_scores(

@@ -408,6 +408,27 @@ async fn journey(backend: Backend) {
     browser.goto(&manage_path).await;
     browser.expect(&["Awarded", "Payouts"]).await;
     browser.shot("manage-awarded").await;
+    // The dashboard: how the contest went, in charts and numbers, and whether the jury agreed.
+    browser
+        .click(&format!("a[href=\"/contests/{contest}/insight\"]"))
+        .await;
+    let insight = browser
+        .expect(&[
+            "How the contest is going",
+            "Ideas over time",
+            "How the scores spread",
+            "Jury calibration",
+            "Kendall",
+            "Official rank",
+            "Refill stations",
+        ])
+        .await;
+    assert!(
+        browser.exists("svg.chart[role=img] title").await,
+        "the charts are drawn, with their titles:\n{insight}"
+    );
+    browser.shot("insight").await;
+    browser.goto(&manage_path).await;
     browser
         .click(&format!("a[href=\"/contests/{contest}/results\"]"))
         .await;
