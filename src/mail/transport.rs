@@ -61,6 +61,11 @@ impl Transport {
             MailTransportKind::Smtp => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
                     .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                    // One pooled connection per message in flight (lettre keeps 10 by default).
+                    .pool_config(
+                        lettre::transport::smtp::PoolConfig::new()
+                            .max_size(settings.concurrency.max(1)),
+                    )
                     .build(),
             ),
             MailTransportKind::File => {
