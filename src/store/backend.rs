@@ -21,16 +21,10 @@ pub fn enable_wal(path: &str, busy_timeout_ms: u32) -> QueryResult<()> {
 
 /// A busy timeout so writers queue instead of failing, and foreign keys on (SQLite leaves them
 /// off by default). Run on every new connection.
-///
-/// The file is read through a memory map (up to 256 MiB): pages come from the system's page
-/// cache, shared by every connection, instead of a `read` call per page into each
-/// connection's own 2 MiB cache (an award over 100,000 entries spent a fifth of its time
-/// copying pages in the kernel). Untouched pages cost no memory.
 pub fn configure_sqlite(conn: &mut SqliteConnection, busy_timeout_ms: u32) -> QueryResult<()> {
     diesel::sql_query(format!("PRAGMA busy_timeout = {busy_timeout_ms}")).execute(conn)?;
     diesel::sql_query("PRAGMA synchronous = NORMAL").execute(conn)?;
     diesel::sql_query("PRAGMA foreign_keys = ON").execute(conn)?;
-    diesel::sql_query("PRAGMA mmap_size = 268435456").execute(conn)?;
     Ok(())
 }
 
