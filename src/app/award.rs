@@ -163,7 +163,13 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 struct ScoreSheet {
     text: String,
     entries: Vec<rules::Entry>,
+    /// The jurors' comments on each entry (read with the sheets, for the results mail).
+    comments: Comments,
 }
+
+/// Per idea, the jurors' comments, sorted: without saying who wrote them, and in an order that
+/// tells nothing either.
+type Comments = std::collections::HashMap<String, Vec<String>>;
 
 #[derive(Serialize)]
 struct SheetRow<'a> {
@@ -194,8 +200,15 @@ fn scoresheet(
     type Sheets = Vec<(usize, BTreeMap<String, u32>)>;
     let mut sheets_by_idea: std::collections::HashMap<String, Sheets> =
         std::collections::HashMap::new();
+    let mut comments = Comments::new();
     for (number, (juror, ..)) in jurors.iter().enumerate() {
         for sheet in store::jury::sheets_of(conn, &juror.id)? {
+            if let Some(comment) = sheet.comment {
+                comments
+                    .entry(sheet.idea_id.clone())
+                    .or_default()
+                    .push(comment);
+            }
             let scores = sheet
                 .values
                 .into_iter()
@@ -253,9 +266,13 @@ fn scoresheet(
         serde_json::to_string(&contest.rules_hash).map_err(AppError::internal)?,
     );
     drop(rows);
+    for list in comments.values_mut() {
+        list.sort();
+    }
     Ok(ScoreSheet {
         text,
         entries: entries.into_iter().map(|(entry, _)| entry).collect(),
+        comments,
     })
 }
 
@@ -310,6 +327,7 @@ pub fn award(
         let ScoreSheet {
             text: sheet_text,
             entries,
+            comments,
         } = scoresheet(conn, &contest, &rules, &ctx.entry_salt)?;
         let sheet_hash = canonical::sha256_hex(sheet_text.as_bytes());
         let computed = computed(&rules, &entries);
@@ -392,6 +410,7 @@ pub fn award(
             &ranking,
             &payouts,
             &entries,
+            comments,
             &sheet_hash,
             now,
         )?;
@@ -413,6 +432,7 @@ fn tell_everyone(
     ranking: &[RankingRow],
     payouts: &[store::awards::Payout],
     entries: &[rules::Entry],
+    mut comments: Comments,
     sheet_hash: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -422,7 +442,6 @@ fn tell_everyone(
         contest.id
     );
     // Everything looked up per entry is indexed first: the award's cost grows linearly.
-    let mut comments = all_comments(conn, contest)?;
     let entries: std::collections::HashMap<&str, &rules::Entry> =
         entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let ideas: std::collections::HashMap<String, store::ideas::IdeaOverview> =
@@ -499,27 +518,6 @@ fn tell_everyone(
         )?;
     }
     Ok(())
-}
-
-/// The jurors' comments on each entry, without saying who wrote them (sorted, so that their
-/// order tells nothing either); read once for the whole contest.
-fn all_comments(
-    conn: &mut DbConnection,
-    contest: &Contest,
-) -> AppResult<std::collections::HashMap<String, Vec<String>>> {
-    let mut comments: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
-    for (juror, ..) in store::jury::accepted_with_users(conn, &contest.id)? {
-        for sheet in store::jury::sheets_of(conn, &juror.id)? {
-            if let Some(comment) = sheet.comment {
-                comments.entry(sheet.idea_id).or_default().push(comment);
-            }
-        }
-    }
-    for list in comments.values_mut() {
-        list.sort();
-    }
-    Ok(comments)
 }
 
 fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> {

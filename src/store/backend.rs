@@ -19,12 +19,57 @@ pub fn enable_wal(path: &str, busy_timeout_ms: u32) -> QueryResult<()> {
     Ok(())
 }
 
+/// Copies the write-ahead log back into the database file once a second, from a thread of its
+/// own, one per database file and process, while the file exists.
+///
+/// SQLite otherwise checkpoints inside whichever commit crosses 1,000 pages of log: that
+/// writer copies the pages and syncs the file while every other writer waits behind it, the
+/// long tail of a deadline rush. A passive checkpoint runs beside the writers and readers
+/// without blocking them; the automatic one stays as a safety net at a larger size.
+pub fn start_checkpointer(path: &str, busy_timeout_ms: u32) {
+    static RUNNING: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        if running.iter().any(|p| p == path) {
+            return;
+        }
+        running.push(path.to_owned());
+    }
+    let path = path.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            let file = std::path::Path::new(&path).to_owned();
+            if let Ok(mut conn) = SqliteConnection::establish(&path) {
+                let _ = diesel::sql_query(format!("PRAGMA busy_timeout = {busy_timeout_ms}"))
+                    .execute(&mut conn);
+                while file.exists() {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if let Err(error) =
+                        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn)
+                    {
+                        tracing::debug!(%error, "checkpoint skipped");
+                    }
+                }
+            }
+            RUNNING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|p| p != &path);
+        });
+    if spawned.is_err() {
+        tracing::warn!("no checkpoint thread: SQLite checkpoints in its commits");
+    }
+}
+
 /// A busy timeout so writers queue instead of failing, and foreign keys on (SQLite leaves them
 /// off by default). Run on every new connection.
 pub fn configure_sqlite(conn: &mut SqliteConnection, busy_timeout_ms: u32) -> QueryResult<()> {
     diesel::sql_query(format!("PRAGMA busy_timeout = {busy_timeout_ms}")).execute(conn)?;
     diesel::sql_query("PRAGMA synchronous = NORMAL").execute(conn)?;
     diesel::sql_query("PRAGMA foreign_keys = ON").execute(conn)?;
+    // The checkpoint thread does it every second; this is the safety net (16 MiB of log).
+    diesel::sql_query("PRAGMA wal_autocheckpoint = 4000").execute(conn)?;
     Ok(())
 }
 

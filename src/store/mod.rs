@@ -115,6 +115,10 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         backend::enable_wal(path, settings.sqlite_busy_timeout_ms)
             .map_err(|e| anyhow::anyhow!("cannot open the SQLite database {path}: {e}"))?;
     }
+    let sqlite_path = match &url {
+        DatabaseUrl::Sqlite(path) => Some(path.clone()),
+        _ => None,
+    };
     let manager = Manager {
         url,
         sqlite_busy_timeout_ms: settings.sqlite_busy_timeout_ms,
@@ -131,6 +135,9 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
                 redact(&settings.url)
             )
         })?;
+    if let Some(path) = sqlite_path {
+        backend::start_checkpointer(&path, settings.sqlite_busy_timeout_ms);
+    }
     Ok(pool)
 }
 
