@@ -625,7 +625,12 @@ async fn two_instances(backend: Backend) {
         .args(["admin", "grant", "admin@concours.example"])
         .output()
         .unwrap();
-    assert!(granted.status.success());
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&granted.stdout),
+        String::from_utf8_lossy(&granted.stderr)
+    );
     let t0 = Utc::now();
     let at =
         |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339_opts(SecondsFormat::Secs, true);
