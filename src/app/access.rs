@@ -49,6 +49,10 @@ pub enum Action<'a> {
     CreateContest {
         organization_id: &'a str,
     },
+    /// See the organisation's talent pool (who took part in its past contests).
+    ViewTalent {
+        organization_id: &'a str,
+    },
     /// See a contest, its rules, announcements and audit log.
     ViewContest {
         contest: &'a Contest,
@@ -158,7 +162,7 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
                 }
             }
         },
-        Action::CreateContest { organization_id } => {
+        Action::CreateContest { organization_id } | Action::ViewTalent { organization_id } => {
             if is_member(conn, actor, organization_id)? {
                 Allow
             } else if matches!(actor, Actor::Anonymous) {
@@ -246,7 +250,8 @@ fn object_name(action: Action) -> &'static str {
         Action::UseOwnAccount | Action::CreateOrganization => "account",
         Action::ViewOrganization { .. }
         | Action::ManageMembers { .. }
-        | Action::CreateContest { .. } => "organisation",
+        | Action::CreateContest { .. }
+        | Action::ViewTalent { .. } => "organisation",
         Action::ViewContest { .. } | Action::ManageContest { .. } | Action::ViewFundings { .. } => {
             "contest"
         }

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod organizations;
 pub mod phases;
 pub mod sessions;
+pub mod talent;
 
 use std::sync::Arc;
 

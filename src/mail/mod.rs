@@ -93,7 +93,7 @@ impl Category {
         match template {
             "announcement" => Some(Category::Announcements),
             "draft_reminder" | "jury_reminder" => Some(Category::Reminders),
-            "contest_opened" => Some(Category::BrandNews),
+            "contest_opened" | "contest_invitation" => Some(Category::BrandNews),
             _ => None,
         }
     }

@@ -17,6 +17,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;
 pub mod schema;
+pub mod talent;
 pub mod tokens;
 pub mod users;
 

@@ -191,6 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     follows,
     password_resets,
     mail_fanouts,
+    contest_invitations,
 );
 
 diesel::table! {
@@ -384,3 +385,12 @@ diesel::table! {
 }
 
 diesel::joinable!(awards -> contests (contest_id));
+
+diesel::table! {
+    contest_invitations (contest_id, user_id) {
+        contest_id -> Text,
+        user_id -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+    }
+}

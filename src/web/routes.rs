@@ -90,6 +90,8 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::award::mark_paid)
         .service(api::insight::stats)
         .service(api::insight::export)
+        .service(api::talent::pool)
+        .service(api::talent::invite)
         .service(api::notifications::preferences)
         .service(api::notifications::update_preferences)
         .service(api::notifications::list_following)

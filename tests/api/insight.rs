@@ -18,16 +18,16 @@ both_backends!(
 const FORMULA: &str = "=cmd|' /C calc'!A0";
 const ATTACK: &str = "<script>alert('x')</script>";
 
-struct Judged {
-    owner: String,
-    contest: String,
-    jurors: Vec<String>,
-    authors: Vec<String>,
+pub struct Judged {
+    pub owner: String,
+    pub contest: String,
+    pub jurors: Vec<String>,
+    pub authors: Vec<String>,
 }
 
 /// Three jurors (the third always two points harsher on impact), four submitted ideas and a
 /// draft; every juror scores every entry, all in the same order.
-async fn judged(app: &TestApp) -> Judged {
+pub async fn judged(app: &TestApp) -> Judged {
     let (owner, _, contest) = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;

@@ -21,3 +21,4 @@ mod pages_participate;
 mod served;
 mod sessions;
 mod smtp;
+mod talent;

@@ -399,6 +399,15 @@ fn organization_read(role: Role, _: Phase) -> Expect {
     }
 }
 
+/// The organisation's members only; nobody else learns it exists.
+fn organization_members(role: Role, _: Phase) -> Expect {
+    match role {
+        Role::Member => Granted,
+        Role::Anonymous => Refused(401),
+        _ => Refused(404),
+    }
+}
+
 /// Adding members: the owner.
 fn organization_owner(role: Role, _: Phase) -> Expect {
     match role {
@@ -725,6 +734,18 @@ fn rows() -> Vec<Row> {
             "/api/v1/contests/{contest}/award",
             Some(json!({})),
             members_only_not_sent,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{org}/talent",
+            none.clone(),
+            organization_members,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/contests/{contest}/invitations",
+            Some(json!({"user_ids": ["nobody"]})),
+            members_only,
         ),
         row(
             Method::GET,

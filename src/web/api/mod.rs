@@ -9,3 +9,4 @@ pub mod insight;
 pub mod jury;
 pub mod notifications;
 pub mod organizations;
+pub mod talent;

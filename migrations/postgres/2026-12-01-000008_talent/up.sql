@@ -1,0 +1,9 @@
+-- A brand invites people of its talent pool (who took part in its past contests) to a new
+-- contest: at most once per person and contest.
+CREATE TABLE contest_invitations (
+    contest_id TEXT NOT NULL REFERENCES contests (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    invited_by TEXT NOT NULL REFERENCES users (id),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (contest_id, user_id)
+);
