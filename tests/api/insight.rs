@@ -314,7 +314,7 @@ async fn the_exports_neutralise_formulas_and_name_authors_only_after_blind_judgi
 }
 
 /// A browser signed in with `token`'s session.
-fn signed_in(app: &TestApp, token: &str) -> reqwest::Client {
+pub fn signed_in(app: &TestApp, token: &str) -> reqwest::Client {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     jar.add_cookie_str(
         &format!("concours_session={token}"),

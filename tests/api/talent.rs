@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::contests::{fund, invite_juror, rules};
 use crate::helpers::TestApp;
-use crate::insight::judged;
+use crate::insight::{judged, signed_in};
 
 both_backends!(a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_next,);
 
@@ -231,4 +231,67 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
     )
     .await
     .expect_error(409, "invalid_phase");
+
+    // The same through the pages: the pool, ticked, invited; in French too.
+    let page_path = format!("/organizations/{org}/talent");
+    let browser = signed_in(app, &owner);
+    let html = browser
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Talent pool") && html.contains("Dan Author"));
+    assert!(html.contains(&format!("name=\"person_{}\"", ids["Ann Author"])));
+    assert!(!html.contains("@example.org"));
+    assert!(
+        html.contains("Second round"),
+        "the open contest to invite to"
+    );
+    let csrf = crate::pages::csrf_of(&html);
+    let person = format!("person_{}", ids["Ann Author"]);
+    let posted = browser
+        .post(app.url(&format!("{page_path}/invite")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("contest_id", next.as_str()),
+            (person.as_str(), "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200);
+    let done = posted.text().await.unwrap();
+    assert!(done.contains("Invitations sent: 1."), "{done}");
+    let refused = browser
+        .post(app.url(&format!("{page_path}/invite")))
+        .form(&[("contest_id", next.as_str()), (person.as_str(), "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "no CSRF token, no invitation");
+    let filtered = browser
+        .get(app.url(&format!("{page_path}?max_rank=1&lang=fr")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(filtered.contains("Vivier de talents") && filtered.contains("Dan Author"));
+    assert!(!filtered.contains("Ann Author"));
+    let stranger = signed_in(app, &innovator)
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), 404);
+    let anonymous = signed_in(app, "")
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303);
 }

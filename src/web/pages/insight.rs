@@ -12,7 +12,9 @@ use crate::web::{AppState, i18n, svg};
 use super::Page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/contests/{id}/insight", web::get().to(dashboard));
+    cfg.route("/contests/{id}/insight", web::get().to(dashboard))
+        .route("/organizations/{id}/talent", web::get().to(talent))
+        .route("/organizations/{id}/talent/invite", web::post().to(invite));
 }
 
 #[derive(Serialize)]
@@ -176,4 +178,173 @@ pub async fn dashboard(
             .replace("{expected}", &stats.judging.sheets_expected.to_string()),
     );
     page.render(&state.tera, "manage/insight.html", &context)
+}
+
+/// The filters of the talent page, as typed (an empty field is no filter).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TalentQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    max_rank: String,
+    #[serde(default)]
+    min_contests: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The organisation's talent pool: who did well in its past contests, with a form to invite
+/// the chosen ones to a contest that takes ideas.
+pub async fn talent(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    query: web::Query<TalentQuery>,
+) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    let context = page.context();
+    render_talent(
+        &state,
+        &page,
+        id.into_inner(),
+        query.into_inner(),
+        context,
+        actix_web::http::StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_talent(
+    state: &web::Data<AppState>,
+    page: &Page,
+    id: String,
+    query: TalentQuery,
+    mut context: tera::Context,
+    status: actix_web::http::StatusCode,
+) -> HttpResponse {
+    let actor = page.actor.clone();
+    let organization_id = id.clone();
+    let filter = crate::app::talent::TalentFilter {
+        min_contests: query.min_contests.trim().parse().ok(),
+        max_rank: query.max_rank.trim().parse().ok(),
+        q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+    };
+    let loaded = state
+        .run(move |ctx, conn| {
+            let pool = crate::app::talent::pool(conn, &actor, &organization_id, &filter)?;
+            let name = crate::store::organizations::find(conn, &organization_id)?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let open: Vec<(String, String)> = crate::app::contests::list(ctx, conn, &actor)?
+                .into_iter()
+                .filter(|c| {
+                    c.organization_id == organization_id
+                        && matches!(
+                            c.phase,
+                            crate::domain::lifecycle::Phase::Upcoming
+                                | crate::domain::lifecycle::Phase::Submission
+                        )
+                })
+                .map(|c| (c.id, c.title))
+                .collect();
+            Ok((pool, name, open))
+        })
+        .await;
+    let (pool, name, open) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            return super::manage::refusal(page, state, &error)
+                .unwrap_or_else(|| page.not_found(&state.tera));
+        }
+    };
+    let people: Vec<serde_json::Value> = pool
+        .people
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "user_id": p.user_id,
+                "display_name": p.display_name,
+                "contests": p.contests,
+                "ideas": p.ideas,
+                "best_rank": p.best_rank.map(|r| r.to_string()).unwrap_or_default(),
+                "best_score": p.best_score.map(number).unwrap_or_default(),
+                "last": i18n::date(p.last_submitted_at, page.lang),
+            })
+        })
+        .collect();
+    context.insert("organization_id", &id);
+    context.insert("organization_name", &name);
+    context.insert("people", &people);
+    context.insert("open_contests", &open);
+    context.insert("q", &query.q);
+    context.insert("max_rank", &query.max_rank);
+    context.insert("min_contests", &query.min_contests);
+    let _ = query.lang;
+    page.render_status(&state.tera, "manage/talent.html", &context, status)
+}
+
+/// Invites the ticked people (`person_<user id>` fields) to the chosen contest.
+pub async fn invite(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: super::Form,
+) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(super::field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let contest_id = super::field(&form, "contest_id").to_owned();
+    let mut user_ids: Vec<String> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("person_"))
+        .map(str::to_owned)
+        .collect();
+    user_ids.sort();
+    let actor = page.actor.clone();
+    let outcome = state
+        .run(move |ctx, conn| {
+            crate::app::talent::invite(
+                ctx,
+                conn,
+                &actor,
+                &contest_id,
+                crate::app::talent::Invitations { user_ids },
+            )
+        })
+        .await;
+    let mut context = page.context();
+    let t = i18n::texts(page.lang);
+    let status = match outcome {
+        Ok(done) => {
+            context.insert(
+                "notice",
+                &t["talent_invited"]
+                    .replace("{invited}", &done.invited.to_string())
+                    .replace("{already}", &done.already_invited.to_string())
+                    .replace("{opted_out}", &done.opted_out.to_string()),
+            );
+            actix_web::http::StatusCode::OK
+        }
+        Err(
+            error @ (crate::app::AppError::NotFound(_) | crate::app::AppError::Unauthorized(_)),
+        ) => {
+            return super::manage::refusal(&page, &state, &error)
+                .unwrap_or_else(|| page.not_found(&state.tera));
+        }
+        Err(error) => page.insert_error(&mut context, &error),
+    };
+    render_talent(
+        &state,
+        &page,
+        id.into_inner(),
+        TalentQuery::default(),
+        context,
+        status,
+    )
+    .await
 }
