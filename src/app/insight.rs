@@ -44,6 +44,17 @@ pub struct ContestStats {
     pub sheet_scores: Option<Summary>,
     /// How the jurors scored; null until two sheets exist.
     pub calibration: Option<CalibrationView>,
+    /// Where participants came from, most first: the `ref` or `utm_source` tag of the contest
+    /// link they opened, or the site that linked to it; `direct` when nothing said.
+    pub sources: Vec<SourceCount>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SourceCount {
+    pub source: String,
+    /// The `utm_campaign` tag; empty when none.
+    pub campaign: String,
+    pub participants: usize,
 }
 
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
@@ -284,6 +295,10 @@ pub fn stats(
     } else {
         None
     };
+    let sources = source_counts(
+        store::talent::sources_of(conn, contest_id)?,
+        ideas.iter().map(|i| i.author_id.as_str()),
+    );
     Ok(ContestStats {
         contest_id: contest.id.clone(),
         phase: phase_of(&contest, now),
@@ -302,7 +317,77 @@ pub fn stats(
         criteria,
         sheet_scores,
         calibration,
+        sources,
     })
+}
+
+/// Participants per (source, campaign); those with no recorded source are `direct`.
+fn source_counts<'a>(
+    recorded: Vec<(String, String, String)>,
+    participants: impl Iterator<Item = &'a str>,
+) -> Vec<SourceCount> {
+    let known: HashMap<String, (String, String)> = recorded
+        .into_iter()
+        .map(|(user, source, campaign)| (user, (source, campaign)))
+        .collect();
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for person in participants.collect::<HashSet<_>>() {
+        let key = known
+            .get(person)
+            .cloned()
+            .unwrap_or_else(|| ("direct".to_owned(), String::new()));
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut list: Vec<SourceCount> = counts
+        .into_iter()
+        .map(|((source, campaign), participants)| SourceCount {
+            source,
+            campaign,
+            participants,
+        })
+        .collect();
+    list.sort_by_key(|c| std::cmp::Reverse(c.participants));
+    list
+}
+
+/// Records where a participant of this contest came from, with their first idea (a source
+/// already known is kept). `source` and `campaign` are cleaned to short tags first.
+pub fn record_source(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    source: &str,
+    campaign: &str,
+) -> AppResult<()> {
+    let Some(user) = actor.user() else {
+        return Ok(());
+    };
+    let source = tag(source);
+    if source.is_empty() {
+        return Ok(());
+    }
+    store::write_tx(conn, |conn| {
+        store::talent::record_source_once(
+            conn,
+            contest_id,
+            &user.id,
+            &source,
+            &tag(campaign),
+            store::to_db(ctx.now()),
+        )?;
+        Ok(())
+    })
+}
+
+/// A campaign tag as kept: lower case, letters, digits, `.`, `_` and `-`, at most 64.
+pub fn tag(raw: &str) -> String {
+    raw.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(64)
+        .collect()
 }
 
 /// Two decimals are all anyone reads; fewer bytes, stable output.
@@ -535,6 +620,24 @@ mod tests {
             csv.text,
             "\"'=cmd|' /C calc'!A0\",\"say \"\"hi\"\"\",\"a,b\",\"'-1\",\"'@SUM(A1)\",\"plain\"\r\n"
         );
+    }
+
+    #[test]
+    fn sources_count_people_once_and_the_rest_as_direct() {
+        let recorded = vec![
+            ("ann".into(), "newsletter".into(), "spring".into()),
+            ("bob".into(), "newsletter".into(), "spring".into()),
+            ("cat".into(), "example.org".into(), String::new()),
+        ];
+        let counts = source_counts(recorded, ["ann", "ann", "bob", "cat", "dan"].into_iter());
+        let got: Vec<(&str, &str, usize)> = counts
+            .iter()
+            .map(|c| (c.source.as_str(), c.campaign.as_str(), c.participants))
+            .collect();
+        assert_eq!(got[0], ("newsletter", "spring", 2));
+        assert!(got.contains(&("direct", "", 1)) && got.contains(&("example.org", "", 1)));
+        assert_eq!(tag(" News Letter<script>! "), "newsletterscript");
+        assert_eq!(tag(&"x".repeat(100)).len(), 64);
     }
 
     #[test]

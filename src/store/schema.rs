@@ -192,6 +192,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     mail_fanouts,
     contest_invitations,
+    participation_sources,
 );
 
 diesel::table! {
@@ -391,6 +392,16 @@ diesel::table! {
         contest_id -> Text,
         user_id -> Text,
         invited_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participation_sources (contest_id, user_id) {
+        contest_id -> Text,
+        user_id -> Text,
+        source -> Text,
+        campaign -> Text,
         created_at -> Timestamp,
     }
 }

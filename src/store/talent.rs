@@ -1,10 +1,11 @@
-//! A brand's talent pool: who took part in its finished contests, and whom it invited since.
+//! A brand's talent pool: who took part in its finished contests, whom it invited since, and
+//! where its participants came from.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{awards, contest_invitations, contests, ideas, users};
+use super::schema::{awards, contest_invitations, contests, ideas, participation_sources, users};
 
 /// One idea submitted to one of the organisation's awarded contests.
 #[derive(Debug, Clone, Queryable)]
@@ -71,4 +72,47 @@ pub fn invite_once(
         ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// Records where a participant came from, unless it is known already (the first idea counts).
+pub fn record_source_once(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    user_id: &str,
+    source: &str,
+    campaign: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        participation_sources::table.find((contest_id, user_id)),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(participation_sources::table)
+        .values((
+            participation_sources::contest_id.eq(contest_id),
+            participation_sources::user_id.eq(user_id),
+            participation_sources::source.eq(source),
+            participation_sources::campaign.eq(campaign),
+            participation_sources::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// (user id, source, campaign) of every participant of a contest whose source is known.
+pub fn sources_of(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> QueryResult<Vec<(String, String, String)>> {
+    participation_sources::table
+        .filter(participation_sources::contest_id.eq(contest_id))
+        .select((
+            participation_sources::user_id,
+            participation_sources::source,
+            participation_sources::campaign,
+        ))
+        .load(conn)
 }

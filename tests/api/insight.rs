@@ -13,6 +13,7 @@ both_backends!(
     members_see_how_the_contest_goes_and_how_the_jury_scored,
     the_exports_neutralise_formulas_and_name_authors_only_after_blind_judging,
     the_dashboard_draws_charts_with_their_numbers_in_both_languages,
+    participants_are_counted_under_the_link_that_brought_them,
 );
 
 const FORMULA: &str = "=cmd|' /C calc'!A0";
@@ -386,4 +387,117 @@ async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &T
             .unwrap()
             .starts_with("/login")
     );
+}
+
+/// A browser signed in with `token`'s session that opens the contest page (with these link tags
+/// and this `Referer`), then submits an idea through the submit page.
+async fn arrive_and_submit(
+    app: &TestApp,
+    contest: &str,
+    email: &str,
+    query: &str,
+    referer: Option<&str>,
+) {
+    let (token, _) = app.person(email, email).await;
+    let browser = signed_in(app, &token);
+    let mut visit = browser.get(app.url(&format!("/contests/{contest}{query}")));
+    if let Some(referer) = referer {
+        visit = visit.header("referer", referer);
+    }
+    assert_eq!(visit.send().await.unwrap().status(), 200);
+    let path = format!("/contests/{contest}/submit");
+    let form = browser
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::pages::csrf_of(&form);
+    let posted = browser
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "From somewhere"),
+            ("summary", "s"),
+            ("body", "b"),
+            ("accept_terms", "yes"),
+            ("action", "submit"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303, "{email} submits");
+}
+
+async fn participants_are_counted_under_the_link_that_brought_them(app: &TestApp) {
+    let (_, contest) = crate::contests::opened(app).await;
+    app.advance(Duration::days(1));
+    arrive_and_submit(
+        app,
+        &contest,
+        "ann@example.org",
+        "?utm_source=Newsletter&utm_campaign=spring",
+        None,
+    )
+    .await;
+    arrive_and_submit(
+        app,
+        &contest,
+        "bob@example.org",
+        "?utm_source=newsletter&utm_campaign=spring",
+        None,
+    )
+    .await;
+    arrive_and_submit(
+        app,
+        &contest,
+        "cat@example.org",
+        "",
+        Some("https://blog.example/post?x=1"),
+    )
+    .await;
+    arrive_and_submit(app, &contest, "dan@example.org", "?ref=<script>", None).await;
+    arrive_and_submit(app, &contest, "eve@example.org", "", None).await;
+    // Sessions last hours: the owner signs in again.
+    let owner = app.login("owner@acme.example").await;
+    let stats = app
+        .get(&format!("/api/v1/contests/{contest}/stats"), Some(&owner))
+        .await
+        .expect(200)
+        .json();
+    let sources: Vec<(String, String, u64)> = stats["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap().to_owned(),
+                s["campaign"].as_str().unwrap().to_owned(),
+                s["participants"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sources[0],
+        ("newsletter".into(), "spring".into(), 2),
+        "{sources:?}"
+    );
+    for expected in [
+        ("blog.example".to_owned(), String::new(), 1),
+        ("script".to_owned(), String::new(), 1),
+        ("direct".to_owned(), String::new(), 1),
+    ] {
+        assert!(sources.contains(&expected), "{expected:?} in {sources:?}");
+    }
+    let page = signed_in(app, &owner)
+        .get(app.url(&format!("/contests/{contest}/insight")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Where participants came from") && page.contains("newsletter / spring"));
 }

@@ -1,1 +1,2 @@
+DROP TABLE participation_sources;
 DROP TABLE contest_invitations;

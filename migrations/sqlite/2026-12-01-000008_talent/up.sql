@@ -7,3 +7,14 @@ CREATE TABLE contest_invitations (
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (contest_id, user_id)
 );
+
+-- Where a participant came from (the `ref` or `utm_source`/`utm_campaign` tags of the contest
+-- link they opened, or the site that linked to it), recorded with their first idea.
+CREATE TABLE participation_sources (
+    contest_id TEXT NOT NULL REFERENCES contests (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    campaign TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (contest_id, user_id)
+);

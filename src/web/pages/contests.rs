@@ -100,17 +100,11 @@ pub async fn show(
     let key = format!("page\n{id}\n{}\n{}", page.lang, page.path);
     let now = state.ctx.now();
     if anonymous && let Some(entry) = state.public_cache.get(&key, now) {
-        return page.finish(cache::respond(
-            &req,
-            &entry.etag,
-            false,
-            VARY,
-            HTML,
-            entry.body,
-        ));
+        let answer = cache::respond(&req, &entry.etag, false, VARY, HTML, entry.body);
+        return attributed(&req, &id, page.finish(answer));
     }
     let generation = crate::store::generation();
-    let response = render_show(&state, &page, id).await;
+    let response = render_show(&state, &page, id.clone()).await;
     if response.status() != StatusCode::OK {
         return response;
     }
@@ -133,6 +127,64 @@ pub async fn show(
     for cookie in response.cookies() {
         let _ = answer.add_cookie(&cookie);
     }
+    attributed(&req, &id, answer)
+}
+
+/// Remembers where a visitor of a contest page came from, for the organisers' figures: the
+/// `ref` or `utm_source` and `utm_campaign` tags of the link, or the site that linked to it.
+/// Kept in a cookie until the visitor submits an idea (`SOURCE_COOKIE`: contest, source,
+/// campaign); a visit with nothing to say keeps what an earlier one said.
+fn attributed(req: &HttpRequest, contest_id: &str, mut answer: HttpResponse) -> HttpResponse {
+    #[derive(serde::Deserialize)]
+    struct Tags {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        utm_source: Option<String>,
+        utm_campaign: Option<String>,
+    }
+    let tags = web::Query::<Tags>::from_query(req.query_string()).ok();
+    let tagged = tags.as_ref().and_then(|t| {
+        let source = t.utm_source.as_deref().or(t.reference.as_deref())?;
+        Some((
+            source.to_owned(),
+            t.utm_campaign.clone().unwrap_or_default(),
+        ))
+    });
+    let own_host = req.connection_info().host().to_owned();
+    let referred = || {
+        let referer = req
+            .headers()
+            .get(actix_web::http::header::REFERER)?
+            .to_str()
+            .ok()?;
+        let host = referer.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+        (host != own_host).then(|| {
+            (
+                host.split(':').next().unwrap_or(host).to_owned(),
+                String::new(),
+            )
+        })
+    };
+    let Some((source, campaign)) = tagged.or_else(referred) else {
+        return answer;
+    };
+    let (source, campaign) = (
+        crate::app::insight::tag(&source),
+        crate::app::insight::tag(&campaign),
+    );
+    if source.is_empty() {
+        return answer;
+    }
+    let cookie = actix_web::cookie::Cookie::build(
+        super::SOURCE_COOKIE,
+        format!("{contest_id}|{source}|{campaign}"),
+    )
+    .path("/")
+    .http_only(true)
+    .same_site(actix_web::cookie::SameSite::Lax)
+    .max_age(actix_web::cookie::time::Duration::days(30))
+    .finish();
+    let _ = answer.add_cookie(&cookie);
     answer
 }
 

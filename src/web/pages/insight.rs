@@ -139,6 +139,28 @@ pub async fn dashboard(
                 .collect(),
         },
     );
+    let sources: Vec<(String, f64)> = stats
+        .sources
+        .iter()
+        .map(|c| {
+            let label = if c.campaign.is_empty() {
+                c.source.clone()
+            } else {
+                format!("{} / {}", c.source, c.campaign)
+            };
+            (label, c.participants as f64)
+        })
+        .collect();
+    context.insert(
+        "sources",
+        &Chart {
+            svg: svg::bar_chart("sources", &t["insight_sources_chart"], &sources),
+            rows: sources
+                .iter()
+                .map(|(l, n)| (l.clone(), number(*n)))
+                .collect(),
+        },
+    );
     let criteria: Vec<(String, Chart, String, String)> = stats
         .criteria
         .iter()

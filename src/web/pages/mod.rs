@@ -29,6 +29,8 @@ use super::i18n;
 
 pub const LANG_COOKIE: &str = "concours_lang";
 pub const CSRF_COOKIE: &str = "concours_csrf";
+/// Where a visitor came from to a contest (`contest id|source|campaign`), until they submit.
+pub const SOURCE_COOKIE: &str = "concours_source";
 
 /// What every page knows about its reader.
 pub struct Page {

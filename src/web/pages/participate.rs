@@ -347,6 +347,7 @@ pub async fn submit_form(
 }
 
 pub async fn submit_post(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     page: Page,
     id: web::Path<String>,
@@ -379,11 +380,13 @@ pub async fn submit_post(
         draft,
     };
     let actor = page.actor.clone();
+    let contest_id = id.clone();
     match state
         .run(move |ctx, conn| ideas::create(ctx, conn, &actor, &id, input))
         .await
     {
         Ok(idea) => {
+            record_source(&req, &state, &page, &contest_id).await;
             let done = if draft { "draft" } else { "submitted" };
             page.finish(see_other(&format!("/ideas/{}?done={done}", idea.id)))
         }
@@ -1414,5 +1417,40 @@ pub async fn conflict_post(
             )
             .await
         }
+    }
+}
+
+/// With a participant's idea, where they came from (the contest page's cookie, if it is about
+/// this contest). The figures can do without it: a failure is only logged.
+async fn record_source(
+    req: &actix_web::HttpRequest,
+    state: &web::Data<AppState>,
+    page: &Page,
+    contest_id: &str,
+) {
+    let Some(cookie) = req.cookie(super::SOURCE_COOKIE) else {
+        return;
+    };
+    let value = cookie.value().to_owned();
+    let mut parts = value.splitn(3, '|');
+    let (Some(contest), Some(source), campaign) = (parts.next(), parts.next(), parts.next()) else {
+        return;
+    };
+    if contest != contest_id {
+        return;
+    }
+    let (actor, contest, source, campaign) = (
+        page.actor.clone(),
+        contest.to_owned(),
+        source.to_owned(),
+        campaign.unwrap_or_default().to_owned(),
+    );
+    if let Err(error) = state
+        .run(move |ctx, conn| {
+            crate::app::insight::record_source(ctx, conn, &actor, &contest, &source, &campaign)
+        })
+        .await
+    {
+        tracing::warn!(error = ?error, "participant source not recorded");
     }
 }
