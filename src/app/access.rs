@@ -53,6 +53,11 @@ pub enum Action<'a> {
     ViewTalent {
         organization_id: &'a str,
     },
+    /// See a person's page: theirs, or one they made public.
+    ViewProfile {
+        user_id: &'a str,
+        public: bool,
+    },
     /// See a contest, its rules, announcements and audit log.
     ViewContest {
         contest: &'a Contest,
@@ -139,6 +144,13 @@ fn is_admin(actor: &Actor) -> bool {
 fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Decision, AppError> {
     use Decision::{Allow, Deny, Hide};
     Ok(match action {
+        Action::ViewProfile { user_id, public } => {
+            if public || actor.user().is_some_and(|u| u.id == user_id) {
+                Allow
+            } else {
+                Hide
+            }
+        }
         Action::UseOwnAccount | Action::CreateOrganization => match actor {
             Actor::User(_) => Allow,
             Actor::Anonymous => Deny,
@@ -248,6 +260,7 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
 fn object_name(action: Action) -> &'static str {
     match action {
         Action::UseOwnAccount | Action::CreateOrganization => "account",
+        Action::ViewProfile { .. } => "person",
         Action::ViewOrganization { .. }
         | Action::ManageMembers { .. }
         | Action::CreateContest { .. }

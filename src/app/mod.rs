@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod notify;
 pub mod organizations;
 pub mod phases;
+pub mod profiles;
 pub mod sessions;
 pub mod talent;
 

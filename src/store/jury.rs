@@ -50,6 +50,14 @@ pub fn find_by_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<O
 }
 
 /// The accepted juror record of `user_id` in the contest, if any.
+/// Every jury a person was invited to or sits on (by account).
+pub fn memberships_of(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<Juror>> {
+    jurors::table
+        .filter(jurors::user_id.eq(user_id))
+        .select(Juror::as_select())
+        .load(conn)
+}
+
 pub fn membership(
     conn: &mut DbConnection,
     contest_id: &str,

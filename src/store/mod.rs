@@ -15,6 +15,7 @@ pub mod jury;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod profiles;
 pub mod rate_limits;
 pub mod schema;
 pub mod talent;

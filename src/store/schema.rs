@@ -193,6 +193,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_fanouts,
     contest_invitations,
     participation_sources,
+    profiles,
 );
 
 diesel::table! {
@@ -403,5 +404,15 @@ diesel::table! {
         source -> Text,
         campaign -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Text,
+        public -> Integer,
+        bio -> Text,
+        links -> Text,
+        updated_at -> Timestamp,
     }
 }

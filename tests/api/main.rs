@@ -18,6 +18,7 @@ mod organizations;
 mod pages;
 mod pages_manage;
 mod pages_participate;
+mod profiles;
 mod served;
 mod sessions;
 mod smtp;

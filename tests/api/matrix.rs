@@ -399,6 +399,11 @@ fn organization_read(role: Role, _: Phase) -> Expect {
     }
 }
 
+/// An object that does not exist (or is private): the same 404 for everyone.
+fn nobody(_: Role, _: Phase) -> Expect {
+    Refused(404)
+}
+
 /// The organisation's members only; nobody else learns it exists.
 fn organization_members(role: Role, _: Phase) -> Expect {
     match role {
@@ -737,6 +742,25 @@ fn rows() -> Vec<Row> {
         ),
         row(
             Method::GET,
+            "/api/v1/me/profile",
+            none.clone(),
+            signed_in_rule,
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/me/profile",
+            Some(json!({"public": false})),
+            signed_in_rule,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me/export",
+            none.clone(),
+            signed_in_rule,
+        ),
+        row(Method::GET, "/api/v1/people/nobody", none.clone(), nobody),
+        row(
+            Method::GET,
             "/api/v1/organizations/{org}/talent",
             none.clone(),
             organization_members,
@@ -802,6 +826,7 @@ fn openapi_path(path: &str) -> String {
         .replace("{payout}", "{id}")
         .replace("{entry}", "{entry_id}")
         .replace("/attachments/1", "/attachments/{number}")
+        .replace("/people/nobody", "/people/{id}")
         .replace("/exports/ideas.csv", "/exports/{name}")
         .replace("/exports/scores.csv", "/exports/{name}")
         .replace("/exports/payouts.csv", "/exports/{name}")

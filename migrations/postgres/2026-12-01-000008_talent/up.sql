@@ -18,3 +18,12 @@ CREATE TABLE participation_sources (
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (contest_id, user_id)
 );
+
+-- A person's public page, if they want one: private until they say otherwise.
+CREATE TABLE profiles (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),
+    bio TEXT NOT NULL DEFAULT '',
+    links TEXT NOT NULL DEFAULT '[]',
+    updated_at TIMESTAMP NOT NULL
+);

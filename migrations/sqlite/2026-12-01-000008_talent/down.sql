@@ -1,2 +1,3 @@
+DROP TABLE profiles;
 DROP TABLE participation_sources;
 DROP TABLE contest_invitations;

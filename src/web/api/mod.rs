@@ -9,4 +9,5 @@ pub mod insight;
 pub mod jury;
 pub mod notifications;
 pub mod organizations;
+pub mod profiles;
 pub mod talent;

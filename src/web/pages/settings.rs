@@ -29,7 +29,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(reset_form))
             .route(web::post().to(reset_submit)),
     )
-    .route("/organizations/{id}/follow", web::post().to(follow));
+    .route("/organizations/{id}/follow", web::post().to(follow))
+    .route("/settings/profile", web::post().to(save_profile))
+    .route("/people/{id}", web::get().to(person));
 }
 
 async fn render_settings(
@@ -44,13 +46,20 @@ async fn render_settings(
             Ok((
                 notifications::preferences(conn, &actor)?,
                 notifications::following(conn, &actor)?,
+                crate::app::profiles::mine(conn, &actor)?,
             ))
         })
         .await;
     match loaded {
-        Ok((preferences, following)) => {
+        Ok((preferences, following, profile)) => {
             context.insert("preferences", &preferences);
             context.insert("following", &following);
+            if !context.contains_key("profile_bio") {
+                context.insert("profile_bio", &profile.bio);
+                context.insert("profile_links", &profile.links.join("\n"));
+                context.insert("profile_public", &profile.public);
+            }
+            context.insert("profile_id", &profile.user_id);
             if !context.contains_key("saved") {
                 context.insert("saved", &false);
             }
@@ -276,4 +285,73 @@ pub async fn follow(
             )
         }
     }
+}
+
+/// Saves one's public page from the settings form (links one per line).
+pub async fn save_profile(state: web::Data<AppState>, page: Page, form: Form) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let input = crate::app::profiles::ProfileInput {
+        public: !field(&form, "public").is_empty(),
+        bio: field(&form, "bio").to_owned(),
+        links: field(&form, "links")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    let mut context = page.context();
+    context.insert("profile_bio", &input.bio);
+    context.insert("profile_links", &input.links.join("\n"));
+    context.insert("profile_public", &input.public);
+    let actor = page.actor.clone();
+    let result = state
+        .run(move |ctx, conn| crate::app::profiles::update(ctx, conn, &actor, input))
+        .await;
+    let status = match result {
+        Ok(_) => {
+            context.insert("saved", &true);
+            actix_web::http::StatusCode::OK
+        }
+        Err(error) => page.insert_error(&mut context, &error),
+    };
+    render_settings(&state, &page, context, status).await
+}
+
+/// A person's public page (404 unless they made it public, or it is the reader's own).
+pub async fn person(state: web::Data<AppState>, page: Page, id: web::Path<String>) -> HttpResponse {
+    let actor = page.actor.clone();
+    let id = id.into_inner();
+    let loaded = state
+        .run(move |_, conn| crate::app::profiles::show(conn, &actor, &id))
+        .await;
+    let profile = match loaded {
+        Ok(profile) => profile,
+        Err(_) => return page.not_found(&state.tera),
+    };
+    let results: Vec<serde_json::Value> = profile
+        .results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "contest_id": r.contest_id,
+                "contest_title": r.contest_title,
+                "idea_title": r.idea_title,
+                "rank": r.rank.map(|n| n.to_string()).unwrap_or_default(),
+                "score": r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                "prize": (r.prize_cents > 0)
+                    .then(|| i18n::money(r.prize_cents, &r.currency, page.lang))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let mut context = page.context();
+    context.insert("profile", &profile);
+    context.insert("results", &results);
+    page.render(&state.tera, "people/show.html", &context)
 }

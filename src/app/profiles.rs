@@ -1,0 +1,222 @@
+//! People's pages and their data: a public page for those who want one (private by default),
+//! with what they achieved in finished contests; and everything Concours holds about a person,
+//! exported for them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::access::{self, Action, Actor};
+use super::{AppError, AppResult, Ctx, Validator};
+use crate::store::{self, DbConnection, write_tx};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProfileView {
+    pub user_id: String,
+    pub display_name: String,
+    /// Whether anyone may see this page; private by default.
+    pub public: bool,
+    /// Plain text.
+    pub bio: String,
+    /// http(s) addresses.
+    pub links: Vec<String>,
+    /// Their ideas in awarded contests, newest first.
+    pub results: Vec<ContestResult>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContestResult {
+    pub contest_id: String,
+    pub contest_title: String,
+    pub idea_title: String,
+    /// Null when the idea was not ranked (withdrawn, disqualified).
+    pub rank: Option<usize>,
+    /// Out of 100.
+    pub score: Option<f64>,
+    /// Money awarded to the idea, in cents.
+    pub prize_cents: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    pub public: bool,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub links: Vec<String>,
+}
+
+const MAX_BIO: usize = 1000;
+const MAX_LINKS: usize = 5;
+const MAX_LINK: usize = 200;
+
+fn view(conn: &mut DbConnection, user: &store::users::User) -> AppResult<ProfileView> {
+    let (public, bio, links) = store::profiles::find(conn, &user.id)?.unwrap_or_default();
+    let links: Vec<String> = serde_json::from_str(&links).unwrap_or_default();
+    let mut results = Vec::new();
+    for (contest_id, contest_title, currency, idea_id, idea_title, ranking) in
+        store::profiles::entered_awarded(conn, &user.id)?
+    {
+        let rows: Vec<super::award::RankingRow> =
+            serde_json::from_str(&ranking).map_err(AppError::internal)?;
+        let row = rows.into_iter().find(|r| r.entry_id == idea_id);
+        results.push(ContestResult {
+            contest_id,
+            contest_title,
+            idea_title,
+            rank: row.as_ref().map(|r| r.rank),
+            score: row.and_then(|r| r.score),
+            prize_cents: store::profiles::prize_of(conn, &idea_id)?,
+            currency,
+        });
+    }
+    Ok(ProfileView {
+        user_id: user.id.clone(),
+        display_name: user.display_name.clone(),
+        public,
+        bio,
+        links,
+        results,
+    })
+}
+
+/// A person's page: anyone's if they made it public, one's own always; 404 otherwise.
+pub fn show(conn: &mut DbConnection, actor: &Actor, user_id: &str) -> AppResult<ProfileView> {
+    let user = store::users::find(conn, user_id)?.ok_or_else(|| AppError::not_found("person"))?;
+    let public = store::profiles::find(conn, user_id)?.is_some_and(|(public, ..)| public);
+    access::require(conn, actor, Action::ViewProfile { user_id, public })?;
+    view(conn, &user)
+}
+
+pub fn mine(conn: &mut DbConnection, actor: &Actor) -> AppResult<ProfileView> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
+    show(conn, actor, &id)
+}
+
+pub fn update(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: ProfileInput,
+) -> AppResult<ProfileView> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
+    let mut v = Validator::new();
+    let bio = input.bio.trim().to_owned();
+    if bio.chars().count() > MAX_BIO {
+        v.add("bio", format!("Use at most {MAX_BIO} characters."));
+    }
+    if input.links.len() > MAX_LINKS {
+        v.add("links", format!("Give at most {MAX_LINKS} links."));
+    }
+    let mut links = Vec::new();
+    for (i, link) in input.links.iter().enumerate() {
+        let link = link.trim();
+        if link.is_empty() {
+            continue;
+        }
+        let web = link.starts_with("https://") || link.starts_with("http://");
+        let clean = !link.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !web || !clean || link.len() > MAX_LINK {
+            v.add(
+                &format!("links[{i}]"),
+                format!(
+                    "Give a web address starting with https://, at most {MAX_LINK} characters."
+                ),
+            );
+        } else {
+            links.push(link.to_owned());
+        }
+    }
+    v.finish()?;
+    let links_json = serde_json::to_string(&links).map_err(AppError::internal)?;
+    write_tx(conn, |conn| {
+        store::profiles::save(
+            conn,
+            &id,
+            input.public,
+            &bio,
+            &links_json,
+            store::to_db(ctx.now()),
+        )
+    })?;
+    mine(conn, actor)
+}
+
+/// Everything Concours holds about the caller, as JSON: account, preferences, follows,
+/// organisations, page, ideas with every revision and attachment's details, jury work and
+/// score sheets. Password hash and tokens excluded (they are not data about the person but
+/// keys to their account).
+pub fn export(conn: &mut DbConnection, actor: &Actor) -> AppResult<Value> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
+    let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
+    let mut ideas = Vec::new();
+    for idea in store::ideas::of_author(conn, &id)? {
+        let revisions: Vec<Value> = store::ideas::revisions(conn, &idea.id)?
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "revision": r.revision,
+                    "title": r.title,
+                    "summary": r.summary,
+                    "body": r.body,
+                    "content_sha256": r.content_sha256,
+                    "received_at": store::from_db(r.received_at),
+                    "rules_hash": r.rules_hash,
+                })
+            })
+            .collect();
+        let attachments: Vec<Value> = store::ideas::attachments_of(conn, &idea.id)?
+            .into_iter()
+            .map(|a| json!({"filename": a.filename, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}))
+            .collect();
+        ideas.push(json!({
+            "id": idea.id,
+            "contest_id": idea.contest_id,
+            "title": idea.title,
+            "summary": idea.summary,
+            "body": idea.body,
+            "status": idea.status,
+            "created_at": store::from_db(idea.created_at),
+            "revisions": revisions,
+            "attachments": attachments,
+        }));
+    }
+    let mut jury = Vec::new();
+    for juror in store::jury::memberships_of(conn, &id)? {
+        let sheets: Vec<Value> = store::jury::sheets_of(conn, &juror.id)?
+            .into_iter()
+            .map(|s| json!({"idea_id": s.idea_id, "scores": s.values.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "comment": s.comment}))
+            .collect();
+        jury.push(
+            json!({"contest_id": juror.contest_id, "status": juror.status, "sheets": sheets}),
+        );
+    }
+    let organizations: Vec<Value> = super::organizations::mine(conn, actor)?
+        .into_iter()
+        .map(|o| json!({"id": o.id, "name": o.name}))
+        .collect();
+    Ok(json!({
+        "exported_for": user.id,
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "locale": user.locale,
+            "email_verified": user.email_verified_at.is_some(),
+            "created_at": store::from_db(user.created_at),
+        },
+        "preferences": store::notifications::preferences(conn, &id)?,
+        "following": store::notifications::followed_by(conn, &id)?
+            .into_iter()
+            .map(|(id, name)| json!({"organization_id": id, "name": name}))
+            .collect::<Vec<_>>(),
+        "organizations": organizations,
+        "profile": view(conn, &user)?,
+        "ideas": ideas,
+        "jury": jury,
+    }))
+}

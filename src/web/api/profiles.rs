@@ -1,0 +1,84 @@
+//! People's pages and their data.
+
+use actix_web::http::header::{
+    CACHE_CONTROL, ContentDisposition, DispositionParam, DispositionType,
+};
+use actix_web::{HttpResponse, get, put, web};
+
+use crate::app::AppError;
+use crate::app::profiles::{self, ProfileInput, ProfileView};
+use crate::web::AppState;
+use crate::web::auth::{Caller, SignedIn};
+use crate::web::error::ErrorBody;
+
+/// One's own page, as others would see it if it were public.
+#[utoipa::path(tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = ProfileView), (status = 401, body = ErrorBody)))]
+#[get("/me/profile")]
+pub async fn mine(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let profile = state
+        .run(move |_, conn| profiles::mine(conn, &actor))
+        .await?;
+    Ok(HttpResponse::Ok().json(profile))
+}
+
+/// Sets one's page: `public` (private by default), a plain-text `bio` (≤ 1,000 characters),
+/// up to 5 `links` (http or https).
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = ProfileInput,
+    responses((status = 200, body = ProfileView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/me/profile")]
+pub async fn update(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    body: web::Json<ProfileInput>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let profile = state
+        .run(move |ctx, conn| profiles::update(ctx, conn, &actor, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(profile))
+}
+
+/// A person's public page: their name, bio, links and results in finished contests; 404
+/// unless they made it public (or it is the caller's own).
+#[utoipa::path(tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody)))]
+#[get("/people/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let profile = state
+        .run(move |_, conn| profiles::show(conn, &caller.0, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(profile))
+}
+
+/// Everything Concours holds about the caller (account, preferences, follows, organisations,
+/// page, ideas with every revision, jury work), as a JSON download.
+#[utoipa::path(tag = "people", security(("bearer" = [])),
+    responses((status = 200, description = "JSON", content_type = "application/json"),
+        (status = 401, body = ErrorBody)))]
+#[get("/me/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let data = state
+        .run(move |_, conn| profiles::export(conn, &actor))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename("concours-my-data.json".into())],
+        })
+        .insert_header((CACHE_CONTROL, "private, no-store"))
+        .json(data))
+}

@@ -1,0 +1,186 @@
+//! People's pages (private until they say otherwise) and the export of their data.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::TestApp;
+use crate::insight::{judged, signed_in};
+
+both_backends!(a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take,);
+
+async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take(
+    app: &TestApp,
+) {
+    judged(app).await;
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let dan = app.login("dan@example.org").await;
+    let ann = app.login("ann@example.org").await;
+    let id_of = |token: String| async move {
+        app.get("/api/v1/me", Some(&token)).await.expect(200).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (dan_id, ann_id) = (id_of(dan.clone()).await, id_of(ann.clone()).await);
+
+    // Private by default: nobody else learns the page exists.
+    let mine = app
+        .get("/api/v1/me/profile", Some(&dan))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(mine["public"], false);
+    assert_eq!(mine["results"][0]["rank"], 1, "{mine}");
+    for token in [None, Some(ann.as_str())] {
+        app.get(&format!("/api/v1/people/{dan_id}"), token)
+            .await
+            .expect_error(404, "not_found");
+    }
+
+    // Dan opens it: his name, his words, his results and prize; never his email.
+    let attack = "<script>alert('x')</script>";
+    app.request(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&dan),
+        Some(json!({"public": true, "bio": format!("Inventor. {attack}"), "links": ["https://dan.example/work"]})),
+    )
+    .await
+    .expect(200);
+    let public = app
+        .get(&format!("/api/v1/people/{dan_id}"), None)
+        .await
+        .expect(200);
+    let page = public.json();
+    assert_eq!(page["display_name"], "Dan Author");
+    assert_eq!(page["links"], json!(["https://dan.example/work"]));
+    assert_eq!(page["results"][0]["idea_title"], "Idea D");
+    assert_eq!(page["results"][0]["prize_cents"], 500_000);
+    assert!(!public.text.contains("dan@example.org"));
+    let html = reqwest::get(app.url(&format!("/people/{dan_id}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Dan Author") && html.contains("Idea D") && html.contains("5,000.00 EUR")
+    );
+    assert!(!html.contains(attack) && html.contains("&lt;script&gt;"));
+    assert!(html.contains(r#"rel="nofollow ugc noopener noreferrer""#));
+    // Ann's stays private, to everyone but her.
+    assert_eq!(
+        reqwest::get(app.url(&format!("/people/{ann_id}")))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let own = signed_in(app, &ann)
+        .get(app.url(&format!("/people/{ann_id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("This page is private"));
+
+    // What may be written.
+    for (body, path) in [
+        (
+            json!({"public": true, "links": ["javascript:alert(1)"]}),
+            "links[0]",
+        ),
+        (json!({"public": true, "bio": "x".repeat(1001)}), "bio"),
+    ] {
+        let refused = app
+            .request(Method::PUT, "/api/v1/me/profile", Some(&ann), Some(body))
+            .await
+            .expect_error(422, "validation_failed");
+        assert!(refused.text.contains(path), "{}", refused.text);
+    }
+    app.request(
+        Method::PUT,
+        "/api/v1/me/profile",
+        Some(&ann),
+        Some(json!({"public": true, "email": "x"})),
+    )
+    .await
+    .expect_error(400, "bad_request");
+    app.request(
+        Method::PUT,
+        "/api/v1/me/profile",
+        None,
+        Some(json!({"public": true})),
+    )
+    .await
+    .expect_error(401, "unauthorized");
+
+    // Through the settings page: a form with a CSRF token.
+    let browser = signed_in(app, &ann);
+    let settings = browser
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("Your public page") && settings.contains("/api/v1/me/export"));
+    let csrf = crate::pages::csrf_of(&settings);
+    let saved = browser
+        .post(app.url("/settings/profile"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("public", "on"),
+            ("bio", "Packaging nerd."),
+            ("links", "https://ann.example\n"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let page = app
+        .get(&format!("/api/v1/people/{ann_id}"), None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(page["bio"], "Packaging nerd.");
+    let refused = browser
+        .post(app.url("/settings/profile"))
+        .form(&[("public", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "no CSRF token");
+
+    // Ann takes her data: account, ideas with their revisions, page; no password hash.
+    let export = app.get("/api/v1/me/export", Some(&ann)).await.expect(200);
+    assert!(
+        export.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("concours-my-data.json")
+    );
+    let data = export.json();
+    assert_eq!(data["account"]["email"], "ann@example.org");
+    assert_eq!(data["ideas"][0]["title"], "=cmd|' /C calc'!A0");
+    assert_eq!(data["ideas"][0]["revisions"][0]["revision"], 1);
+    assert_eq!(data["profile"]["bio"], "Packaging nerd.");
+    assert!(!export.text.contains("argon2") && !export.text.contains("password"));
+    // A juror's export holds their sheets.
+    let juror = app.login("one@jury.example").await;
+    let theirs = app
+        .get("/api/v1/me/export", Some(&juror))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(theirs["jury"][0]["sheets"].as_array().unwrap().len(), 4);
+    app.get("/api/v1/me/export", None)
+        .await
+        .expect_error(401, "unauthorized");
+}
