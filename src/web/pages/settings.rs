@@ -344,9 +344,11 @@ pub async fn person(state: web::Data<AppState>, page: Page, id: web::Path<String
                 "idea_title": r.idea_title,
                 "rank": r.rank.map(|n| n.to_string()).unwrap_or_default(),
                 "score": r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                "prize": (r.prize_cents > 0)
-                    .then(|| i18n::money(r.prize_cents, &r.currency, page.lang))
-                    .unwrap_or_default(),
+                "prize": if r.prize_cents > 0 {
+                    i18n::money(r.prize_cents, &r.currency, page.lang)
+                } else {
+                    String::new()
+                },
             })
         })
         .collect();
