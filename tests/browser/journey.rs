@@ -462,6 +462,28 @@ async fn journey(backend: Backend) {
         .click(&format!("a[href=\"/contests/{contest}/results\"]"))
         .await;
     browser.expect(&["Results", "Refill stations"]).await;
+    // Inès opens her public page from her settings: her win is on it, her address is not.
+    browser.click("a[href=\"/settings\"]").await;
+    browser.tick("input[name=public]").await;
+    browser.fill("#bio", "I design refill systems.").await;
+    browser
+        .click("form[action=\"/settings/profile\"] button[type=submit]")
+        .await;
+    browser.click("a[href^=\"/people/\"]").await;
+    let profile = browser
+        .expect(&[
+            "Inès Innovatrice",
+            "I design refill systems.",
+            "Results in finished contests",
+            "Refill stations",
+            "5,000.00 EUR",
+        ])
+        .await;
+    assert!(
+        !profile.contains("@"),
+        "no email on a public page:\n{profile}"
+    );
+    browser.shot("profile").await;
     browser.sign_out().await;
     browser.sign_in(JADE).await;
     browser.goto(&format!("/contests/{contest}/jury")).await;
