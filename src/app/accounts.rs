@@ -82,7 +82,7 @@ pub(crate) fn hash_password(password: &str) -> AppResult<String> {
         .map_err(AppError::internal)
 }
 
-fn password_matches(password: &str, hash: &str) -> bool {
+pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| ARGON2.verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)

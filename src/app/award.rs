@@ -343,7 +343,7 @@ pub fn award(
             let (title, author) = ideas
                 .get(entry_id)
                 .cloned()
-                .unwrap_or_else(|| (String::new(), "former participant".into()));
+                .unwrap_or_else(|| (String::new(), FORMER_PARTICIPANT.into()));
             ranking.push(RankingRow {
                 entry_id: entry_id.clone(),
                 rank: *rank,
@@ -520,6 +520,9 @@ fn tell_everyone(
     Ok(())
 }
 
+/// How the results name someone who deleted their account.
+const FORMER_PARTICIPANT: &str = "former participant";
+
 fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> {
     let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
         AppError::conflict(
@@ -527,8 +530,18 @@ fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> 
             "The results are published once the contest is awarded.",
         )
     })?;
-    let ranking: Vec<RankingRow> =
+    let mut ranking: Vec<RankingRow> =
         serde_json::from_str(&award.ranking).map_err(AppError::internal)?;
+    // People who deleted their account since are named no more.
+    let gone: std::collections::HashSet<String> =
+        store::users::ideas_of_deleted_authors(conn, &contest.id)?
+            .into_iter()
+            .collect();
+    for row in &mut ranking {
+        if gone.contains(&row.entry_id) {
+            row.author = FORMER_PARTICIPANT.into();
+        }
+    }
     let payouts: Vec<PayoutView> = store::awards::payouts_of(conn, &contest.id)?
         .into_iter()
         .map(|p| PayoutView {
@@ -536,8 +549,11 @@ fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> 
             amount_cents: p.amount_cents,
             reason: p.reason,
             status: p.status,
+            recipient: match &p.idea_id {
+                Some(idea) if gone.contains(idea) => FORMER_PARTICIPANT.into(),
+                _ => p.recipient,
+            },
             entry_id: p.idea_id,
-            recipient: p.recipient,
         })
         .collect();
     Ok(Results {

@@ -220,3 +220,61 @@ pub fn export(conn: &mut DbConnection, actor: &Actor) -> AppResult<Value> {
         "jury": jury,
     }))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccount {
+    /// The account's password, to confirm.
+    pub password: String,
+}
+
+/// Deletes the caller's account. Refused while they belong to an organisation (its contests
+/// need someone responsible) or sit on the jury of a contest not yet awarded. Ideas in a
+/// contest still taking ideas are withdrawn; ideas never submitted are erased; ideas in
+/// contests being judged or finished stay, under "former participant", as do payouts and the
+/// audit chain. The account row stays, emptied of the person; its sessions stop working.
+pub fn delete_account(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: DeleteAccount,
+) -> AppResult<()> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
+    let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
+    if !super::accounts::password_matches(&input.password, &user.password_hash) {
+        return Err(AppError::field("password", "This is not your password."));
+    }
+    if !super::organizations::mine(conn, actor)?.is_empty() {
+        return Err(AppError::conflict(
+            "organization_member",
+            "You belong to an organisation: hand it over or leave it first, so that its contests keep someone responsible.",
+        ));
+    }
+    for juror in store::jury::memberships_of(conn, &id)? {
+        let finished =
+            store::contests::find(conn, &juror.contest_id)?.is_none_or(|c| c.awarded_at.is_some());
+        if juror.status == "accepted" && !finished {
+            return Err(AppError::conflict(
+                "active_juror",
+                "You sit on the jury of a contest that is not finished; you can delete your account once it is awarded.",
+            ));
+        }
+    }
+    // Out of the running wherever the rules still allow it (each withdrawal is recorded in
+    // its contest's audit chain, as any other).
+    for idea in store::ideas::of_author(conn, &id)? {
+        if matches!(idea.status.as_str(), "draft" | "submitted") {
+            match super::ideas::withdraw(ctx, conn, actor, &idea.id) {
+                Ok(_) | Err(AppError::Conflict { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    let now = store::to_db(ctx.now());
+    write_tx(conn, |conn| {
+        store::profiles::erase_personal_data(conn, &id, &user.email)?;
+        store::users::anonymize(conn, &id, now)
+    })?;
+    Ok(())
+}

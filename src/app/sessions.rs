@@ -114,7 +114,9 @@ pub fn authenticate(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> Result<S
     if store::tokens::is_revoked(conn, &claims.jti)? {
         return Err(refused());
     }
-    let user = store::users::find(conn, &claims.sub)?.ok_or_else(refused)?;
+    let user = store::users::find(conn, &claims.sub)?
+        .filter(|user| user.deleted_at.is_none())
+        .ok_or_else(refused)?;
     let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(refused)?;
     Ok(Session {
         user,

@@ -10,6 +10,7 @@ diesel::table! {
         is_admin -> Integer,
         locale -> Text,
         created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

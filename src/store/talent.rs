@@ -29,6 +29,7 @@ pub fn participations(
         .filter(contests::organization_id.eq(organization_id))
         .filter(contests::awarded_at.is_not_null())
         .filter(ideas::first_submitted_at.is_not_null())
+        .filter(users::deleted_at.is_null())
         .select((
             users::id,
             users::display_name,

@@ -17,6 +17,8 @@ pub struct User {
     pub is_admin: i32,
     pub locale: String,
     pub created_at: NaiveDateTime,
+    /// Set when the person deleted their account (the row stays, emptied).
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 impl User {
@@ -78,4 +80,34 @@ pub fn grant_admin(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
         .set(users::is_admin.eq(1))
         .execute(conn)
         .map(|n| n > 0)
+}
+
+/// Empties a deleted account of its person: a placeholder address that receives nothing, the
+/// name "former participant", a password hash nothing matches.
+pub fn anonymize(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(format!("deleted-{id}@deleted.invalid")),
+            users::display_name.eq("former participant"),
+            users::password_hash.eq("!"),
+            users::email_verified_at.eq(None::<NaiveDateTime>),
+            users::is_admin.eq(0),
+            users::deleted_at.eq(Some(at)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The ideas of a contest whose authors deleted their account.
+pub fn ideas_of_deleted_authors(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> QueryResult<Vec<String>> {
+    use super::schema::ideas;
+    ideas::table
+        .inner_join(users::table.on(users::id.eq(ideas::author_id)))
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(users::deleted_at.is_not_null())
+        .select(ideas::id)
+        .load(conn)
 }

@@ -96,6 +96,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::profiles::update)
         .service(api::profiles::show)
         .service(api::profiles::export)
+        .service(api::profiles::delete_account)
         .service(api::notifications::preferences)
         .service(api::notifications::update_preferences)
         .service(api::notifications::list_following)

@@ -753,6 +753,12 @@ fn rows() -> Vec<Row> {
             signed_in_rule,
         ),
         row(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": "wrong"})),
+            signed_in_not_sent,
+        ),
+        row(
             Method::GET,
             "/api/v1/me/export",
             none.clone(),

@@ -8,7 +8,11 @@ use crate::both_backends;
 use crate::helpers::TestApp;
 use crate::insight::{judged, signed_in};
 
-both_backends!(a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take,);
+both_backends!(
+    a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take,
+    a_deleted_account_leaves_finished_contests_whole_under_former_participant,
+    deleting_an_account_withdraws_what_is_still_running_and_erases_drafts,
+);
 
 async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take(
     app: &TestApp,
@@ -181,6 +185,181 @@ async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to
         .json();
     assert_eq!(theirs["jury"][0]["sheets"].as_array().unwrap().len(), 4);
     app.get("/api/v1/me/export", None)
+        .await
+        .expect_error(401, "unauthorized");
+}
+
+async fn a_deleted_account_leaves_finished_contests_whole_under_former_participant(app: &TestApp) {
+    let j = judged(app).await;
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let ann = app.login("ann@example.org").await;
+    let owner = app.login("owner@acme.example").await;
+    let delete = |token: String, password: &'static str| async move {
+        app.request(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"password": password})),
+        )
+        .await
+    };
+    delete(ann.clone(), "not my password")
+        .await
+        .expect_error(422, "validation_failed");
+    delete(owner.clone(), crate::helpers::PASSWORD)
+        .await
+        .expect_error(409, "organization_member");
+    app.request(
+        Method::DELETE,
+        "/api/v1/me",
+        None,
+        Some(json!({"password": "x"})),
+    )
+    .await
+    .expect_error(401, "unauthorized");
+    delete(ann.clone(), crate::helpers::PASSWORD)
+        .await
+        .expect(204);
+
+    // Her sessions stop, her address and name are gone, her page too.
+    app.get("/api/v1/me", Some(&ann))
+        .await
+        .expect_error(401, "unauthorized");
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "ann@example.org", "password": crate::helpers::PASSWORD}),
+    )
+    .await
+    .expect_error(401, "unauthorized");
+    // The finished contest stays whole: her idea ranked, named "former participant".
+    let results = app
+        .get(&format!("/api/v1/contests/{}/results", j.contest), None)
+        .await
+        .expect(200);
+    assert!(!results.text.contains("Ann Author"));
+    let rows = results.json()["ranking"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().any(|r| r["author"] == "former participant"));
+    let total: i64 = results.json()["payouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount_cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 700_000);
+    // Not in the brand's pool any more, not in the data of anyone.
+    let org = app
+        .get(&format!("/api/v1/contests/{}", j.contest), Some(&owner))
+        .await
+        .expect(200)
+        .json()["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pool = app
+        .get(&format!("/api/v1/organizations/{org}/talent"), Some(&owner))
+        .await
+        .expect(200);
+    assert!(!pool.text.contains("Ann Author") && !pool.text.contains("former participant"));
+    let violations = concours::app::check::run(&mut app.conn()).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+async fn deleting_an_account_withdraws_what_is_still_running_and_erases_drafts(app: &TestApp) {
+    let (_, contest) = crate::contests::opened(app).await;
+    app.advance(Duration::days(1));
+    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let submitted = app
+        .post(
+            &format!("/api/v1/contests/{contest}/ideas"),
+            Some(&inno),
+            json!({"title": "Sent", "summary": "s", "body": "b", "accept_terms": true}),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft = app
+        .post(
+            &format!("/api/v1/contests/{contest}/ideas"),
+            Some(&inno),
+            json!({"title": "Unsent", "summary": "s", "body": "b", "draft": true}),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.request(
+        Method::DELETE,
+        "/api/v1/me",
+        Some(&inno),
+        Some(json!({"password": crate::helpers::PASSWORD})),
+    )
+    .await
+    .expect(204);
+    use concours::store::schema::ideas;
+    use diesel::prelude::*;
+    let statuses: Vec<(String, String)> = ideas::table
+        .select((ideas::id, ideas::status))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(
+        statuses.contains(&(submitted, "withdrawn".to_owned())),
+        "{statuses:?}"
+    );
+    assert!(
+        !statuses.iter().any(|(id, _)| *id == draft),
+        "the draft is erased"
+    );
+    // The withdrawal is in the contest's public audit chain, as any other.
+    let audit = app
+        .get(&format!("/api/v1/contests/{contest}/audit"), None)
+        .await
+        .expect(200)
+        .json();
+    assert!(audit.to_string().contains("idea_withdrawn"), "{audit}");
+    let violations = concours::app::check::run(&mut app.conn()).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+
+    // Through the settings page: the password confirms, then the reader is signed out.
+    let (zoe, _) = app.person("zoe@example.org", "Zoe").await;
+    let browser = signed_in(app, &zoe);
+    let settings = browser
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("Delete my account"));
+    let csrf = crate::pages::csrf_of(&settings);
+    let wrong = browser
+        .post(app.url("/settings/delete"))
+        .form(&[("csrf", csrf.as_str()), ("password", "not it")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    app.get("/api/v1/me", Some(&zoe)).await.expect(200);
+    let done = browser
+        .post(app.url("/settings/delete"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/");
+    app.get("/api/v1/me", Some(&zoe))
         .await
         .expect_error(401, "unauthorized");
 }

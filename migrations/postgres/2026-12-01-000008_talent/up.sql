@@ -27,3 +27,7 @@ CREATE TABLE profiles (
     links TEXT NOT NULL DEFAULT '[]',
     updated_at TIMESTAMP NOT NULL
 );
+
+-- A deleted account: its row stays, emptied of the person (name, address, password), so that
+-- the ideas in finished contests, the payouts and the audit chain keep their references.
+ALTER TABLE users ADD COLUMN deleted_at TIMESTAMP;

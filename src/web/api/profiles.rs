@@ -3,10 +3,10 @@
 use actix_web::http::header::{
     CACHE_CONTROL, ContentDisposition, DispositionParam, DispositionType,
 };
-use actix_web::{HttpResponse, get, put, web};
+use actix_web::{HttpResponse, delete, get, put, web};
 
 use crate::app::AppError;
-use crate::app::profiles::{self, ProfileInput, ProfileView};
+use crate::app::profiles::{self, DeleteAccount, ProfileInput, ProfileView};
 use crate::web::AppState;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
@@ -81,4 +81,26 @@ pub async fn export(
         })
         .insert_header((CACHE_CONTROL, "private, no-store"))
         .json(data))
+}
+
+/// Deletes one's account, confirmed with its password (422 otherwise). 409
+/// `organization_member` while one belongs to an organisation, 409 `active_juror` while one sits
+/// on the jury of a contest not yet awarded. Ideas still in a contest taking ideas are
+/// withdrawn, ideas never submitted erased; ideas in judged or finished contests stay, under
+/// "former participant". Every session of the account stops working.
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = DeleteAccount,
+    responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+#[delete("/me")]
+pub async fn delete_account(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    body: web::Json<DeleteAccount>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    state
+        .run(move |ctx, conn| profiles::delete_account(ctx, conn, &actor, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

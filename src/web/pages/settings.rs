@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/organizations/{id}/follow", web::post().to(follow))
     .route("/settings/profile", web::post().to(save_profile))
+    .route("/settings/delete", web::post().to(delete_account))
     .route("/people/{id}", web::get().to(person));
 }
 
@@ -356,4 +357,36 @@ pub async fn person(state: web::Data<AppState>, page: Page, id: web::Path<String
     context.insert("profile", &profile);
     context.insert("results", &results);
     page.render(&state.tera, "people/show.html", &context)
+}
+
+/// Deletes the reader's account (confirmed with their password), signs them out and takes
+/// them home; a refusal (wrong password, an organisation, an unfinished jury) is shown on the
+/// settings page.
+pub async fn delete_account(state: web::Data<AppState>, page: Page, form: Form) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let input = crate::app::profiles::DeleteAccount {
+        password: field(&form, "password").to_owned(),
+    };
+    let actor = page.actor.clone();
+    let result = state
+        .run(move |ctx, conn| crate::app::profiles::delete_account(ctx, conn, &actor, input))
+        .await;
+    match result {
+        Ok(()) => {
+            let mut response = see_other("/");
+            let _ = response.add_cookie(&page.clear_session_cookie());
+            page.finish(response)
+        }
+        Err(error) => {
+            let mut context = page.context();
+            let status = page.insert_error(&mut context, &error);
+            context.insert("delete_error", &true);
+            render_settings(&state, &page, context, status).await
+        }
+    }
 }
