@@ -53,6 +53,10 @@ pub enum Action<'a> {
     ViewTalent {
         organization_id: &'a str,
     },
+    /// Mark a published idea one likes: anyone signed in, but not its author.
+    AppreciateIdea {
+        author_id: &'a str,
+    },
     /// See a person's page: theirs, or one they made public.
     ViewProfile {
         user_id: &'a str,
@@ -144,6 +148,11 @@ fn is_admin(actor: &Actor) -> bool {
 fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Decision, AppError> {
     use Decision::{Allow, Deny, Hide};
     Ok(match action {
+        Action::AppreciateIdea { author_id } => match actor {
+            Actor::Anonymous => Deny,
+            Actor::User(user) if user.id == author_id => Deny,
+            Actor::User(_) => Allow,
+        },
         Action::ViewProfile { user_id, public } => {
             if public || actor.user().is_some_and(|u| u.id == user_id) {
                 Allow
@@ -261,6 +270,7 @@ fn object_name(action: Action) -> &'static str {
     match action {
         Action::UseOwnAccount | Action::CreateOrganization => "account",
         Action::ViewProfile { .. } => "person",
+        Action::AppreciateIdea { .. } => "idea",
         Action::ViewOrganization { .. }
         | Action::ManageMembers { .. }
         | Action::CreateContest { .. }

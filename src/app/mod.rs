@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod announcements;
+pub mod appreciation;
 pub mod audit;
 pub mod award;
 pub mod check;

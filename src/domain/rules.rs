@@ -61,9 +61,18 @@ pub struct Rules {
     pub eligibility: String,
     pub ip_terms: String,
     pub min_jurors: u32,
+    /// After the award the ideas in the running become public (title, summary, text, author)
+    /// and signed-in people may mark the ones they like. Optional, false by default, and left
+    /// out of the document when false (so that earlier contests keep their hash).
+    pub publish_ideas: bool,
 }
 
-const FIELDS: [&str; 14] = [
+/// The fields that may be left out (each with its default).
+#[cfg(test)]
+const OPTIONAL: [&str; 1] = ["publish_ideas"];
+
+/// Every field a rules document may hold.
+const FIELDS: [&str; 15] = [
     "opens_at",
     "submission_deadline",
     "judging_deadline",
@@ -78,6 +87,7 @@ const FIELDS: [&str; 14] = [
     "eligibility",
     "ip_terms",
     "min_jurors",
+    "publish_ideas",
 ];
 
 /// The currencies Concours pays in: ISO 4217 codes in current use.
@@ -159,6 +169,14 @@ impl Rules {
         let eligibility = p.text(object, "eligibility", MAX_TEXT);
         let ip_terms = p.text(object, "ip_terms", MAX_TEXT);
         let min_jurors = p.integer(object, "min_jurors", 1, 100);
+        let publish_ideas = match object.get("publish_ideas") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => {
+                p.error("rules.publish_ideas", "Use true or false.");
+                false
+            }
+        };
         if !p.errors.is_empty() {
             return Err(p.errors);
         }
@@ -177,6 +195,7 @@ impl Rules {
             eligibility: eligibility.expect("checked"),
             ip_terms: ip_terms.expect("checked"),
             min_jurors: min_jurors.expect("checked"),
+            publish_ideas,
         })
     }
 
@@ -229,6 +248,8 @@ struct SerializedRules<'a> {
     eligibility: &'a str,
     ip_terms: &'a str,
     min_jurors: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    publish_ideas: bool,
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -252,6 +273,7 @@ impl<'a> From<&'a Rules> for SerializedRules<'a> {
             eligibility: &r.eligibility,
             ip_terms: &r.ip_terms,
             min_jurors: r.min_jurors,
+            publish_ideas: r.publish_ideas,
         }
     }
 }

@@ -112,3 +112,62 @@ pub fn erase_personal_data(conn: &mut DbConnection, user_id: &str, email: &str) 
     }
     Ok(())
 }
+
+/// Marks on the ideas of a contest: (idea id, marks) for each marked idea, and the ideas the
+/// person marked.
+pub type Marks = (Vec<(String, i64)>, Vec<String>);
+
+/// The marks on the ideas of a contest, and those of `user_id`.
+pub fn marks_of_contest(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    user_id: Option<&str>,
+) -> QueryResult<Marks> {
+    use super::schema::idea_marks;
+    let counts = idea_marks::table
+        .inner_join(ideas::table.on(ideas::id.eq(idea_marks::idea_id)))
+        .filter(ideas::contest_id.eq(contest_id))
+        .group_by(idea_marks::idea_id)
+        .select((idea_marks::idea_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mine = match user_id {
+        Some(user) => idea_marks::table
+            .inner_join(ideas::table.on(ideas::id.eq(idea_marks::idea_id)))
+            .filter(ideas::contest_id.eq(contest_id))
+            .filter(idea_marks::user_id.eq(user))
+            .select(idea_marks::idea_id)
+            .load(conn)?,
+        None => Vec::new(),
+    };
+    Ok((counts, mine))
+}
+
+/// Marks or unmarks an idea for a person (idempotent); the idea's marks afterwards.
+pub fn set_mark(
+    conn: &mut DbConnection,
+    idea_id: &str,
+    user_id: &str,
+    on: bool,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    use super::schema::idea_marks;
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        idea_marks::table.find((idea_id, user_id)),
+    ))
+    .get_result(conn)?;
+    if on && !exists {
+        diesel::insert_into(idea_marks::table)
+            .values((
+                idea_marks::idea_id.eq(idea_id),
+                idea_marks::user_id.eq(user_id),
+                idea_marks::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    } else if !on && exists {
+        diesel::delete(idea_marks::table.find((idea_id, user_id))).execute(conn)?;
+    }
+    idea_marks::table
+        .filter(idea_marks::idea_id.eq(idea_id))
+        .count()
+        .get_result(conn)
+}

@@ -195,6 +195,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contest_invitations,
     participation_sources,
     profiles,
+    idea_marks,
 );
 
 diesel::table! {
@@ -415,5 +416,13 @@ diesel::table! {
         bio -> Text,
         links -> Text,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_marks (idea_id, user_id) {
+        idea_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
     }
 }

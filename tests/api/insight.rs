@@ -29,7 +29,29 @@ pub struct Judged {
 /// Three jurors (the third always two points harsher on impact), four submitted ideas and a
 /// draft; every juror scores every entry, all in the same order.
 pub async fn judged(app: &TestApp) -> Judged {
+    judged_with(app, false).await
+}
+
+/// As [`judged`]; with `publish_ideas`, the rules publish the ideas after the award.
+pub async fn judged_with(app: &TestApp, publish_ideas: bool) -> Judged {
     let (owner, _, contest) = draft(app).await;
+    if publish_ideas {
+        let mut rules = app
+            .get(&format!("/api/v1/contests/{contest}"), Some(&owner))
+            .await
+            .expect(200)
+            .json()["rules"]
+            .clone();
+        rules["publish_ideas"] = serde_json::json!(true);
+        app.request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/contests/{contest}"),
+            Some(&owner),
+            Some(serde_json::json!({"rules": rules})),
+        )
+        .await
+        .expect(200);
+    }
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
     let juror_emails = ["one@jury.example", "two@jury.example", "three@jury.example"];

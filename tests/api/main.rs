@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod appreciation;
 mod award;
 mod cli;
 mod contests;

@@ -742,6 +742,24 @@ fn rows() -> Vec<Row> {
         ),
         row(
             Method::GET,
+            "/api/v1/contests/{contest}/public-ideas",
+            none.clone(),
+            contest_read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/ideas/{idea}/appreciation",
+            none.clone(),
+            signed_in_rule,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/ideas/{idea}/appreciation",
+            none.clone(),
+            signed_in_rule,
+        ),
+        row(
+            Method::GET,
             "/api/v1/me/profile",
             none.clone(),
             signed_in_rule,

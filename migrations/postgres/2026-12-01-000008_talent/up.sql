@@ -31,3 +31,12 @@ CREATE TABLE profiles (
 -- A deleted account: its row stays, emptied of the person (name, address, password), so that
 -- the ideas in finished contests, the payouts and the audit chain keep their references.
 ALTER TABLE users ADD COLUMN deleted_at TIMESTAMP;
+
+-- The crowd beside the jury: after the award of a contest whose rules publish the ideas, a
+-- signed-in person marks the ideas they like, once each, never their own.
+CREATE TABLE idea_marks (
+    idea_id TEXT NOT NULL REFERENCES ideas (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (idea_id, user_id)
+);

@@ -1,3 +1,4 @@
+DROP TABLE idea_marks;
 ALTER TABLE users DROP COLUMN deleted_at;
 DROP TABLE profiles;
 DROP TABLE participation_sources;

@@ -60,9 +60,29 @@ fn the_example_is_valid() {
 
 #[test]
 fn every_field_is_required() {
-    for key in FIELDS {
+    for key in FIELDS.iter().filter(|k| !OPTIONAL.contains(k)) {
         assert_eq!(errors_of(without(key)), [format!("rules.{key}")], "{key}");
     }
+}
+
+#[test]
+fn publishing_the_ideas_is_optional_and_left_out_when_off() {
+    let off = Rules::parse(&example()).unwrap();
+    assert!(!off.publish_ideas);
+    // Left out of the document when off, so that contests written before it keep their hash.
+    assert_eq!(off.to_json(), example());
+    let on = Rules::parse(&with("publish_ideas", json!(true))).unwrap();
+    assert!(on.publish_ideas);
+    assert_eq!(on.to_json()["publish_ideas"], json!(true));
+    assert_eq!(Rules::parse(&on.to_json()).unwrap(), on);
+    assert_eq!(
+        Rules::parse(&with("publish_ideas", json!(false))).unwrap(),
+        off
+    );
+    assert_eq!(
+        errors_of(with("publish_ideas", json!("yes"))),
+        ["rules.publish_ideas"]
+    );
 }
 
 #[test]

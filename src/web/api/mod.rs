@@ -1,6 +1,7 @@
 //! JSON handlers under `/api/v1`, one module per part of API.md.
 
 pub mod accounts;
+pub mod appreciation;
 pub mod award;
 pub mod contests;
 pub mod health;

@@ -279,6 +279,10 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
     );
     context.insert("eligibility", &rules["eligibility"]);
     context.insert("ip_terms", &rules["ip_terms"]);
+    context.insert(
+        "publish_ideas",
+        &(rules["publish_ideas"] == Value::Bool(true)),
+    );
     context.insert("max_ideas", &rules["max_ideas_per_person"]);
     context.insert(
         "jury",
@@ -323,10 +327,12 @@ pub async fn results(
         .run(move |ctx, conn| {
             let contest = contests::show(ctx, conn, &actor, &id)?;
             let results = award::results(conn, &actor, &id)?;
-            Ok((contest, results))
+            // The ideas themselves, when the rules publish them, with the crowd's marks.
+            let public = crate::app::appreciation::public_ideas(conn, &actor, &id).ok();
+            Ok((contest, results, public))
         })
         .await;
-    let Ok((contest, results)) = loaded else {
+    let Ok((contest, results, public)) = loaded else {
         return page.not_found(&state.tera);
     };
     let payouts: Vec<Value> = results
@@ -345,6 +351,7 @@ pub async fn results(
     context.insert("contest", &card(&contest, page.lang));
     context.insert("results", &results);
     context.insert("payouts", &payouts);
+    context.insert("public_ideas", &public);
     context.insert(
         "total",
         &i18n::money(results.total_paid_cents, &contest.currency, page.lang),

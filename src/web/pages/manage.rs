@@ -247,7 +247,7 @@ struct Editor {
     other_errors: Vec<String>,
 }
 
-const SINGLE_FIELDS: [&str; 15] = [
+const SINGLE_FIELDS: [&str; 16] = [
     "title",
     "brief",
     "opens_at",
@@ -260,6 +260,7 @@ const SINGLE_FIELDS: [&str; 15] = [
     "no_entry_beneficiary",
     "max_ideas_per_person",
     "blind_judging",
+    "publish_ideas",
     "eligibility",
     "ip_terms",
     "min_jurors",
@@ -441,6 +442,14 @@ impl Editor {
                 String::new()
             },
         );
+        editor.set(
+            "publish_ideas",
+            if rules["publish_ideas"] == json!(true) {
+                "on".into()
+            } else {
+                String::new()
+            },
+        );
         for c in rules["criteria"].as_array().into_iter().flatten() {
             editor.criteria.push(CriterionRow {
                 key: c["key"].as_str().unwrap_or_default().into(),
@@ -551,6 +560,7 @@ impl Editor {
             "eligibility": self.value("eligibility").trim(),
             "ip_terms": self.value("ip_terms").trim(),
             "min_jurors": number(self.value("min_jurors")),
+            "publish_ideas": !self.value("publish_ideas").is_empty(),
         });
         (rules, criteria_rows, prize_rows)
     }

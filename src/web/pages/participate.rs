@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/ideas/{id}/attachments", web::post().to(attach_post))
     .route("/me/ideas", web::get().to(my_ideas))
+    .route("/ideas/{id}/appreciation", web::post().to(appreciate))
     .service(
         web::resource("/jury-invitations/{token}")
             .route(web::get().to(invitation_page))
@@ -1452,5 +1453,39 @@ async fn record_source(
         .await
     {
         tracing::warn!(error = ?error, "participant source not recorded");
+    }
+}
+
+/// Marks or unmarks a published idea from the results page, then goes back to it.
+pub async fn appreciate(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: super::Form,
+) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(super::field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let on = super::field(&form, "on") != "0";
+    let actor = page.actor.clone();
+    let idea_id = id.into_inner();
+    let marked = idea_id.clone();
+    let result = state
+        .run(move |ctx, conn| {
+            let done = crate::app::appreciation::mark(ctx, conn, &actor, &marked, on)?;
+            let contest = crate::store::ideas::find(conn, &done.idea_id)?
+                .map(|idea| idea.contest_id)
+                .unwrap_or_default();
+            Ok(contest)
+        })
+        .await;
+    match result {
+        Ok(contest) => page.finish(super::see_other(&format!(
+            "/contests/{contest}/results#idea-{idea_id}"
+        ))),
+        Err(error) => page.error_page(&state.tera, "errors/refused.html", page.context(), &error),
     }
 }
