@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::helpers::TestApp;
-use crate::insight::{judged, judged_with, signed_in};
+use crate::insight::{judged, judged_with, signed_in, text_of};
 
 both_backends!(
     people_mark_the_published_ideas_they_like_beside_the_ranking,
@@ -119,14 +119,7 @@ async fn people_mark_the_published_ideas_they_like_beside_the_ranking(app: &Test
 
     // On the results page: the ideas, escaped, with their marks and a button.
     let browser = signed_in(app, &ann);
-    let html = browser
-        .get(app.url(&format!("/contests/{}/results", j.contest)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_of(&browser, app, &format!("/contests/{}/results", j.contest)).await;
     assert!(html.contains("The ideas") && html.contains("Liked by 1."));
     assert!(!html.contains("<script>alert('x')</script>"));
     let csrf = crate::pages::csrf_of(&html);

@@ -336,6 +336,18 @@ async fn the_exports_neutralise_formulas_and_name_authors_only_after_blind_judgi
     assert!(payouts.iter().all(|r| r[5] == "EUR" || r[5] == "currency"));
 }
 
+/// The text of the page at `path`, read with `client`.
+pub async fn text_of(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// A browser signed in with `token`'s session.
 pub fn signed_in(app: &TestApp, token: &str) -> reqwest::Client {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
@@ -371,23 +383,9 @@ async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &T
     assert!(!html.contains(ATTACK), "an idea title was not escaped");
     assert!(html.contains("&lt;script&gt;"));
     // The manage page links to it.
-    let manage = owner
-        .get(app.url(&format!("/contests/{}/manage", j.contest)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let manage = text_of(&owner, app, &format!("/contests/{}/manage", j.contest)).await;
     assert!(manage.contains(&path));
-    let french = owner
-        .get(app.url(&format!("{path}?lang=fr")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let french = text_of(&owner, app, &format!("{path}?lang=fr")).await;
     assert!(french.contains("Calibrage du jury") && french.contains("W de Kendall"));
 
     // Refused: a juror, an author (403 pages); a stranger to the draft world gets the sign-in.
@@ -428,14 +426,7 @@ async fn arrive_and_submit(
     }
     assert_eq!(visit.send().await.unwrap().status(), 200);
     let path = format!("/contests/{contest}/submit");
-    let form = browser
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&browser, app, &path).await;
     let csrf = crate::pages::csrf_of(&form);
     let posted = browser
         .post(app.url(&path))
@@ -513,13 +504,11 @@ async fn participants_are_counted_under_the_link_that_brought_them(app: &TestApp
     ] {
         assert!(sources.contains(&expected), "{expected:?} in {sources:?}");
     }
-    let page = signed_in(app, &owner)
-        .get(app.url(&format!("/contests/{contest}/insight")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(
+        &signed_in(app, &owner),
+        app,
+        &format!("/contests/{contest}/insight"),
+    )
+    .await;
     assert!(page.contains("Where participants came from") && page.contains("newsletter / spring"));
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::both_backends;
 use crate::helpers::TestApp;
-use crate::insight::{judged, signed_in};
+use crate::insight::{judged, signed_in, text_of};
 
 both_backends!(
     a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take,
@@ -83,14 +83,7 @@ async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to
             .status(),
         404
     );
-    let own = signed_in(app, &ann)
-        .get(app.url(&format!("/people/{ann_id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let own = text_of(&signed_in(app, &ann), app, &format!("/people/{ann_id}")).await;
     assert!(own.contains("This page is private"));
 
     // What may be written.
@@ -126,14 +119,7 @@ async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to
 
     // Through the settings page: a form with a CSRF token.
     let browser = signed_in(app, &ann);
-    let settings = browser
-        .get(app.url("/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settings = text_of(&browser, app, "/settings").await;
     assert!(settings.contains("Your public page") && settings.contains("/api/v1/me/export"));
     let csrf = crate::pages::csrf_of(&settings);
     let saved = browser
@@ -330,14 +316,7 @@ async fn deleting_an_account_withdraws_what_is_still_running_and_erases_drafts(a
     // Through the settings page: the password confirms, then the reader is signed out.
     let (zoe, _) = app.person("zoe@example.org", "Zoe").await;
     let browser = signed_in(app, &zoe);
-    let settings = browser
-        .get(app.url("/settings"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let settings = text_of(&browser, app, "/settings").await;
     assert!(settings.contains("Delete my account"));
     let csrf = crate::pages::csrf_of(&settings);
     let wrong = browser

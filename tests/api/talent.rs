@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::contests::{fund, invite_juror, rules};
 use crate::helpers::TestApp;
-use crate::insight::{judged, signed_in};
+use crate::insight::{judged, signed_in, text_of};
 
 both_backends!(a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_next,);
 
@@ -235,14 +235,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
     // The same through the pages: the pool, ticked, invited; in French too.
     let page_path = format!("/organizations/{org}/talent");
     let browser = signed_in(app, &owner);
-    let html = browser
-        .get(app.url(&page_path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_of(&browser, app, &page_path).await;
     assert!(html.contains("Talent pool") && html.contains("Dan Author"));
     assert!(html.contains(&format!("name=\"person_{}\"", ids["Ann Author"])));
     assert!(!html.contains("@example.org"));
@@ -272,14 +265,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .await
         .unwrap();
     assert_eq!(refused.status(), 403, "no CSRF token, no invitation");
-    let filtered = browser
-        .get(app.url(&format!("{page_path}?max_rank=1&lang=fr")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let filtered = text_of(&browser, app, &format!("{page_path}?max_rank=1&lang=fr")).await;
     assert!(filtered.contains("Vivier de talents") && filtered.contains("Dan Author"));
     assert!(!filtered.contains("Ann Author"));
     let stranger = signed_in(app, &innovator)
