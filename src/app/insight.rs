@@ -196,7 +196,7 @@ pub fn stats(
 
     // Judging: progress per juror, and every sheet saved.
     let per_juror = if contest.is_opened() {
-        super::jury::progress(conn, actor, contest_id)?
+        super::jury::progress_in(conn, &contest)?
     } else {
         Vec::new()
     };

@@ -728,10 +728,18 @@ pub fn progress(
 ) -> AppResult<Vec<JurorProgress>> {
     let contest = load_visible(conn, actor, contest_id)?;
     access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    progress_in(conn, &contest)
+}
+
+/// Per juror, entries scored of entries assigned, for a contest the caller may manage.
+pub(super) fn progress_in(
+    conn: &mut DbConnection,
+    contest: &Contest,
+) -> AppResult<Vec<JurorProgress>> {
     let mut rows = Vec::new();
-    let field = Field::load(conn, &contest)?;
-    for (juror, _, _, display_name) in store::jury::accepted_with_users(conn, contest_id)? {
-        let panel = panel_in(conn, &contest, &juror, &field)?;
+    let field = Field::load(conn, contest)?;
+    for (juror, _, _, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
+        let panel = panel_in(conn, contest, &juror, &field)?;
         let (p, _) = progress_of(conn, &juror, &panel.entries)?;
         rows.push(JurorProgress {
             juror_id: juror.id,

@@ -183,16 +183,7 @@ fn assert_blind(body: &str, j: &Judging) {
 /// Follows every same-site link a signed-in juror is shown, from `starts`, and asserts that no
 /// page names an author or an idea's real id. Returns the paths read.
 async fn crawl(app: &TestApp, j: &Judging, token: &str, starts: &[String]) -> Vec<String> {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(
-        &format!("concours_session={token}"),
-        &app.url("/").parse().unwrap(),
-    );
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = crate::insight::signed_in(app, token);
     let mut queue: std::collections::VecDeque<String> = starts.iter().cloned().collect();
     let mut seen: std::collections::BTreeSet<String> = starts.iter().cloned().collect();
     let mut read = Vec::new();

@@ -196,15 +196,8 @@ async fn two_workers_on_one_database_send_each_message_once_postgres() {
 const WORKER_CONCURRENCY: usize = 4;
 
 fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_concours"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CONCOURS_") {
-            command.env_remove(key);
-        }
-    }
-    command
+    crate::served::concours()
         .current_dir(app.dir.path())
-        .env("CONCOURS_LOG__FILTER", "warn")
         .env("CONCOURS_DATABASE__URL", &app.settings.database.url)
         .env("CONCOURS_MAIL__TRANSPORT", "smtp")
         .env("CONCOURS_MAIL__SMTP_URL", server.url())

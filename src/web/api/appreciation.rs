@@ -36,11 +36,7 @@ pub async fn mark(
     signed_in: SignedIn,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = signed_in.actor();
-    let done = state
-        .run(move |ctx, conn| appreciation::mark(ctx, conn, &actor, &id, true))
-        .await?;
-    Ok(HttpResponse::Ok().json(done))
+    set_mark(state, signed_in, id.into_inner(), true).await
 }
 
 /// Takes one's mark back (idempotent).
@@ -54,9 +50,18 @@ pub async fn unmark(
     signed_in: SignedIn,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    set_mark(state, signed_in, id.into_inner(), false).await
+}
+
+async fn set_mark(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: String,
+    on: bool,
+) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let done = state
-        .run(move |ctx, conn| appreciation::mark(ctx, conn, &actor, &id, false))
+        .run(move |ctx, conn| appreciation::mark(ctx, conn, &actor, &id, on))
         .await?;
     Ok(HttpResponse::Ok().json(done))
 }

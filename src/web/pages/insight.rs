@@ -211,8 +211,6 @@ pub struct TalentQuery {
     max_rank: String,
     #[serde(default)]
     min_contests: String,
-    #[serde(default)]
-    lang: Option<String>,
 }
 
 /// The organisation's talent pool: who did well in its past contests, with a form to invite
@@ -303,7 +301,6 @@ async fn render_talent(
     context.insert("q", &query.q);
     context.insert("max_rank", &query.max_rank);
     context.insert("min_contests", &query.min_contests);
-    let _ = query.lang;
     page.render_status(&state.tera, "manage/talent.html", &context, status)
 }
 
