@@ -118,3 +118,62 @@ fn escrow_violations(escrow: &store::fundings::Escrow) -> Vec<Violation> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::fundings::Escrow;
+
+    fn escrow(opened: bool, funded: i64) -> Escrow {
+        Escrow {
+            contest_id: "c".into(),
+            currency: "EUR".into(),
+            prize_pool_cents: 700_000,
+            opened_at: opened.then(chrono::NaiveDateTime::default),
+            funded_cents: funded,
+            foreign: Vec::new(),
+            confirmed_after_opening: Vec::new(),
+        }
+    }
+
+    fn invariants(escrow: &Escrow) -> Vec<&'static str> {
+        escrow_violations(escrow)
+            .into_iter()
+            .map(|v| v.invariant)
+            .collect()
+    }
+
+    #[test]
+    fn escrow_that_is_not_the_pool_is_flagged() {
+        assert!(invariants(&escrow(true, 700_000)).is_empty());
+        assert!(invariants(&escrow(false, 300_000)).is_empty());
+        // 17.7: ten billion more on an awarded contest.
+        let mut late = escrow(true, 700_000 + 10_000_000_000);
+        late.confirmed_after_opening.push("f".into());
+        assert_eq!(
+            invariants(&late),
+            [
+                "no funding is confirmed after its contest opened",
+                "the escrow of an open contest is exactly its prize pool"
+            ]
+        );
+        assert_eq!(
+            invariants(&escrow(true, 500_000)),
+            ["the escrow of an open contest is exactly its prize pool"]
+        );
+        assert_eq!(
+            invariants(&escrow(false, 800_000)),
+            ["the escrow of a draft never exceeds its prize pool"]
+        );
+        // 16.1: confirmed in IDR, promised in EUR.
+        let mut foreign = escrow(true, 0);
+        foreign.foreign.push(("IDR".into(), 700_000));
+        assert_eq!(
+            invariants(&foreign),
+            [
+                "escrow is held in the contest's currency",
+                "the escrow of an open contest is exactly its prize pool"
+            ]
+        );
+    }
+}
