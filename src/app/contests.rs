@@ -443,8 +443,13 @@ pub fn open(
         )?;
         let opened = store::contests::find(conn, contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
-        let prize_pool =
-            json!({"prize_pool": crate::domain::money::format_cents(pool, &rules.currency)});
+        let mut prize_pool = json!({});
+        crate::domain::money::into_mail_context(
+            &mut prize_pool,
+            "prize_pool",
+            pool,
+            &rules.currency,
+        );
         notify::organization(ctx, conn, &opened, "contest_opened", prize_pool.clone())?;
         super::notifications::contest_opened(ctx, conn, &opened, prize_pool)?;
         view(conn, &opened, now)

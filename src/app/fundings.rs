@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::domain::money::format_cents;
+use crate::domain::money::{self, format_cents};
 use crate::domain::rules::MAX_POOL_CENTS;
 use crate::store::{self, DbConnection, fundings::Funding, write_tx};
 
@@ -264,18 +264,19 @@ pub fn confirm(
             json!({"funding_id": funding.id, "amount_cents": funding.amount_cents, "currency": funding.currency}),
         )?;
         let funded = funded + funding.amount_cents;
-        notify::organization(
-            ctx,
-            conn,
-            &contest,
-            "funding_confirmed",
-            json!({
-                "amount": format_cents(funding.amount_cents, &funding.currency),
-                "funded": format_cents(funded, &contest.currency),
-                "prize_pool": format_cents(contest.prize_pool_cents, &contest.currency),
-                "fully_funded": funded >= contest.prize_pool_cents,
-            }),
-        )?;
+        notify::organization(ctx, conn, &contest, "funding_confirmed", {
+            let mut context = json!({"fully_funded": funded >= contest.prize_pool_cents});
+            money::into_mail_context(
+                &mut context,
+                "amount",
+                funding.amount_cents,
+                &funding.currency,
+            );
+            money::into_mail_context(&mut context, "funded", funded, &contest.currency);
+            let pool = contest.prize_pool_cents;
+            money::into_mail_context(&mut context, "prize_pool", pool, &contest.currency);
+            context
+        })?;
         let funding = store::fundings::find(conn, funding_id)?
             .ok_or_else(|| AppError::not_found("funding"))?;
         Ok(FundingView::from(funding))

@@ -184,6 +184,32 @@ pub fn format_cents(amount: i64, currency: &str) -> String {
     format(amount, currency, Style::English)
 }
 
+/// Puts an amount into a mail's context under `key`: the English text (what a renderer that
+/// knows nothing more shows), and under `money.<key>` the amount and currency, from which the
+/// renderer writes it in the recipient's language (`mail::render`).
+pub fn into_mail_context(context: &mut serde_json::Value, key: &str, amount: i64, currency: &str) {
+    context[key] = serde_json::json!(format_cents(amount, currency));
+    if !context["money"].is_object() {
+        context["money"] = serde_json::json!({});
+    }
+    context["money"][key] = serde_json::json!([amount, currency]);
+}
+
+/// The amounts a mail's context carries (see `into_mail_context`), written for `lang`.
+pub fn mail_amounts(context: &serde_json::Value, lang: &str) -> Vec<(String, String)> {
+    let Some(amounts) = context.get("money").and_then(|m| m.as_object()) else {
+        return Vec::new();
+    };
+    amounts
+        .iter()
+        .filter_map(|(key, value)| {
+            let amount = value.get(0)?.as_i64()?;
+            let currency = value.get(1)?.as_str()?;
+            Some((key.clone(), format(amount, currency, Style::of_lang(lang))))
+        })
+        .collect()
+}
+
 /// A plain decimal number for machines (CSV), without grouping or currency:
 /// `123456, "EUR"` → `1234.56`, `1000, "BHD"` → `1.000`, `1000, "JPY"` → `1000`.
 pub fn decimal(amount: i64, currency: &str) -> String {
@@ -289,6 +315,24 @@ mod tests {
         assert_eq!(format(123_456, "EUR", en), "1,234.56 EUR");
         assert_eq!(format(123_456, "EUR", fr), "1\u{202f}234,56 EUR");
         assert_eq!(format(-5, "BHD", en), "-0.005 BHD");
+    }
+
+    #[test]
+    fn mails_carry_amounts_they_write_in_the_recipient_s_language() {
+        let mut context = serde_json::json!({"title": "t"});
+        into_mail_context(&mut context, "amount", 1000, "BHD");
+        into_mail_context(&mut context, "pool", 150_000, "JPY");
+        assert_eq!(context["amount"], "1.000 BHD");
+        let fr = mail_amounts(&context, "fr");
+        assert_eq!(
+            fr,
+            [
+                ("amount".to_owned(), "1,000 BHD".to_owned()),
+                ("pool".to_owned(), "150\u{202f}000 JPY".to_owned())
+            ]
+        );
+        assert_eq!(mail_amounts(&context, "en")[0].1, "1.000 BHD");
+        assert!(mail_amounts(&serde_json::json!({"amount": "x"}), "fr").is_empty());
     }
 
     #[test]
