@@ -166,9 +166,16 @@ pub fn escrows(conn: &mut DbConnection) -> QueryResult<Vec<Escrow>> {
             contests::opened_at,
         ))
         .load(conn)?;
+    let mut by_contest: std::collections::HashMap<&str, Vec<_>> = Default::default();
+    for credit in &credits {
+        by_contest
+            .entry(credit.0.as_str())
+            .or_default()
+            .push(credit);
+    }
     let mut found = Vec::new();
     for (id, currency, pool, opened_at) in contests {
-        let mine: Vec<_> = credits.iter().filter(|c| c.0 == id).collect();
+        let mine = by_contest.remove(id.as_str()).unwrap_or_default();
         if mine.is_empty() && opened_at.is_none() {
             continue;
         }

@@ -18,6 +18,7 @@ both_backends!(
     nothing_is_funded_or_confirmed_after_opening,
     funding_references_are_keyed_in_the_public_chain,
     amounts_are_shown_in_each_currency_s_minor_unit,
+    forms_read_amounts_in_the_currency_s_unit,
 );
 
 /// The brand: its owner's token and its organisation.
@@ -463,4 +464,85 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
             csv.text
         );
     }
+}
+
+/// The brand's funding form and the admin's confirmation read amounts in the contest's
+/// currency: `1.5` in a BHD contest is 1500 fils, not 150.
+async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
+    let (owner, org) = brand(app).await;
+    admin(app).await;
+    let contest = draft_in(app, &owner, &org, "BHD", &[1_500, 500]).await;
+    let (brand, csrf) = signed_in(app, "owner@acme.example", None).await;
+    let (_, edit) = page(&brand, app, &format!("/contests/{contest}/edit"), None).await;
+    assert!(
+        edit.contains(r#"value="1.500""#) && edit.contains(r#"value="0.500""#),
+        "{edit}"
+    );
+    let manage = format!("/contests/{contest}/manage");
+    let (_, html) = page(&brand, app, &manage, None).await;
+    assert!(html.contains("2.000 BHD"), "{html}");
+    let send = |amount: &'static str| {
+        let (brand, csrf, path) = (brand.clone(), csrf.clone(), format!("{manage}/fundings"));
+        async move {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("amount", amount),
+                ("reference", "B-1"),
+            ];
+            brand.post(app.url(&path)).form(&form).send().await.unwrap()
+        }
+    };
+    assert_eq!(send("1.2345").await.status(), 422);
+    assert_eq!(send("1.5").await.status(), 303);
+    let fundings = app
+        .get(
+            &format!("/api/v1/contests/{contest}/fundings"),
+            Some(&owner),
+        )
+        .await
+        .json();
+    let funding = &fundings["fundings"][0];
+    assert_eq!(
+        (&funding["amount_cents"], &funding["currency"]),
+        (&json!(1_500), &json!("BHD"))
+    );
+    // The admin's form names what the admin saw; another amount is refused.
+    let (staff, staff_csrf) = signed_in(app, "admin@concours.example", None).await;
+    let (_, escrow) = page(&staff, app, "/admin", None).await;
+    assert!(escrow.contains("1.500 BHD"), "{escrow}");
+    assert!(
+        escrow.contains(r#"name="amount_cents" value="1500""#),
+        "{escrow}"
+    );
+    let path = app.url(&format!(
+        "/admin/fundings/{}",
+        funding["id"].as_str().unwrap()
+    ));
+    let refused = staff
+        .post(path.clone())
+        .form(&[
+            ("csrf", staff_csrf.as_str()),
+            ("amount_cents", "15"),
+            ("currency", "BHD"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let confirmed = staff
+        .post(path)
+        .form(&[
+            ("csrf", staff_csrf.as_str()),
+            ("amount_cents", "1500"),
+            ("currency", "BHD"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 303);
+    let shown = app
+        .get(&format!("/api/v1/contests/{contest}"), Some(&owner))
+        .await
+        .json();
+    assert_eq!(shown["funded_cents"], 1_500);
 }
