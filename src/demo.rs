@@ -146,10 +146,11 @@ pub fn run(settings: &Settings, pool: &Pool, secret: &[u8]) -> anyhow::Result<()
                 fundings::NewFunding {
                     amount_cents: 400_000,
                     reference: "DEMO-WIRE".into(),
+                    currency: None,
                 },
             )
             .map_err(fail)?;
-            fundings::confirm(&ctx, conn, &admin, &funding.id).map_err(fail)?;
+            fundings::confirm(&ctx, conn, &admin, &funding.id, Default::default()).map_err(fail)?;
             for juror in [
                 "juror1@jury.concours.example",
                 "juror2@jury.concours.example",

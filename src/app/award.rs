@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::domain::award::{self as rules, Reason, Recipient};
 use crate::domain::canonical;
 use crate::domain::lifecycle::Phase;
-use crate::domain::money::format_cents;
+use crate::domain::money;
 use crate::domain::rules::Rules;
 use crate::mail::{self, Outgoing};
 use crate::store::{self, DbConnection, awards::Award, contests::Contest, write_tx};
@@ -502,7 +502,12 @@ fn tell_everyone(
         };
         let mut context = notify::contest_context(ctx, contest);
         context["display_name"] = json!(idea.author_name);
-        context["amount"] = json!(format_cents(payout.amount_cents, &contest.currency));
+        money::into_mail_context(
+            &mut context,
+            "amount",
+            payout.amount_cents,
+            &contest.currency,
+        );
         context["reason"] = json!(payout.reason);
         context["results_url"] = json!(results_url);
         mail::enqueue(
@@ -677,7 +682,12 @@ pub fn mark_paid(
         {
             let mut context = notify::contest_context(ctx, &contest);
             context["display_name"] = json!(author.display_name);
-            context["amount"] = json!(format_cents(payout.amount_cents, &contest.currency));
+            money::into_mail_context(
+                &mut context,
+                "amount",
+                payout.amount_cents,
+                &contest.currency,
+            );
             context["reference"] = json!(reference);
             mail::enqueue(
                 ctx,

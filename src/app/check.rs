@@ -36,6 +36,9 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("funding {funding_id} has no ledger entry"),
         });
     }
+    for escrow in store::fundings::escrows(conn)? {
+        found.extend(escrow_violations(&escrow));
+    }
     for (idea_id, revision) in store::ideas::revisions_outside_window(conn)? {
         found.push(Violation {
             invariant: "no idea is accepted outside its submission window",
@@ -72,4 +75,105 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
         }
     }
     Ok(found)
+}
+
+/// What is wrong with one contest's escrow: money in another currency than its prizes, more
+/// than it promises, money confirmed after opening, and, once open, escrow that is not exactly
+/// its pool (opening needs it all; nothing is added afterwards, and there is no refund ledger).
+fn escrow_violations(escrow: &store::fundings::Escrow) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let contest = &escrow.contest_id;
+    for (currency, amount) in &escrow.foreign {
+        found.push(Violation {
+            invariant: "escrow is held in the contest's currency",
+            detail: format!(
+                "contest {contest} promises {}, but holds {amount} in {currency}",
+                escrow.currency
+            ),
+        });
+    }
+    for funding_id in &escrow.confirmed_after_opening {
+        found.push(Violation {
+            invariant: "no funding is confirmed after its contest opened",
+            detail: format!("contest {contest}, funding {funding_id}"),
+        });
+    }
+    let (funded, pool) = (escrow.funded_cents, escrow.prize_pool_cents);
+    if escrow.opened_at.is_some() && funded != pool {
+        found.push(Violation {
+            invariant: "the escrow of an open contest is exactly its prize pool",
+            detail: format!(
+                "contest {contest}: pool {pool}, escrow {funded} ({})",
+                escrow.currency
+            ),
+        });
+    } else if escrow.opened_at.is_none() && funded > pool {
+        found.push(Violation {
+            invariant: "the escrow of a draft never exceeds its prize pool",
+            detail: format!(
+                "contest {contest}: pool {pool}, escrow {funded} ({})",
+                escrow.currency
+            ),
+        });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::fundings::Escrow;
+
+    fn escrow(opened: bool, funded: i64) -> Escrow {
+        Escrow {
+            contest_id: "c".into(),
+            currency: "EUR".into(),
+            prize_pool_cents: 700_000,
+            opened_at: opened.then(chrono::NaiveDateTime::default),
+            funded_cents: funded,
+            foreign: Vec::new(),
+            confirmed_after_opening: Vec::new(),
+        }
+    }
+
+    fn invariants(escrow: &Escrow) -> Vec<&'static str> {
+        escrow_violations(escrow)
+            .into_iter()
+            .map(|v| v.invariant)
+            .collect()
+    }
+
+    #[test]
+    fn escrow_that_is_not_the_pool_is_flagged() {
+        assert!(invariants(&escrow(true, 700_000)).is_empty());
+        assert!(invariants(&escrow(false, 300_000)).is_empty());
+        // 17.7: ten billion more on an awarded contest.
+        let mut late = escrow(true, 700_000 + 10_000_000_000);
+        late.confirmed_after_opening.push("f".into());
+        assert_eq!(
+            invariants(&late),
+            [
+                "no funding is confirmed after its contest opened",
+                "the escrow of an open contest is exactly its prize pool"
+            ]
+        );
+        assert_eq!(
+            invariants(&escrow(true, 500_000)),
+            ["the escrow of an open contest is exactly its prize pool"]
+        );
+        assert_eq!(
+            invariants(&escrow(false, 800_000)),
+            ["the escrow of a draft never exceeds its prize pool"]
+        );
+        // 16.1: confirmed in IDR, promised in EUR.
+        let mut foreign = escrow(true, 0);
+        foreign.foreign.push(("IDR".into(), 700_000));
+        assert_eq!(
+            invariants(&foreign),
+            [
+                "escrow is held in the contest's currency",
+                "the escrow of an open contest is exactly its prize pool"
+            ]
+        );
+    }
 }

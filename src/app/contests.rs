@@ -29,8 +29,9 @@ pub struct ContestView {
     pub rules_hash: Option<String>,
     pub opened_at: Option<DateTime<Utc>>,
     pub prize_pool_cents: i64,
+    /// ISO 4217 code; every `…_cents` amount is in its minor unit (yen for JPY, fils for BHD).
     pub currency: String,
-    /// Confirmed escrowed money.
+    /// Confirmed escrowed money in `currency` (fundings in another currency never count).
     pub funded_cents: i64,
 }
 
@@ -121,7 +122,7 @@ pub fn view(
         opened_at: contest.opened_at.map(store::from_db),
         prize_pool_cents: contest.prize_pool_cents,
         currency: contest.currency.clone(),
-        funded_cents: store::fundings::funded_cents(conn, &contest.id)?,
+        funded_cents: store::fundings::funded_cents(conn, &contest.id, &contest.currency)?,
     })
 }
 
@@ -250,6 +251,36 @@ fn frozen() -> AppError {
     )
 }
 
+/// Once money is confirmed for a draft, its currency is fixed (`currency_locked`) and its pool
+/// may not fall below the escrow (`over_funded`): confirmed money is never re-read in another
+/// currency, and the escrow of a contest never exceeds what it promises.
+fn escrow_allows(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> AppResult<()> {
+    let funded = store::fundings::funded_cents(conn, &contest.id, &contest.currency)?;
+    if funded == 0 {
+        return Ok(());
+    }
+    if rules.currency != contest.currency {
+        return Err(AppError::conflict(
+            "currency_locked",
+            format!(
+                "{} is already confirmed in escrow for this contest; its currency stays {}.",
+                crate::domain::money::format_cents(funded, &contest.currency),
+                contest.currency
+            ),
+        ));
+    }
+    if rules.prize_pool_cents() < funded {
+        return Err(AppError::conflict(
+            "over_funded",
+            format!(
+                "{} is already confirmed in escrow; the prizes must add up to at least that.",
+                crate::domain::money::format_cents(funded, &contest.currency)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Changes a draft. Once the contest is open, every change is refused with `rules_frozen`.
 pub fn update(
     ctx: &Ctx,
@@ -271,6 +302,7 @@ pub fn update(
             patch.brief.as_deref().unwrap_or(&contest.brief),
             patch.rules.as_ref().unwrap_or(&current_rules),
         )?;
+        escrow_allows(conn, &contest, &rules)?;
         let now = ctx.now();
         let rules_text = canonical::to_string(&rules.to_json());
         if !store::contests::update_draft(
@@ -371,7 +403,8 @@ pub fn open(
             v.finish()?;
         }
         let pool = rules.prize_pool_cents();
-        let funded = store::fundings::funded_cents(conn, contest_id)?;
+        // Only confirmed money in the contest's currency counts.
+        let funded = store::fundings::funded_cents(conn, contest_id, &rules.currency)?;
         if funded < pool {
             return Err(AppError::conflict(
                 "not_funded",
@@ -410,8 +443,13 @@ pub fn open(
         )?;
         let opened = store::contests::find(conn, contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
-        let prize_pool =
-            json!({"prize_pool": crate::domain::money::format_cents(pool, &rules.currency)});
+        let mut prize_pool = json!({});
+        crate::domain::money::into_mail_context(
+            &mut prize_pool,
+            "prize_pool",
+            pool,
+            &rules.currency,
+        );
         notify::organization(ctx, conn, &opened, "contest_opened", prize_pool.clone())?;
         super::notifications::contest_opened(ctx, conn, &opened, prize_pool)?;
         view(conn, &opened, now)

@@ -1,11 +1,19 @@
 //! Escrow: a brand records the money it sent, a platform admin confirms it arrived, and the
 //! confirmation credits the contest's ledger. A contest opens only on confirmed money.
+//!
+//! Every funding is in one currency, the draft's when it was recorded, and is confirmed in that
+//! currency only while it is still the contest's. Escrow never exceeds the prize pool (a
+//! confirmation that would is refused; the platform refunds such a transfer outside Concours),
+//! and nothing is recorded or confirmed once the contest is open: the escrow of an open contest
+//! is exactly its frozen pool, which `concours check` verifies.
 
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::Sha256;
 
-use crate::domain::money::format_cents;
+use crate::domain::money::{self, format_cents};
 use crate::domain::rules::MAX_POOL_CENTS;
 use crate::store::{self, DbConnection, fundings::Funding, write_tx};
 
@@ -16,17 +24,34 @@ use super::{AppError, AppResult, Ctx, Validator, audit, notify};
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFunding {
-    /// Integer cents, in the contest's currency.
+    /// Integer amount in the minor unit of the contest's currency ("cents": yen for JPY, fils
+    /// for BHD).
     pub amount_cents: i64,
     /// The bank transfer's reference, so that an admin can match it.
     pub reference: String,
+    /// The currency sent; when given it must be the draft's (the funding records the draft's
+    /// currency either way).
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// What the admin saw on the bank statement. Both are optional; when given they must be the
+/// funding's, so that an admin never confirms an amount in another currency than they checked.
+#[derive(Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FundingView {
     pub id: String,
     pub contest_id: String,
+    /// In the minor unit of `currency`.
     pub amount_cents: i64,
+    /// The ISO 4217 code the money was sent in: the draft's when it was recorded.
+    pub currency: String,
     pub reference: String,
     /// `pending` or `confirmed`.
     pub status: String,
@@ -40,6 +65,7 @@ impl From<Funding> for FundingView {
             id: f.id,
             contest_id: f.contest_id,
             amount_cents: f.amount_cents,
+            currency: f.currency,
             reference: f.reference,
             status: f.status,
             recorded_at: store::from_db(f.recorded_at),
@@ -69,31 +95,72 @@ pub fn record(
     }
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        if contest.is_opened() {
+            return Err(after_opening());
+        }
+        if let Some(currency) = &input.currency
+            && *currency != contest.currency
+        {
+            v.add(
+                "currency",
+                format!(
+                    "This draft's prizes are in {}; record the funding in that currency.",
+                    contest.currency
+                ),
+            );
+        }
         v.finish()?;
         let user = actor.user().expect("members are signed in");
         let now = ctx.now();
         let id = store::new_id();
         store::fundings::insert(
             conn,
-            &id,
-            contest_id,
-            input.amount_cents,
-            &reference,
-            &user.id,
-            store::to_db(now),
+            &store::fundings::NewFunding {
+                id: &id,
+                contest_id,
+                amount_cents: input.amount_cents,
+                currency: &contest.currency,
+                reference: &reference,
+                recorded_by: &user.id,
+                recorded_at: store::to_db(now),
+            },
         )?;
         audit::record(
             conn,
             &contest.id,
             now,
             "funding_recorded",
-            // The chain is public; a bank reference is not. It commits to the reference instead.
-            json!({"funding_id": id, "amount_cents": input.amount_cents, "reference_sha256": crate::domain::canonical::sha256_hex(reference.as_bytes())}),
+            // The chain is public; a bank reference is not, and a short one is guessed from an
+            // unkeyed hash. It commits to the reference with a key only the server holds.
+            // (Events written before carry `reference_sha256`; they stay as they were.)
+            json!({
+                "funding_id": id,
+                "amount_cents": input.amount_cents,
+                "currency": contest.currency,
+                "reference_hmac": reference_hmac(ctx, &id, &reference),
+            }),
         )?;
         let funding = store::fundings::find(conn, &id)?
             .ok_or_else(|| AppError::internal("funding vanished"))?;
         Ok(FundingView::from(funding))
     })
+}
+
+/// HMAC-SHA256 (hex) of a funding's bank reference, keyed with a key derived from the server
+/// secret for this one purpose, and bound to the funding.
+pub fn reference_hmac(ctx: &Ctx, funding_id: &str, reference: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(format!("funding reference:{}", ctx.entry_salt).as_bytes())
+            .expect("HMAC takes any key length");
+    mac.update(format!("{funding_id}\n{reference}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn after_opening() -> AppError {
+    AppError::conflict(
+        "invalid_phase",
+        "This contest is open: its escrow is its frozen prize pool, and fundings are recorded and confirmed only in draft.",
+    )
 }
 
 /// The fundings of a contest, for its members and admins.
@@ -110,21 +177,25 @@ pub fn of_contest(
         .collect())
 }
 
-/// Fundings waiting for an admin.
+/// Fundings waiting for an admin: pending, of contests still in draft.
 pub fn pending(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<FundingView>> {
     access::require(conn, actor, Action::ConfirmFundings)?;
-    Ok(store::fundings::with_status(conn, "pending")?
+    Ok(store::fundings::pending_in_drafts(conn)?
         .into_iter()
         .map(FundingView::from)
         .collect())
 }
 
-/// An admin confirms the money arrived: the escrow ledger is credited, once.
+/// An admin confirms the money arrived: the escrow ledger is credited, once, in the funding's
+/// currency. Refused once the contest is open, when the contest's currency is no longer the
+/// funding's, when the confirmation names another amount or currency, and when the escrow
+/// would exceed the prize pool.
 pub fn confirm(
     ctx: &Ctx,
     conn: &mut DbConnection,
     actor: &Actor,
     funding_id: &str,
+    confirmation: Confirmation,
 ) -> AppResult<FundingView> {
     access::require(conn, actor, Action::ConfirmFundings)?;
     let admin = actor.user().expect("admins are signed in");
@@ -133,6 +204,48 @@ pub fn confirm(
             .ok_or_else(|| AppError::not_found("funding"))?;
         let contest = store::contests::find_for_update(conn, &funding.contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
+        if funding.status != "pending" {
+            return Err(already_confirmed());
+        }
+        if contest.is_opened() {
+            return Err(after_opening());
+        }
+        let named_amount = confirmation.amount_cents.unwrap_or(funding.amount_cents);
+        let named_currency = confirmation
+            .currency
+            .as_deref()
+            .unwrap_or(&funding.currency);
+        if named_amount != funding.amount_cents || named_currency != funding.currency {
+            return Err(AppError::conflict(
+                "funding_mismatch",
+                format!(
+                    "This funding is {}; it cannot be confirmed as {}.",
+                    format_cents(funding.amount_cents, &funding.currency),
+                    format_cents(named_amount, named_currency),
+                ),
+            ));
+        }
+        if funding.currency != contest.currency {
+            return Err(AppError::conflict(
+                "currency_mismatch",
+                format!(
+                    "This funding is in {} but the contest's prizes are now in {}; record a new funding in {}.",
+                    funding.currency, contest.currency, contest.currency
+                ),
+            ));
+        }
+        let funded = store::fundings::funded_cents(conn, &contest.id, &contest.currency)?;
+        if funded.saturating_add(funding.amount_cents) > contest.prize_pool_cents {
+            return Err(AppError::conflict(
+                "over_funded",
+                format!(
+                    "Confirmed escrow holds {} of a {} prize pool; {} more would exceed it. Raise the prizes first, or refund the transfer.",
+                    format_cents(funded, &contest.currency),
+                    format_cents(contest.prize_pool_cents, &contest.currency),
+                    format_cents(funding.amount_cents, &funding.currency),
+                ),
+            ));
+        }
         let now = ctx.now();
         if !store::fundings::confirm(
             conn,
@@ -141,33 +254,35 @@ pub fn confirm(
             &store::new_id(),
             store::to_db(now),
         )? {
-            return Err(AppError::conflict(
-                "already_confirmed",
-                "This funding is already confirmed.",
-            ));
+            return Err(already_confirmed());
         }
         audit::record(
             conn,
             &contest.id,
             now,
             "funding_confirmed",
-            json!({"funding_id": funding.id, "amount_cents": funding.amount_cents}),
+            json!({"funding_id": funding.id, "amount_cents": funding.amount_cents, "currency": funding.currency}),
         )?;
-        let funded = store::fundings::funded_cents(conn, &contest.id)?;
-        notify::organization(
-            ctx,
-            conn,
-            &contest,
-            "funding_confirmed",
-            json!({
-                "amount": format_cents(funding.amount_cents, &contest.currency),
-                "funded": format_cents(funded, &contest.currency),
-                "prize_pool": format_cents(contest.prize_pool_cents, &contest.currency),
-                "fully_funded": funded >= contest.prize_pool_cents,
-            }),
-        )?;
+        let funded = funded + funding.amount_cents;
+        notify::organization(ctx, conn, &contest, "funding_confirmed", {
+            let mut context = json!({"fully_funded": funded >= contest.prize_pool_cents});
+            money::into_mail_context(
+                &mut context,
+                "amount",
+                funding.amount_cents,
+                &funding.currency,
+            );
+            money::into_mail_context(&mut context, "funded", funded, &contest.currency);
+            let pool = contest.prize_pool_cents;
+            money::into_mail_context(&mut context, "prize_pool", pool, &contest.currency);
+            context
+        })?;
         let funding = store::fundings::find(conn, funding_id)?
             .ok_or_else(|| AppError::not_found("funding"))?;
         Ok(FundingView::from(funding))
     })
+}
+
+fn already_confirmed() -> AppError {
+    AppError::conflict("already_confirmed", "This funding is already confirmed.")
 }

@@ -565,7 +565,7 @@ pub fn export(
                     p.entry_id.as_deref().unwrap_or_default(),
                     title,
                     &p.recipient,
-                    &format!("{}.{:02}", p.amount_cents / 100, p.amount_cents % 100),
+                    &crate::domain::money::decimal(p.amount_cents, &contest.currency),
                     &contest.currency,
                     &p.reason,
                     &p.status,

@@ -90,19 +90,7 @@ const FIELDS: [&str; 15] = [
     "publish_ideas",
 ];
 
-/// The currencies Concours pays in: ISO 4217 codes in current use.
-const CURRENCIES: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AZN", "BAM", "BDT", "BGN", "BHD", "BOB",
-    "BRL", "BWP", "BYN", "CAD", "CHF", "CLP", "CNY", "COP", "CRC", "CZK", "DKK", "DOP", "DZD",
-    "EGP", "ETB", "EUR", "GBP", "GEL", "GHS", "GTQ", "HKD", "HNL", "HUF", "IDR", "ILS", "INR",
-    "IQD", "ISK", "JMD", "JOD", "JPY", "KES", "KRW", "KWD", "KZT", "LBP", "LKR", "MAD", "MDL",
-    "MKD", "MNT", "MUR", "MXN", "MYR", "MZN", "NAD", "NGN", "NOK", "NPR", "NZD", "OMR", "PAB",
-    "PEN", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RWF", "SAR", "SEK", "SGD", "THB",
-    "TND", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VND", "XAF", "XOF",
-    "ZAR", "ZMW",
-];
-
-/// The most one contest may promise, in cents: far above any real prize, far below overflow.
+/// The most one contest may promise, in minor units of its currency ("cents"): far above any real prize, far below overflow.
 pub const MAX_POOL_CENTS: i64 = 1_000_000_000_000;
 const MAX_TEXT: usize = 20_000;
 
@@ -140,7 +128,7 @@ impl Rules {
         }
         let criteria = p.criteria(object);
         let currency = p.text(object, "currency", 3).and_then(|c| {
-            if CURRENCIES.contains(&c.as_str()) {
+            if super::money::is_accepted(&c) {
                 Some(c)
             } else {
                 p.error(

@@ -108,6 +108,7 @@ diesel::table! {
         recorded_at -> Timestamp,
         confirmed_by -> Nullable<Text>,
         confirmed_at -> Nullable<Timestamp>,
+        currency -> Text,
     }
 }
 
@@ -156,6 +157,7 @@ diesel::table! {
 diesel::joinable!(contests -> organizations (organization_id));
 diesel::joinable!(fundings -> contests (contest_id));
 diesel::joinable!(ledger_entries -> contests (contest_id));
+diesel::joinable!(ledger_entries -> fundings (funding_id));
 diesel::joinable!(announcements -> contests (contest_id));
 diesel::joinable!(audit_events -> contests (contest_id));
 diesel::joinable!(email_verifications -> users (user_id));

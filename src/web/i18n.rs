@@ -143,14 +143,10 @@ pub fn date(at: DateTime<Utc>, lang: &str) -> String {
     )
 }
 
-/// `1,234.56 EUR` / `1 234,56 EUR`.
-pub fn money(cents: i64, currency: &str, lang: &str) -> String {
-    let english = crate::domain::money::format_cents(cents, currency);
-    if lang == "fr" {
-        english.replace(',', "\u{202f}").replace('.', ",")
-    } else {
-        english
-    }
+/// `1,234.56 EUR` / `1 234,56 EUR`; `1,000 JPY`, `1.000 BHD`: each currency in its own minor
+/// unit (see `domain::money`).
+pub fn money(amount: i64, currency: &str, lang: &str) -> String {
+    crate::domain::money::format(amount, currency, crate::domain::money::Style::of_lang(lang))
 }
 
 #[cfg(test)]
@@ -197,5 +193,9 @@ mod tests {
         assert_eq!(date(at, "fr"), "31 janvier 2027, 12:00 UTC");
         assert_eq!(money(123_456, "EUR", "en"), "1,234.56 EUR");
         assert_eq!(money(123_456, "EUR", "fr"), "1\u{202f}234,56 EUR");
+        assert_eq!(money(1000, "JPY", "en"), "1,000 JPY");
+        assert_eq!(money(1000, "JPY", "fr"), "1\u{202f}000 JPY");
+        assert_eq!(money(1000, "BHD", "en"), "1.000 BHD");
+        assert_eq!(money(1000, "BHD", "fr"), "1,000 BHD");
     }
 }

@@ -184,7 +184,7 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
     app.post(
         &format!("{path}/fundings"),
         Some(&owner),
-        json!({"amount_cents": 750_000, "reference": "WIRE-1"}),
+        json!({"amount_cents": 450_000, "reference": "WIRE-1"}),
     )
     .await
     .expect(201);
@@ -209,7 +209,7 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
     .await
     .expect(200);
     let funded = app.get(&path, Some(&owner)).await.json();
-    assert_eq!(funded["funded_cents"], 1_050_000);
+    assert_eq!(funded["funded_cents"], 750_000);
     let mails = app.mail_to("owner@acme.example").await;
     let confirmations: Vec<_> = mails
         .iter()
@@ -219,7 +219,7 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
     assert!(
         confirmations[1]
             .text
-            .contains("10,500.00 EUR of a 7,500.00 EUR prize pool"),
+            .contains("7,500.00 EUR of a 7,500.00 EUR prize pool"),
         "{}",
         confirmations[1].text
     );

@@ -14,6 +14,7 @@ mod insight;
 mod jury;
 mod mail;
 mod matrix;
+mod money;
 mod notifications;
 mod organizations;
 mod pages;

@@ -18,7 +18,11 @@ both_backends!(
 );
 
 /// A browser signed in as `email` (an existing, verified account); returns it and a CSRF token.
-async fn signed_in(app: &TestApp, email: &str, lang: Option<&str>) -> (reqwest::Client, String) {
+pub async fn signed_in(
+    app: &TestApp,
+    email: &str,
+    lang: Option<&str>,
+) -> (reqwest::Client, String) {
     let client = browser();
     let (_, form) = page(&client, app, "/login", lang).await;
     let csrf = csrf_of(&form);

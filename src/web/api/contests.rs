@@ -7,7 +7,7 @@ use crate::app::AppError;
 use crate::app::announcements::{self, AnnouncementView, NewAnnouncement};
 use crate::app::audit::EventView;
 use crate::app::contests::{self, ContestPatch, ContestView, NewContest};
-use crate::app::fundings::{self, FundingView, NewFunding};
+use crate::app::fundings::{self, Confirmation, FundingView, NewFunding};
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
 use crate::web::{AppState, cache, idempotency};
@@ -104,7 +104,7 @@ pub async fn show(
     responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = ContestView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "rules_frozen"),
+        (status = 409, body = ErrorBody, description = "rules_frozen; currency_locked or over_funded once escrow is confirmed"),
         (status = 422, body = ErrorBody)))]
 #[patch("/contests/{id}")]
 pub async fn update(
@@ -157,13 +157,15 @@ pub async fn open(
     Ok(HttpResponse::Ok().json(contest))
 }
 
-/// Records money sent to escrow for this contest; an admin confirms it.
+/// Records money sent to escrow for this contest, in the draft's currency; an admin confirms
+/// it. Draft only.
 #[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = NewFunding,
     responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = FundingView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody, description = "invalid_phase: the contest is open"),
+        (status = 422, body = ErrorBody, description = "validation_failed, also when `currency` is not the draft's")))]
 #[post("/contests/{id}/fundings")]
 pub async fn record_funding(
     state: web::Data<AppState>,
@@ -217,20 +219,31 @@ pub async fn pending_fundings(
     Ok(HttpResponse::Ok().json(FundingList { fundings: items }))
 }
 
-/// Confirms that the money arrived in escrow; platform admins only.
+/// Confirms that the money arrived in escrow, in the funding's currency; platform admins only.
+/// The body is optional; when it names `amount_cents` or `currency`, they must be the
+/// funding's.
 #[utoipa::path(tag = "fundings", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = FundingView), (status = 401, body = ErrorBody),
+    request_body(content = Option<Confirmation>, description = "optional: what the admin checked; must match the funding"),
+    responses((status = 200, body = FundingView),
+        (status = 400, body = ErrorBody, description = "bad_request: malformed JSON or an unknown field"),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "already_confirmed")))]
+        (status = 409, body = ErrorBody, description = "already_confirmed, invalid_phase (the contest is open), funding_mismatch (the body names another amount or currency), currency_mismatch (the contest's currency changed), over_funded (escrow would exceed the prize pool)")))]
 #[post("/admin/fundings/{id}/confirm")]
 pub async fn confirm_funding(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
+    body: Bytes,
 ) -> Result<HttpResponse, AppError> {
+    let confirmation: Confirmation = if body.iter().all(u8::is_ascii_whitespace) {
+        Confirmation::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(e.to_string()))?
+    };
     let actor = signed_in.actor();
     let funding = state
-        .run(move |ctx, conn| fundings::confirm(ctx, conn, &actor, &id))
+        .run(move |ctx, conn| fundings::confirm(ctx, conn, &actor, &id, confirmation))
         .await?;
     Ok(HttpResponse::Ok().json(funding))
 }

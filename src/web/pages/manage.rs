@@ -19,6 +19,7 @@ use crate::app::{
     AppError, AppResult, Ctx, announcements, award, contests, fundings, ideas, jury, organizations,
 };
 use crate::domain::lifecycle::Phase;
+use crate::domain::money;
 use crate::store::DbConnection;
 use crate::web::AppState;
 use crate::web::i18n;
@@ -289,40 +290,6 @@ fn from_local_input(value: &str) -> Value {
     json!(value)
 }
 
-/// `1500`, `1 500,50`, `1,500.50` → cents.
-fn parse_amount(value: &str) -> Option<i64> {
-    let cleaned: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
-        .collect();
-    let normalized = if cleaned.contains('.') {
-        cleaned.replace(',', "")
-    } else {
-        cleaned.replace(',', ".")
-    };
-    let (units, fraction) = normalized
-        .split_once('.')
-        .unwrap_or((normalized.as_str(), ""));
-    if units.is_empty()
-        || !units.chars().all(|c| c.is_ascii_digit())
-        || fraction.len() > 2
-        || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let units: i64 = units.parse().ok()?;
-    let fraction: i64 = format!("{fraction:0<2}").parse().ok()?;
-    units.checked_mul(100)?.checked_add(fraction)
-}
-
-fn format_amount(cents: i64) -> String {
-    if cents % 100 == 0 {
-        (cents / 100).to_string()
-    } else {
-        format!("{}.{:02}", cents / 100, cents % 100)
-    }
-}
-
 /// A whole number as JSON, or the text as typed (the rules then say what is wrong).
 fn number(value: &str) -> Value {
     let value = value.trim();
@@ -464,7 +431,7 @@ impl Editor {
                 label: p["label"].as_str().unwrap_or_default().into(),
                 amount: p["amount_cents"]
                     .as_i64()
-                    .map(format_amount)
+                    .map(|amount| money::input_value(amount, &contest.currency))
                     .unwrap_or_default(),
                 error: String::new(),
             });
@@ -527,11 +494,14 @@ impl Editor {
         }
         let mut prizes = Vec::new();
         let mut prize_rows = Vec::new();
+        // Amounts are typed in the currency's units (yen, euros, dinars) and stored in its
+        // minor unit.
+        let currency = self.value("currency").trim().to_uppercase();
         for (row, p) in self.prizes.iter_mut().enumerate() {
             if p.label.trim().is_empty() && p.amount.trim().is_empty() {
                 continue;
             }
-            let amount = match parse_amount(&p.amount) {
+            let amount = match money::parse(&p.amount, &currency) {
                 Some(cents) => json!(cents),
                 None => {
                     p.error = texts["editor_amount_invalid"].clone();
@@ -550,7 +520,7 @@ impl Editor {
             "submission_deadline": from_local_input(self.value("submission_deadline")),
             "judging_deadline": from_local_input(self.value("judging_deadline")),
             "criteria": criteria,
-            "currency": self.value("currency").trim().to_uppercase(),
+            "currency": currency,
             "prizes": prizes,
             "minimum_score": number(self.value("minimum_score")),
             "fallback": fallback,
@@ -932,7 +902,7 @@ async fn render_manage(
         &m.fundings
             .iter()
             .map(|f| FundingRow {
-                amount: money(f.amount_cents),
+                amount: i18n::money(f.amount_cents, &f.currency, lang),
                 reference: f.reference.clone(),
                 status: f.status.clone(),
                 status_label: label(lang, &format!("funding_{}", f.status)),
@@ -1061,29 +1031,27 @@ pub async fn manage_action(
             let reference = field(&form, "reference").to_owned();
             context.insert("input_amount", &amount);
             context.insert("input_reference", &reference);
-            match parse_amount(&amount) {
-                None => Err(AppError::field(
-                    "amount_cents",
-                    i18n::texts(page.lang)["editor_amount_invalid"].clone(),
-                )),
-                Some(amount_cents) => {
-                    state
-                        .run(move |ctx, conn| {
-                            fundings::record(
-                                ctx,
-                                conn,
-                                &actor,
-                                &contest_id,
-                                NewFunding {
-                                    amount_cents,
-                                    reference,
-                                },
-                            )
-                            .map(drop)
-                        })
-                        .await
-                }
-            }
+            let invalid = i18n::texts(page.lang)["editor_amount_invalid"].clone();
+            state
+                .run(move |ctx, conn| {
+                    // Typed in the contest's currency, as the page shows it.
+                    let currency = contests::show(ctx, conn, &actor, &contest_id)?.currency;
+                    let amount_cents = money::parse(&amount, &currency)
+                        .ok_or_else(|| AppError::field("amount_cents", invalid))?;
+                    fundings::record(
+                        ctx,
+                        conn,
+                        &actor,
+                        &contest_id,
+                        NewFunding {
+                            amount_cents,
+                            reference,
+                            currency: Some(currency),
+                        },
+                    )
+                    .map(drop)
+                })
+                .await
         }
         "jurors" => {
             let email = field(&form, "email").to_owned();
@@ -1281,6 +1249,9 @@ struct PendingFunding {
     contest_id: String,
     contest_title: String,
     amount: String,
+    /// What the admin sees is what the confirmation names (minor units and currency).
+    amount_cents: i64,
+    currency: String,
     reference: String,
     recorded_at: String,
 }
@@ -1312,7 +1283,10 @@ async fn render_admin(
                     id: f.id,
                     contest_id: contest.id,
                     contest_title: contest.title,
-                    amount: i18n::money(f.amount_cents, &contest.currency, lang),
+                    // In the funding's own currency: what the bank should show.
+                    amount: i18n::money(f.amount_cents, &f.currency, lang),
+                    amount_cents: f.amount_cents,
+                    currency: f.currency,
                     reference: f.reference,
                     recorded_at: i18n::date(f.recorded_at, lang),
                 });
@@ -1376,8 +1350,17 @@ pub async fn admin_action(
     context.insert("input_reference", &reference);
     let result = match kind.as_str() {
         "fundings" => {
+            // The form names the amount and currency the admin was shown; a funding that
+            // no longer matches them is refused.
+            let confirmation = fundings::Confirmation {
+                amount_cents: field(&form, "amount_cents").trim().parse().ok(),
+                currency: Some(field(&form, "currency").trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+            };
             state
-                .run(move |ctx, conn| fundings::confirm(ctx, conn, &actor, &id).map(drop))
+                .run(move |ctx, conn| {
+                    fundings::confirm(ctx, conn, &actor, &id, confirmation).map(drop)
+                })
                 .await
         }
         "payouts" => {
@@ -1408,16 +1391,19 @@ mod tests {
 
     #[test]
     fn amounts_are_read_as_people_write_them() {
-        assert_eq!(parse_amount("1500"), Some(150_000));
-        assert_eq!(parse_amount("1 500,50"), Some(150_050));
-        assert_eq!(parse_amount("1,500.5"), Some(150_050));
-        assert_eq!(parse_amount("1\u{202f}500,05"), Some(150_005));
-        assert_eq!(parse_amount("0.01"), Some(1));
+        // The editor reads and writes amounts through domain::money, in the currency's unit.
+        assert_eq!(money::parse("1500", "EUR"), Some(150_000));
+        assert_eq!(money::parse("1 500,50", "EUR"), Some(150_050));
+        assert_eq!(money::parse("1,500.5", "EUR"), Some(150_050));
+        assert_eq!(money::parse("1\u{202f}500,05", "EUR"), Some(150_005));
+        assert_eq!(money::parse("0.01", "EUR"), Some(1));
         for bad in ["", "abc", "1.234", "-5", "1e3", "12.3.4"] {
-            assert_eq!(parse_amount(bad), None, "{bad}");
+            assert_eq!(money::parse(bad, "EUR"), None, "{bad}");
         }
-        assert_eq!(format_amount(150_050), "1500.50");
-        assert_eq!(format_amount(300_000), "3000");
+        assert_eq!(money::input_value(150_050, "EUR"), "1500.50");
+        assert_eq!(money::input_value(300_000, "EUR"), "3000");
+        assert_eq!(money::parse("1500", "JPY"), Some(1500));
+        assert_eq!(money::parse("1,5", "BHD"), Some(1500));
     }
 
     #[test]

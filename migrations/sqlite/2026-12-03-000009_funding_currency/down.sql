@@ -1,0 +1,1 @@
+ALTER TABLE fundings DROP COLUMN currency;
