@@ -15,6 +15,7 @@ both_backends!(
     an_author_cannot_join_the_jury_of_a_contest_they_entered,
     an_early_award_needs_accepted_jurors,
     an_early_award_needs_a_sheet_for_every_entry,
+    a_disqualified_idea_stays_off_its_authors_page,
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
@@ -191,4 +192,28 @@ async fn an_early_award_needs_a_sheet_for_every_entry(app: &TestApp) {
     app.post(&award, Some(&j.owner), json!({}))
         .await
         .expect_error(409, "invalid_phase");
+}
+
+async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
+    let j = judging(app, None, &["one@jury.example"]).await;
+    app.post(
+        &format!("/api/v1/ideas/{}/disqualify", j.ideas[2]),
+        Some(&j.owner),
+        json!({"reason": "Entered twice under two names."}),
+    )
+    .await
+    .expect(200);
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let cat = app.login(&j.authors[2].1).await;
+    let ann = app.login(&j.authors[0].1).await;
+    let page_of = |token: String| async move {
+        app.get("/api/v1/me/profile", Some(&token))
+            .await
+            .expect(200)
+            .text
+    };
+    let (cat_page, ann_page) = (page_of(cat).await, page_of(ann).await);
+    assert!(ann_page.contains("Idea A"), "{ann_page}");
+    assert!(!cat_page.contains("Idea C"), "{cat_page}");
 }
