@@ -302,11 +302,9 @@ pub fn award(
             (Phase::Judging, Trigger::Automatic)
                 if now >= store::from_db(contest.judging_deadline) => {}
             (Phase::Judging, Trigger::Manual) => {
-                if !super::jury::all_sheets_complete(conn, &contest)? {
-                    return Err(AppError::conflict(
-                        "invalid_phase",
-                        "Some jurors have entries left to score; the award runs by itself at the judging deadline.",
-                    ));
+                let min_jurors = rules_of(&contest)?.min_jurors;
+                if let Some(why) = super::jury::early_award_blocker(conn, &contest, min_jurors)? {
+                    return Err(AppError::conflict("invalid_phase", why));
                 }
             }
             _ => {

@@ -51,6 +51,14 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("juror {juror_id}, idea {idea_id}"),
         });
     }
+    for (contest_id, user_id) in store::jury::accepted_pairs(conn)? {
+        if store::ideas::has_entered(conn, &contest_id, &user_id)? {
+            found.push(Violation {
+                invariant: "nobody both sits on a contest's jury and enters it",
+                detail: format!("contest {contest_id}, user {user_id}"),
+            });
+        }
+    }
     for (contest_id, pool, paid) in store::awards::totals(conn)? {
         if pool != paid {
             found.push(Violation {

@@ -308,6 +308,9 @@ pub fn create(
         // The clock is read here, inside the transaction that commits the idea.
         let now = ctx.now();
         require_phase(&contest, now, input.draft)?;
+        if !input.draft {
+            refuse_jurors(conn, contest_id, &user.id)?;
+        }
         let rules: crate::domain::rules::Rules = super::contests::rules_of(&contest)?;
         if !input.draft
             && store::ideas::count_submitted(conn, contest_id, &user.id)?
@@ -355,6 +358,16 @@ pub fn create(
     // writer at a time; during a deadline rush every statement under it counts).
     let idea = reload(conn, &id)?;
     view(conn, &idea)
+}
+
+/// A juror of a contest cannot enter it: hidden from their own entry, they could score every
+/// rival low. The answer is the one a juror with an entry gets on accepting (see
+/// `jury::accept`). Called under the author's lock, which the acceptance takes too.
+fn refuse_jurors(conn: &mut DbConnection, contest_id: &str, user_id: &str) -> AppResult<()> {
+    if store::jury::membership(conn, contest_id, user_id)?.is_some() {
+        return Err(super::jury::juror_and_author());
+    }
+    Ok(())
 }
 
 fn entry_limit(max: u32) -> AppError {
@@ -434,6 +447,7 @@ pub fn submit_draft(
         backend::lock_author_in_contest(conn, &contest.id, &idea.author_id)?;
         let now = ctx.now();
         require_phase(&contest, now, false)?;
+        refuse_jurors(conn, &contest.id, &idea.author_id)?;
         let rules = super::contests::rules_of(&contest)?;
         if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
             >= i64::from(rules.max_ideas_per_person)

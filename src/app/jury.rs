@@ -261,6 +261,12 @@ pub fn accept(
                 "This invitation has expired; ask the organisers for a new one.",
             ));
         }
+        // The same lock a submission takes: an acceptance and a first submission by the same
+        // person cannot both commit.
+        store::backend::lock_author_in_contest(conn, &juror.contest_id, &user.id)?;
+        if store::ideas::has_entered(conn, &juror.contest_id, &user.id)? {
+            return Err(juror_and_author());
+        }
         store::jury::accept(conn, &juror.id, &user.id, store::to_db(now))?;
         audit::record(
             conn,
@@ -274,6 +280,15 @@ pub fn accept(
         let juror = store::jury::find_by_token(conn, &digest)?.ok_or_else(invalid)?;
         Ok(view(juror, Some(account.display_name)))
     })
+}
+
+/// The one answer for a person who would be both juror and author of a contest, whichever
+/// came first.
+pub fn juror_and_author() -> AppError {
+    AppError::conflict(
+        "conflict_of_interest",
+        "Nobody can both sit on a contest's jury and enter it.",
+    )
 }
 
 /// Chooses how many jurors score each entry, before judging starts.
@@ -382,17 +397,45 @@ fn panel_in(
     Ok(Panel { entries })
 }
 
-/// Whether every juror has a sheet for every entry on their list (an early award needs it).
-pub fn all_sheets_complete(conn: &mut DbConnection, contest: &Contest) -> AppResult<bool> {
+/// Why an organiser may not award before the judging deadline, if they may not: an early award
+/// needs a real jury (at least `min_jurors` accepted jurors, and at least one), every juror's
+/// list complete, and every eligible entry scored by at least one juror. Without these an
+/// organiser could invite jurors who never accept, award the moment judging starts, and let
+/// the fallback rule pay unscored entries by their submission time. The award at the judging
+/// deadline needs none of this: it runs whatever the jury did, so that the prize is paid.
+pub fn early_award_blocker(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    min_jurors: u32,
+) -> AppResult<Option<&'static str>> {
     let field = Field::load(conn, contest)?;
-    for (juror, ..) in store::jury::accepted_with_users(conn, &contest.id)? {
-        let panel = panel_in(conn, contest, &juror, &field)?;
-        let (progress, _) = progress_of(conn, &juror, &panel.entries)?;
-        if progress.scored < progress.assigned {
-            return Ok(false);
-        }
+    let jurors = store::jury::accepted_with_users(conn, &contest.id)?;
+    if jurors.is_empty() || jurors.len() < min_jurors as usize {
+        return Ok(Some(
+            "Fewer jurors have accepted than the rules require; the award runs by itself at the judging deadline.",
+        ));
     }
-    Ok(true)
+    let mut scored: HashSet<String> = HashSet::new();
+    for (juror, ..) in jurors {
+        let panel = panel_in(conn, contest, &juror, &field)?;
+        let (progress, sheets) = progress_of(conn, &juror, &panel.entries)?;
+        if progress.scored < progress.assigned {
+            return Ok(Some(
+                "Some jurors have entries left to score; the award runs by itself at the judging deadline.",
+            ));
+        }
+        scored.extend(sheets.into_iter().map(|sheet| sheet.idea_id));
+    }
+    if field
+        .eligible
+        .iter()
+        .any(|(idea, _)| !scored.contains(&idea.id))
+    {
+        return Ok(Some(
+            "Some entries have no score sheet yet; the award runs by itself at the judging deadline.",
+        ));
+    }
+    Ok(None)
 }
 
 /// Loads the contest and the caller's juror record.

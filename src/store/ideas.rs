@@ -102,6 +102,22 @@ pub fn count_submitted(
         .get_result(conn)
 }
 
+/// Whether the person has ever submitted an idea to the contest (withdrawn and disqualified
+/// ones included): such a person may not sit on its jury.
+pub fn has_entered(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    author_id: &str,
+) -> QueryResult<bool> {
+    let count: i64 = ideas::table
+        .filter(ideas::contest_id.eq(contest_id))
+        .filter(ideas::author_id.eq(author_id))
+        .filter(ideas::first_submitted_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
 /// Replaces the content (a draft's, or a submitted idea's with a new revision number).
 pub fn update_content(
     conn: &mut DbConnection,

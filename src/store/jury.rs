@@ -282,3 +282,12 @@ pub fn scores_despite_conflict(conn: &mut DbConnection) -> QueryResult<Vec<(Stri
         .distinct()
         .load(conn)
 }
+
+/// Every accepted juror, as (contest id, user id), for the checker.
+pub fn accepted_pairs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    jurors::table
+        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::user_id.is_not_null())
+        .select((jurors::contest_id, jurors::user_id.assume_not_null()))
+        .load(conn)
+}

@@ -37,8 +37,10 @@ pub fn save(
         .map(drop)
 }
 
-/// A person's ideas in awarded contests: (contest id, contest title, currency, idea id, idea
-/// title, the contest's published ranking as JSON).
+/// A person's ranked ideas in awarded contests: (contest id, contest title, currency, idea id,
+/// idea title, the contest's published ranking as JSON). Withdrawn and disqualified ideas are
+/// left out: their titles were never published, and a public page must not say that one was
+/// disqualified.
 pub type Entered = (String, String, String, String, String, String);
 
 pub fn entered_awarded(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<Entered>> {
@@ -46,7 +48,7 @@ pub fn entered_awarded(conn: &mut DbConnection, user_id: &str) -> QueryResult<Ve
         .inner_join(contests::table.on(contests::id.eq(ideas::contest_id)))
         .inner_join(awards::table.on(awards::contest_id.eq(contests::id)))
         .filter(ideas::author_id.eq(user_id))
-        .filter(ideas::first_submitted_at.is_not_null())
+        .filter(ideas::status.eq("submitted"))
         .order(awards::awarded_at.desc())
         .select((
             contests::id,

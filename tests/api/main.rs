@@ -11,6 +11,7 @@ mod crash;
 mod health;
 mod ideas;
 mod insight;
+mod integrity;
 mod jury;
 mod mail;
 mod matrix;

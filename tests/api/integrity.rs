@@ -1,0 +1,219 @@
+//! Attacks on a fair judgment from inside the contest: a juror who enters it, an author who
+//! joins its jury, and an organiser who awards before a real jury has scored.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::contests::{admin, draft, fund, invite_juror};
+use crate::helpers::TestApp;
+use crate::jury::{judging, juror};
+
+both_backends!(
+    a_juror_cannot_enter_the_contest_they_judge,
+    an_author_cannot_join_the_jury_of_a_contest_they_entered,
+    an_early_award_needs_accepted_jurors,
+    an_early_award_needs_a_sheet_for_every_entry,
+    a_disqualified_idea_stays_off_its_authors_page,
+);
+
+/// A funded, opened contest in its submission phase with `invited` jurors invited (none
+/// accepted yet): (owner token, contest id).
+async fn in_submission(app: &TestApp, invited: &[&str]) -> (String, String) {
+    let (owner, _, contest) = draft(app).await;
+    let admin = admin(app).await;
+    fund(app, &owner, &admin, &contest, 700_000).await;
+    for email in invited {
+        invite_juror(app, &owner, &contest, email).await;
+    }
+    app.post(
+        &format!("/api/v1/contests/{contest}/open"),
+        Some(&owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.advance(Duration::days(1));
+    (owner, contest)
+}
+
+async fn a_juror_cannot_enter_the_contest_they_judge(app: &TestApp) {
+    let (_, contest) = in_submission(app, &["judge@jury.example"]).await;
+    let token = juror(app, "judge@jury.example", "Judge").await;
+    let ideas = format!("/api/v1/contests/{contest}/ideas");
+    let idea = json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": true});
+    app.post(&ideas, Some(&token), idea)
+        .await
+        .expect_error(409, "conflict_of_interest");
+    // Nor through a draft submitted later.
+    let draft = app
+        .post(
+            &ideas,
+            Some(&token),
+            json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": false, "draft": true}),
+        )
+        .await
+        .expect(201)
+        .json();
+    app.post(
+        &format!("/api/v1/ideas/{}/submit", draft["id"].as_str().unwrap()),
+        Some(&token),
+        json!({"accept_terms": true}),
+    )
+    .await
+    .expect_error(409, "conflict_of_interest");
+    let mine = app
+        .get("/api/v1/me/ideas", Some(&token))
+        .await
+        .expect(200)
+        .json();
+    assert!(
+        mine["ideas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "draft"),
+        "{mine}"
+    );
+}
+
+async fn an_author_cannot_join_the_jury_of_a_contest_they_entered(app: &TestApp) {
+    // Invited to the jury, the person submits first (an invitation must not be a way for a
+    // brand to keep someone out of its contest), then tries to accept.
+    let (_, contest) = in_submission(app, &["both@jury.example", "fair@jury.example"]).await;
+    let (token, _) = app.person("both@jury.example", "Both").await;
+    app.post(
+        &format!("/api/v1/contests/{contest}/ideas"),
+        Some(&token),
+        json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": true}),
+    )
+    .await
+    .expect(201);
+    let mails = app.mail_to("both@jury.example").await;
+    let link = mails
+        .iter()
+        .find_map(|m| crate::helpers::extract_link(&m.text, "/jury-invitations/"))
+        .expect("an invitation");
+    let invitation = link.rsplit('/').next().unwrap();
+    app.post(
+        &format!("/api/v1/jury-invitations/{invitation}/accept"),
+        Some(&token),
+        json!({}),
+    )
+    .await
+    .expect_error(409, "conflict_of_interest");
+    // Still only invited; the roster shows no second juror.
+    let (owner, _) = (app.login("owner@acme.example").await, ());
+    let roster = app
+        .get(&format!("/api/v1/contests/{contest}/jurors"), Some(&owner))
+        .await
+        .expect(200)
+        .json();
+    let both = roster["jurors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["email"] == "both@jury.example")
+        .unwrap()
+        .clone();
+    assert_eq!(both["status"], "invited", "{roster}");
+}
+
+async fn an_early_award_needs_accepted_jurors(app: &TestApp) {
+    // Jurors invited, none ever accepts: when judging starts the organiser cannot award at
+    // once and let the fallback pay the earliest entries; the deadline's award still pays.
+    let (owner, contest) = in_submission(app, &["ghost@jury.example"]).await;
+    for (email, name) in [("ann@example.org", "Ann"), ("bob@example.org", "Bob")] {
+        let (token, _) = app.person(email, name).await;
+        app.post(
+            &format!("/api/v1/contests/{contest}/ideas"),
+            Some(&token),
+            json!({"title": name, "summary": "s", "body": "b", "accept_terms": true}),
+        )
+        .await
+        .expect(201);
+    }
+    app.advance(Duration::days(9));
+    app.scheduler.tick().await.unwrap();
+    let owner = {
+        let _ = owner;
+        app.login("owner@acme.example").await
+    };
+    let award = format!("/api/v1/contests/{contest}/award");
+    app.post(&award, Some(&owner), json!({}))
+        .await
+        .expect_error(409, "invalid_phase");
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let results = app
+        .get(&format!("/api/v1/contests/{contest}/results"), None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(results["total_paid_cents"], results["prize_pool_cents"]);
+}
+
+async fn an_early_award_needs_a_sheet_for_every_entry(app: &TestApp) {
+    // Two jurors; the second is in conflict with Cat's entry (same domain) and the first
+    // never scores it: no early award until someone has.
+    let j = judging(app, None, &["one@jury.example", "two@lab.example"]).await;
+    let entries_path = format!("/api/v1/contests/{}/jury/entries", j.contest);
+    let mut cat_entry = None;
+    for (i, juror) in j.jurors.iter().enumerate() {
+        let entries = app.get(&entries_path, Some(juror)).await.expect(200).json();
+        for e in entries["entries"].as_array().unwrap() {
+            let id = e["entry_id"].as_str().unwrap().to_owned();
+            if e["title"] == "Idea C" {
+                assert_eq!(i, 0, "the conflicted juror sees no Idea C");
+                cat_entry = Some(id);
+                continue;
+            }
+            app.request(
+                Method::PUT,
+                &format!("{entries_path}/{id}/scores"),
+                Some(juror),
+                Some(json!({"scores": {"impact": 5, "feasibility": 3}})),
+            )
+            .await
+            .expect(200);
+        }
+    }
+    // The first juror declares a conflict with the one entry left on their list: every list
+    // is then complete, yet nobody scored Idea C.
+    app.post(
+        &format!("{entries_path}/{}/conflict", cat_entry.unwrap()),
+        Some(&j.jurors[0]),
+        json!({"reason": "I know the author"}),
+    )
+    .await
+    .expect(200);
+    let award = format!("/api/v1/contests/{}/award", j.contest);
+    app.post(&award, Some(&j.owner), json!({}))
+        .await
+        .expect_error(409, "invalid_phase");
+}
+
+async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
+    let j = judging(app, None, &["one@jury.example"]).await;
+    app.post(
+        &format!("/api/v1/ideas/{}/disqualify", j.ideas[2]),
+        Some(&j.owner),
+        json!({"reason": "Entered twice under two names."}),
+    )
+    .await
+    .expect(200);
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let cat = app.login(&j.authors[2].1).await;
+    let ann = app.login(&j.authors[0].1).await;
+    let page_of = |token: String| async move {
+        app.get("/api/v1/me/profile", Some(&token))
+            .await
+            .expect(200)
+            .text
+    };
+    let (cat_page, ann_page) = (page_of(cat).await, page_of(ann).await);
+    assert!(ann_page.contains("Idea A"), "{ann_page}");
+    assert!(!cat_page.contains("Idea C"), "{cat_page}");
+}
