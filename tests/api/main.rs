@@ -15,6 +15,7 @@ mod jury;
 mod mail;
 mod matrix;
 mod notifications;
+mod optouts;
 mod organizations;
 mod pages;
 mod pages_manage;
