@@ -25,3 +25,4 @@ mod served;
 mod sessions;
 mod smtp;
 mod talent;
+mod text;
