@@ -11,6 +11,7 @@ use crate::store::{self, DbConnection, announcements::Announcement, write_tx};
 use super::access::Actor;
 use super::contests::{load_managed, load_visible};
 use super::{AppError, AppResult, Ctx, audit, notify};
+use crate::domain::text;
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +58,8 @@ pub fn publish(
         if body.is_empty() || body.chars().count() > 5000 {
             return Err(AppError::field("body", "Write 1 to 5,000 characters."));
         }
+        text::check_characters(&body, text::Lines::Multi)
+            .map_err(|m| AppError::field("body", m))?;
         let user = actor.user().expect("members are signed in");
         let now = ctx.now();
         let announcement = Announcement {

@@ -655,6 +655,8 @@ pub fn mark_paid(
             "Give the transfer's reference (1 to 200 characters).",
         ));
     }
+    crate::domain::text::check_characters(&reference, crate::domain::text::Lines::Single)
+        .map_err(|m| AppError::field("reference", m))?;
     write_tx(conn, |conn| {
         let payout = store::awards::find_payout(conn, payout_id)?
             .ok_or_else(|| AppError::not_found("payout"))?;

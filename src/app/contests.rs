@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::domain::canonical;
 use crate::domain::lifecycle::{self, Phase};
 use crate::domain::rules::Rules;
+use crate::domain::text;
 use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
@@ -150,26 +151,34 @@ pub fn load_managed(
     Ok(contest)
 }
 
-fn checked_text(v: &mut Validator, path: &str, raw: &str, max: usize) -> Option<String> {
-    let text = raw.trim();
-    if text.is_empty() {
-        v.add(path, "This field may not be empty.");
-        None
-    } else if text.chars().count() > max {
-        v.add(path, format!("Use at most {max} characters."));
-        None
-    } else {
-        Some(text.to_owned())
+fn checked_text(
+    v: &mut Validator,
+    path: &str,
+    raw: &str,
+    max: usize,
+    lines: text::Lines,
+) -> Option<String> {
+    v.check(path, text::check(raw, max, lines))
+}
+
+/// The rules' typed texts, checked for hidden characters (drafts only: see
+/// `Rules::check_characters`).
+fn check_rule_texts(v: &mut Validator, rules: &Rules) {
+    for e in rules.check_characters() {
+        v.add(&e.path, e.message);
     }
 }
 
 /// Validates a whole draft at once: title, brief and every rule.
 fn validate(title: &str, brief: &str, rules: &Value) -> AppResult<(String, String, Rules)> {
     let mut v = Validator::new();
-    let title = checked_text(&mut v, "title", title, MAX_TITLE);
-    let brief = checked_text(&mut v, "brief", brief, MAX_BRIEF);
+    let title = checked_text(&mut v, "title", title, MAX_TITLE, text::Lines::Single);
+    let brief = checked_text(&mut v, "brief", brief, MAX_BRIEF, text::Lines::Multi);
     let rules = match Rules::parse(rules) {
-        Ok(rules) => Some(rules),
+        Ok(rules) => {
+            check_rule_texts(&mut v, &rules);
+            Some(rules)
+        }
         Err(errors) => {
             for e in errors {
                 v.add(&e.path, e.message);
@@ -395,13 +404,30 @@ pub fn open(
         }
         let now = ctx.now();
         let rules = rules_of(&contest)?;
+        // A draft written before texts were checked is checked once more now, before its
+        // title, brief and rules are frozen.
+        let mut v = Validator::new();
+        checked_text(
+            &mut v,
+            "title",
+            &contest.title,
+            MAX_TITLE,
+            text::Lines::Single,
+        );
+        checked_text(
+            &mut v,
+            "brief",
+            &contest.brief,
+            MAX_BRIEF,
+            text::Lines::Multi,
+        );
+        check_rule_texts(&mut v, &rules);
         if let Err(errors) = rules.check_can_open(now) {
-            let mut v = Validator::new();
             for e in errors {
                 v.add(&e.path, e.message);
             }
-            v.finish()?;
         }
+        v.finish()?;
         let pool = rules.prize_pool_cents();
         // Only confirmed money in the contest's currency counts.
         let funded = store::fundings::funded_cents(conn, contest_id, &rules.currency)?;

@@ -92,6 +92,11 @@ pub fn record(
             "reference",
             "Give the transfer's reference (1 to 200 characters).",
         );
+    } else {
+        v.check(
+            "reference",
+            crate::domain::text::check_characters(&reference, crate::domain::text::Lines::Single),
+        );
     }
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;

@@ -648,6 +648,12 @@ pub fn save_scores(
     if comment.is_some_and(|c| c.chars().count() > 5000) {
         v.add("comment", "Use at most 5,000 characters.");
     }
+    if let Some(comment) = comment {
+        v.check(
+            "comment",
+            crate::domain::text::check_characters(comment, crate::domain::text::Lines::Multi),
+        );
+    }
     v.finish()?;
     let values: Vec<(String, i32)> = input
         .scores
@@ -726,6 +732,8 @@ pub fn declare_conflict(
             "Say in 1 to 1,000 characters why.",
         ));
     }
+    crate::domain::text::check_characters(&reason, crate::domain::text::Lines::Multi)
+        .map_err(|m| AppError::field("reason", m))?;
     write_tx(conn, |conn| {
         store::backend::lock_row_contest(conn, contest_id)?;
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
@@ -945,6 +953,8 @@ pub fn disqualify(
             "Give the reason in 1 to 2,000 characters; the author will read it.",
         ));
     }
+    crate::domain::text::check_characters(&reason, crate::domain::text::Lines::Multi)
+        .map_err(|m| AppError::field("reason", m))?;
     write_tx(conn, |conn| {
         let contest_id = store::ideas::find(conn, idea_id)?
             .ok_or_else(|| AppError::not_found("idea"))?

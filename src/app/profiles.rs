@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::access::{self, Action, Actor};
 use super::{AppError, AppResult, Ctx, Validator};
+use crate::domain::text;
 use crate::store::{self, DbConnection, write_tx};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -107,6 +108,8 @@ pub fn update(
     let bio = input.bio.trim().to_owned();
     if bio.chars().count() > MAX_BIO {
         v.add("bio", format!("Use at most {MAX_BIO} characters."));
+    } else {
+        v.check("bio", text::check_characters(&bio, text::Lines::Multi));
     }
     if input.links.len() > MAX_LINKS {
         v.add("links", format!("Give at most {MAX_LINKS} links."));
@@ -118,7 +121,8 @@ pub fn update(
             continue;
         }
         let web = link.starts_with("https://") || link.starts_with("http://");
-        let clean = !link.chars().any(|c| c.is_whitespace() || c.is_control());
+        let clean = !link.chars().any(char::is_whitespace)
+            && text::check_characters(link, text::Lines::Single).is_ok();
         if !web || !clean || link.len() > MAX_LINK {
             v.add(
                 &format!("links[{i}]"),

@@ -3,7 +3,8 @@
 //!
 //! Only finished (awarded) contests count: while a contest is judged blind, who took part is
 //! not the organisers' to know. The pool shows names, never email addresses: invitations go
-//! out through the platform, to people who left brand news on.
+//! out through the platform, to people who left brand news on; the answer to an invitation
+//! does not tell the brand who turned it off.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -152,13 +153,19 @@ pub struct Invitations {
     pub user_ids: Vec<String>,
 }
 
+/// The answer to an invitation request. It never tells one person's mail preference: someone
+/// who turned brand news off is invited like anyone else (and may take part in an invite-only
+/// contest), but not mailed; only they know (issue 17, finding 11).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Invited {
-    /// Mailed now.
+    /// The distinct people asked for.
+    pub requested: usize,
+    /// Newly invited to this contest (mailed if they accept brand news).
     pub invited: usize,
     /// Invited to this contest before: not mailed again.
     pub already_invited: usize,
-    /// They turned brand news off: not mailed.
+    /// Always 0: kept for the clients that read it; whether a person turned brand news off is
+    /// theirs to know, not the brand's.
     pub opted_out: usize,
 }
 
@@ -209,6 +216,7 @@ pub fn invite(
             .map(|o| o.name)
             .unwrap_or_default();
         let mut outcome = Invited {
+            requested: 0,
             invited: 0,
             already_invited: 0,
             opted_out: 0,
@@ -218,10 +226,7 @@ pub fn invite(
             if !seen.insert(id.as_str()) {
                 continue;
             }
-            if !store::notifications::preferences(conn, id)?.brand_news {
-                outcome.opted_out += 1;
-                continue;
-            }
+            outcome.requested += 1;
             let Some(user) = store::users::find(conn, id)? else {
                 continue;
             };
@@ -236,6 +241,8 @@ pub fn invite(
                 store::from_db(contest.submission_deadline)
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             );
+            // Not queued for someone who turned brand news off (`mail::enqueue` checks, and
+            // the worker again at delivery); the answer is the same either way.
             mail::enqueue(
                 ctx,
                 conn,

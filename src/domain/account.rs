@@ -68,7 +68,8 @@ pub fn check_password(password: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// A name shown to other people: trimmed, 1 to 80 characters, no control characters.
+/// A name shown to other people: trimmed, 1 to 80 characters, no control or format characters,
+/// not reserved (`domain::text::check_name`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayName(String);
 
@@ -81,9 +82,8 @@ impl DisplayName {
         if name.chars().count() > 80 {
             return Err("A display name has at most 80 characters.");
         }
-        if name.chars().any(char::is_control) {
-            return Err("A display name has no control characters.");
-        }
+        // No hidden characters, not the platform's name nor "former participant".
+        super::text::check_name(name)?;
         Ok(DisplayName(name.to_owned()))
     }
 

@@ -44,8 +44,8 @@ pub fn content_digest(title: &str, summary: &str, body: &str) -> String {
     canonical::hash(&json!({"title": title, "summary": summary, "body": body}))
 }
 
-/// Checks one text field: not blank, at most `max` characters, no control characters but
-/// line breaks and tabs.
+/// Checks one text field: not blank, at most `max` characters, no control or format characters
+/// but line breaks and tabs in a multi-line field (`domain::text`).
 pub fn check_text(text: &str, max: usize, multiline: bool) -> Result<(), String> {
     if text.trim().is_empty() {
         return Err("This field may not be empty.".into());
@@ -53,10 +53,12 @@ pub fn check_text(text: &str, max: usize, multiline: bool) -> Result<(), String>
     if text.chars().count() > max {
         return Err(format!("Use at most {max} characters."));
     }
-    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t'));
-    if !text.chars().all(allowed) {
-        return Err("This field has characters that cannot be shown.".into());
-    }
+    let lines = if multiline {
+        super::text::Lines::Multi
+    } else {
+        super::text::Lines::Single
+    };
+    super::text::check_characters(text, lines)?;
     Ok(())
 }
 

@@ -10,3 +10,4 @@ pub mod money;
 pub mod organization;
 pub mod rules;
 pub mod stats;
+pub mod text;

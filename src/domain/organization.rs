@@ -1,6 +1,7 @@
 //! Organisations (brands): names, slugs and the roles people hold in them.
 
-/// A brand's name as shown: trimmed, 1 to 100 characters.
+/// A brand's name as shown: trimmed, 1 to 100 characters, no control or format characters, not
+/// reserved (`domain::text::check_name`).
 pub fn check_name(raw: &str) -> Result<String, &'static str> {
     let name = raw.trim();
     if name.is_empty() {
@@ -9,9 +10,8 @@ pub fn check_name(raw: &str) -> Result<String, &'static str> {
     if name.chars().count() > 100 {
         return Err("An organisation's name has at most 100 characters.");
     }
-    if name.chars().any(char::is_control) {
-        return Err("An organisation's name has no control characters.");
-    }
+    // No hidden characters, and not the platform's name.
+    super::text::check_name(name)?;
     Ok(name.to_owned())
 }
 

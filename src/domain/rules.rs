@@ -199,6 +199,40 @@ impl Rules {
         Ok(())
     }
 
+    /// The typed texts of the rules with control or format characters (`domain::text`), each
+    /// under its path. Not part of [`Rules::parse`], which also reads back frozen rules: only
+    /// drafts are checked (when written and when opened), never an open contest's rules.
+    pub fn check_characters(&self) -> Vec<RuleError> {
+        use super::text::{Lines, check_characters};
+        let mut fields: Vec<(String, &str, Lines)> = Vec::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            fields.push((
+                format!("rules.criteria[{i}].label"),
+                &c.label,
+                Lines::Single,
+            ));
+        }
+        for (i, p) in self.prizes.iter().enumerate() {
+            fields.push((format!("rules.prizes[{i}].label"), &p.label, Lines::Single));
+        }
+        fields.push((
+            "rules.no_entry_beneficiary".into(),
+            &self.no_entry_beneficiary,
+            Lines::Single,
+        ));
+        fields.push(("rules.eligibility".into(), &self.eligibility, Lines::Multi));
+        fields.push(("rules.ip_terms".into(), &self.ip_terms, Lines::Multi));
+        fields
+            .into_iter()
+            .filter_map(|(path, text, lines)| {
+                check_characters(text, lines).err().map(|m| RuleError {
+                    path,
+                    message: m.to_owned(),
+                })
+            })
+            .collect()
+    }
+
     /// The sum of the prizes: what the contest promises to pay, whatever happens.
     pub fn prize_pool_cents(&self) -> i64 {
         self.prizes.iter().map(|p| p.amount_cents).sum()

@@ -71,6 +71,48 @@ pub fn enqueue(
     Ok(Some(id))
 }
 
+/// Whether a person may turn a template's mail off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Optional: sent only while its recipient keeps this category on; checked when queued and
+    /// again when delivered.
+    Optional(Category),
+    /// Always sent: mail about one's account or a payout, or about one's own entry, jury duty
+    /// or contest (receipts, invitations to a jury, phases, results).
+    Always,
+}
+
+impl Kind {
+    pub fn category(self) -> Option<Category> {
+        match self {
+            Kind::Optional(category) => Some(category),
+            Kind::Always => None,
+        }
+    }
+}
+
+/// Every email template under `templates/emails/`, once each, with its kind: the one source of
+/// truth both directions (template → category, category → templates) read. A test fails when a
+/// template folder is missing here, or listed without a folder.
+pub const TEMPLATES: &[(&str, Kind)] = &[
+    ("announcement", Kind::Optional(Category::Announcements)),
+    ("contest_invitation", Kind::Optional(Category::BrandNews)),
+    ("contest_opened", Kind::Optional(Category::BrandNews)),
+    ("draft_reminder", Kind::Optional(Category::Reminders)),
+    ("funding_confirmed", Kind::Always),
+    ("idea_disqualified", Kind::Always),
+    ("idea_receipt", Kind::Always),
+    ("judging_started", Kind::Always),
+    ("jury_invitation", Kind::Always),
+    ("jury_reminder", Kind::Optional(Category::Reminders)),
+    ("password_reset", Kind::Always),
+    ("payout_due", Kind::Always),
+    ("payout_paid", Kind::Always),
+    ("phase_changed", Kind::Always),
+    ("results", Kind::Always),
+    ("verify_email", Kind::Always),
+];
+
 /// The kinds of mail a person may turn off. Account mail (verification, password reset) and
 /// payout mail belong to none: they are always sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -88,23 +130,22 @@ impl Category {
         Category::BrandNews,
     ];
 
-    /// The kind a template belongs to, if it can be turned off.
+    /// The kind a template belongs to, if it can be turned off: read from [`TEMPLATES`].
     pub fn of(template: &str) -> Option<Category> {
-        match template {
-            "announcement" => Some(Category::Announcements),
-            "draft_reminder" | "jury_reminder" => Some(Category::Reminders),
-            "contest_opened" | "contest_invitation" => Some(Category::BrandNews),
-            _ => None,
-        }
+        TEMPLATES
+            .iter()
+            .find(|(name, _)| *name == template)
+            .and_then(|(_, kind)| kind.category())
     }
 
-    /// The templates of this kind.
-    pub fn templates(self) -> &'static [&'static str] {
-        match self {
-            Category::Announcements => &["announcement"],
-            Category::Reminders => &["draft_reminder", "jury_reminder"],
-            Category::BrandNews => &["contest_opened"],
-        }
+    /// The templates of this kind: read from [`TEMPLATES`], so that turning a kind off stops
+    /// every mail of it, queued or not.
+    pub fn templates(self) -> Vec<&'static str> {
+        TEMPLATES
+            .iter()
+            .filter(|(_, kind)| kind.category() == Some(self))
+            .map(|(name, _)| *name)
+            .collect()
     }
 
     pub fn as_str(self) -> &'static str {
@@ -136,4 +177,47 @@ impl Category {
 /// The stable Message-ID of an outbox message: a resend after a crash carries the same one.
 pub fn message_id(outbox_id: &str, domain: &str) -> String {
     format!("<{outbox_id}@{domain}>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every template folder has exactly one entry in [`TEMPLATES`], and every entry a folder.
+    #[test]
+    fn every_template_has_exactly_one_kind() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/emails");
+        let mut folders: Vec<String> = std::fs::read_dir(dir)
+            .expect("the email templates")
+            .map(|e| e.expect("an entry"))
+            .filter(|e| e.file_type().expect("a type").is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        folders.sort();
+        let mut listed: Vec<String> = TEMPLATES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        listed.sort();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a template is listed twice");
+        assert_eq!(folders, listed);
+    }
+
+    #[test]
+    fn both_directions_agree() {
+        for (name, kind) in TEMPLATES {
+            assert_eq!(Category::of(name), kind.category(), "{name}");
+        }
+        for category in Category::ALL {
+            assert!(!category.templates().is_empty(), "{category:?}");
+            for name in category.templates() {
+                assert_eq!(Category::of(name), Some(category));
+            }
+        }
+        assert!(
+            Category::BrandNews
+                .templates()
+                .contains(&"contest_invitation")
+        );
+        assert_eq!(Category::of("no_such_template"), None);
+    }
 }

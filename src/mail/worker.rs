@@ -4,7 +4,9 @@
 //! SKIP LOCKED` on PostgreSQL), so two workers never send the same message; a worker that dies
 //! mid-send leaves a lease that expires, and the message is sent again with the same Message-ID.
 //! Temporary failures are retried with exponential backoff and jitter; permanent ones, and
-//! messages out of attempts, are marked failed with the reason.
+//! messages out of attempts, are marked failed with the reason. Just before sending, the
+//! recipient's preference is read again: mail of a kind they turned off meanwhile is settled as
+//! skipped, never sent.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,7 +112,35 @@ impl Worker {
         .await?
     }
 
+    /// Whether the recipient turned this message's kind off since it was queued; if so the
+    /// message is settled as skipped. Opt-outs win at delivery, whatever queued the message.
+    async fn skip_if_unwanted(&self, message: &OutboxMessage) -> anyhow::Result<bool> {
+        let Some(category) = super::Category::of(&message.template) else {
+            return Ok(false);
+        };
+        let pool = self.pool.clone();
+        let (id, recipient) = (message.id.clone(), message.recipient.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            let wanted = store::notifications::preferences_by_email(&mut conn, &recipient)?
+                .is_none_or(|(_, preferences)| category.wanted(&preferences));
+            if !wanted {
+                store::outbox::mark_skipped(&mut conn, &id, category)?;
+            }
+            Ok(!wanted)
+        })
+        .await?
+    }
+
     async fn deliver(&self, message: OutboxMessage) -> anyhow::Result<()> {
+        if self.skip_if_unwanted(&message).await? {
+            tracing::info!(
+                outbox_id = %message.id,
+                template = %message.template,
+                "mail skipped: its recipient turned this kind off"
+            );
+            return Ok(());
+        }
         let settings = &self.ctx.settings;
         let message_id = message_id(&message.id, &settings.mail.message_id_domain);
         let unsubscribe = super::Category::of(&message.template).map(|category| {

@@ -82,19 +82,26 @@ pub fn set_preferences(
         .map(drop)
 }
 
-/// Drops the queued, unsent messages of these templates to this address (turned off).
+/// Settles the queued, unsent messages of these templates to this address as `skipped` (their
+/// kind was turned off): never sent, and not failed either. One being sent right now (claimed)
+/// is skipped by the worker, which checks the preference again before it sends.
 pub fn drop_pending(
     conn: &mut DbConnection,
     email: &str,
     templates: &[&str],
+    category: crate::mail::Category,
 ) -> QueryResult<usize> {
-    diesel::delete(
+    diesel::update(
         outbox::table
             .filter(outbox::recipient.eq(email))
             .filter(outbox::status.eq("pending"))
             .filter(outbox::claimed_until.is_null())
             .filter(outbox::template.eq_any(templates)),
     )
+    .set((
+        outbox::status.eq("skipped"),
+        outbox::last_error.eq(super::outbox::skipped_reason(category)),
+    ))
     .execute(conn)
 }
 

@@ -79,6 +79,28 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryR
         .map(drop)
 }
 
+/// Why a message was skipped, as `last_error` records it.
+pub fn skipped_reason(category: crate::mail::Category) -> String {
+    format!("skipped: the recipient turned {} off", category.as_str())
+}
+
+/// Settles a claimed message as `skipped`: its recipient turned its kind off before it went.
+/// Neither sent nor failed (`concours mail failed` does not list it), and never retried.
+pub fn mark_skipped(
+    conn: &mut DbConnection,
+    id: &str,
+    category: crate::mail::Category,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("skipped"),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(skipped_reason(category)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Records a failed attempt: tried again at `retry_at`, or given up on when that is `None`.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,

@@ -139,7 +139,7 @@ impl Server {
             .post(
                 "/api/v1/auth/register",
                 None,
-                json!({"email": email, "password": "0123456789", "display_name": email}),
+                json!({"email": email, "password": "0123456789", "display_name": email.split('@').next()}),
             )
             .await;
         assert_eq!(status, 201, "{body}");

@@ -11,7 +11,10 @@ use crate::contests::{fund, invite_juror, rules};
 use crate::helpers::TestApp;
 use crate::insight::{judged, signed_in, text_of};
 
-both_backends!(a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_next,);
+both_backends!(
+    a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_next,
+    a_brand_inviting_one_person_at_a_time_cannot_tell_who_turned_brand_news_off,
+);
 
 /// The pool's people by name: (user id, the whole row).
 fn by_name(pool: &Value) -> Vec<(String, Value)> {
@@ -136,7 +139,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .json();
     assert_eq!(
         sent,
-        json!({"invited": 2, "already_invited": 0, "opted_out": 0})
+        json!({"requested": 2, "invited": 2, "already_invited": 0, "opted_out": 0})
     );
     let mail = app.mail_to("dan@example.org").await;
     let invitation = mail
@@ -157,7 +160,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .json();
     assert_eq!(
         again,
-        json!({"invited": 0, "already_invited": 2, "opted_out": 0})
+        json!({"requested": 2, "invited": 0, "already_invited": 2, "opted_out": 0})
     );
     assert_eq!(
         app.mail_to("dan@example.org")
@@ -167,7 +170,8 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
             .count(),
         1
     );
-    // Bob turned brand news off: he is not mailed.
+    // Bob turned brand news off: he is not mailed, and the brand is not told (issue 17,
+    // finding 11: the answer used to say `opted_out: 1`).
     let bob = app.login("bob@example.org").await;
     app.request(
         Method::PUT,
@@ -188,7 +192,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .json();
     assert_eq!(
         skipped,
-        json!({"invited": 0, "already_invited": 0, "opted_out": 1})
+        json!({"requested": 1, "invited": 1, "already_invited": 0, "opted_out": 0})
     );
     assert!(
         !app.mail_to("bob@example.org")
@@ -257,7 +261,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .unwrap();
     assert_eq!(posted.status(), 200);
     let done = posted.text().await.unwrap();
-    assert!(done.contains("Invitations sent: 1."), "{done}");
+    assert!(done.contains("Invited: 1 ("), "{done}");
     let refused = browser
         .post(app.url(&format!("{page_path}/invite")))
         .form(&[("contest_id", next.as_str()), (person.as_str(), "on")])
@@ -280,4 +284,95 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 303);
+}
+
+/// Issue 17, finding 11: a brand invites pool members one at a time and reads the answers; an
+/// opted-out person must answer exactly like an opted-in one (status and body), and only the
+/// opted-in one is mailed.
+async fn a_brand_inviting_one_person_at_a_time_cannot_tell_who_turned_brand_news_off(
+    app: &TestApp,
+) {
+    let j = judged(app).await;
+    let org = app
+        .get(&format!("/api/v1/contests/{}", j.contest), Some(&j.owner))
+        .await
+        .expect(200)
+        .json()["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let owner = app.login("owner@acme.example").await;
+    let pool = app
+        .get(&format!("/api/v1/organizations/{org}/talent"), Some(&owner))
+        .await
+        .expect(200)
+        .json();
+    let ids: std::collections::HashMap<String, String> = by_name(&pool)
+        .into_iter()
+        .map(|(n, p)| (n, p["user_id"].as_str().unwrap().to_owned()))
+        .collect();
+    let next = app
+        .post(
+            "/api/v1/contests",
+            Some(&owner),
+            json!({"organization_id": org, "title": "Second round", "brief": "More ideas.", "rules": rules(app)}),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = app.login("admin@concours.example").await;
+    fund(app, &owner, &admin, &next, 700_000).await;
+    invite_juror(app, &owner, &next, "one@jury.example").await;
+    app.post(
+        &format!("/api/v1/contests/{next}/open"),
+        Some(&owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    // Cat keeps brand news on; Bob turns it off.
+    let bob = app.login("bob@example.org").await;
+    app.request(
+        Method::PUT,
+        "/api/v1/me/preferences",
+        Some(&bob),
+        Some(json!({"announcements": true, "reminders": true, "brand_news": false})),
+    )
+    .await
+    .expect(200);
+    let invitations = format!("/api/v1/contests/{next}/invitations");
+    let mut answers = Vec::new();
+    for name in ["Cat Author", "Bob Author"] {
+        let answer = app
+            .post(&invitations, Some(&owner), json!({"user_ids": [ids[name]]}))
+            .await;
+        answers.push((answer.status, answer.text));
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "the answers tell the preferences apart"
+    );
+    assert_eq!(answers[0].0, 200);
+    // Asking again: both were invited before, alike.
+    let mut again = Vec::new();
+    for name in ["Cat Author", "Bob Author"] {
+        let answer = app
+            .post(&invitations, Some(&owner), json!({"user_ids": [ids[name]]}))
+            .await;
+        again.push((answer.status, answer.text));
+    }
+    assert_eq!(again[0], again[1]);
+    let invited = |mails: Vec<concours::mail::SentMail>| {
+        mails.iter().any(|m| m.subject.contains("Second round"))
+    };
+    assert!(invited(app.mail_to("cat@example.org").await));
+    assert!(
+        !invited(app.mail_to("bob@example.org").await),
+        "Bob turned brand news off"
+    );
 }

@@ -323,3 +323,37 @@ proptest! {
         prop_assert_eq!(Rules::parse(&rules.to_json()).unwrap(), rules);
     }
 }
+
+/// Issue 17, finding 10: hidden characters in the rules' texts are found under their paths,
+/// but `Rules::parse` (which also reads back frozen rules) still accepts them, so that a
+/// contest opened before the check keeps loading, its hash unchanged.
+#[test]
+fn hidden_characters_are_reported_without_making_frozen_rules_unreadable() {
+    let mut value = example();
+    value["criteria"][0]["label"] = json!("Imp\u{202E}act");
+    value["prizes"][1]["label"] = json!("Second\u{0}prize");
+    value["no_entry_beneficiary"] = json!("Fund\r\nBcc: x");
+    value["eligibility"] = json!("Anyone\u{200B} of age.");
+    value["ip_terms"] = json!("Line one.\nLine two.\tTabbed.");
+    let rules = Rules::parse(&value).expect("frozen rules are read back whatever they hold");
+    let paths: Vec<String> = rules
+        .check_characters()
+        .into_iter()
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "rules.criteria[0].label",
+            "rules.prizes[1].label",
+            "rules.no_entry_beneficiary",
+            "rules.eligibility",
+        ]
+    );
+    assert!(
+        Rules::parse(&example())
+            .unwrap()
+            .check_characters()
+            .is_empty()
+    );
+}

@@ -344,8 +344,7 @@ pub async fn invite(
                 "notice",
                 &t["talent_invited"]
                     .replace("{invited}", &done.invited.to_string())
-                    .replace("{already}", &done.already_invited.to_string())
-                    .replace("{opted_out}", &done.opted_out.to_string()),
+                    .replace("{already}", &done.already_invited.to_string()),
             );
             actix_web::http::StatusCode::OK
         }
