@@ -137,7 +137,7 @@ pub async fn entries(
     params(("id" = String, Path), ("entry_id" = String, Path)), request_body = ScoreSheet,
     responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = JuryEntry), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "conflict_of_interest"), (status = 404, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "not_found: not on the list, or in conflict (the same answer)"),
         (status = 409, body = ErrorBody, description = "judging_closed"), (status = 422, body = ErrorBody)))]
 #[put("/contests/{id}/jury/entries/{entry_id}/scores")]
 pub async fn save_scores(
