@@ -20,7 +20,7 @@ both_backends!(
 );
 
 /// The token from the last jury invitation `to` received.
-async fn invitation_token(app: &TestApp, to: &str) -> String {
+pub async fn invitation_token(app: &TestApp, to: &str) -> String {
     let mails = app.mail_to(to).await;
     let mail = mails
         .iter()
