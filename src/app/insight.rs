@@ -322,10 +322,7 @@ pub fn stats(
                 .collect(),
             kendalls_w: computed.kendalls_w.map(round).filter(|_| awarded),
             w_entries: if awarded { computed.w_entries } else { 0 },
-            agreement: computed
-                .agreement
-                .map(str::to_owned)
-                .filter(|_| awarded),
+            agreement: computed.agreement.map(str::to_owned).filter(|_| awarded),
         })
     } else {
         None

@@ -51,9 +51,7 @@ async fn sources(app: &TestApp, owner: &str, contest: &str) -> Vec<(String, Stri
 
 /// Issue 16.2: the brand sends Lea a personal link `?ref=lea-0417` and watches the sources
 /// and `ideas.csv` for the moment it flips to `lea-0417: 1`.
-async fn a_personal_link_does_not_single_out_its_holder_in_a_blind_contests_sources(
-    app: &TestApp,
-) {
+async fn a_personal_link_does_not_single_out_its_holder_in_a_blind_contests_sources(app: &TestApp) {
     let (_, contest) = crate::contests::opened(app).await;
     app.advance(Duration::days(1));
     for i in 0..5 {
@@ -128,9 +126,13 @@ fn make_member(app: &TestApp, organization: &str, user_id: &str) {
 async fn an_organiser_cannot_invite_themself_to_their_own_jury_nor_accept(app: &TestApp) {
     let (owner, org, contest) = draft(app).await;
     let jurors = format!("/api/v1/contests/{contest}/jurors");
-    app.post(&jurors, Some(&owner), json!({"email": "owner@acme.example"}))
-        .await
-        .expect_error(409, "organizer_on_jury");
+    app.post(
+        &jurors,
+        Some(&owner),
+        json!({"email": "owner@acme.example"}),
+    )
+    .await
+    .expect_error(409, "organizer_on_jury");
     // Invited before they joined the organisation: the accept is refused while a member.
     let (pal, pal_id) = app.person("pal@jury.example", "Pal").await;
     invite_juror(app, &owner, &contest, "pal@jury.example").await;
@@ -156,7 +158,11 @@ async fn a_juror_who_joins_the_organisation_loses_the_jury_and_reads_no_scores(a
         .json();
     let org = contest["organization_id"].as_str().unwrap().to_owned();
     let entries = format!("/api/v1/contests/{}/jury/entries", j.contest);
-    let list = app.get(&entries, Some(&j.jurors[0])).await.expect(200).json();
+    let list = app
+        .get(&entries, Some(&j.jurors[0]))
+        .await
+        .expect(200)
+        .json();
     let eid = list["entries"][0]["entry_id"].as_str().unwrap().to_owned();
     for juror in &j.jurors {
         app.request(
@@ -317,7 +323,9 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
         assert!(!chain.contains(&unkeyed), "an unkeyed commitment");
         assert!(!chain.contains(idea.as_str()));
         // The author checks theirs with the key their receipt carries.
-        let key = own["receipt"]["audit_key"].as_str().expect("the author's key");
+        let key = own["receipt"]["audit_key"]
+            .as_str()
+            .expect("the author's key");
         assert!(chain.contains(&hmac_hex(key, &format!("1:{digest}"))));
         // Nobody else gets the key: not the organisers.
         let as_owner = app
@@ -475,7 +483,9 @@ async fn the_blind_differential_test(app: &TestApp) {
     let owner = app.login("owner@acme.example").await;
     let before = organiser_snapshot(app, &owner, &contest).await;
 
-    let (lea, lea_id) = app.person("lea.lunch@innovators.example", "Lea Lunch").await;
+    let (lea, lea_id) = app
+        .person("lea.lunch@innovators.example", "Lea Lunch")
+        .await;
     let browser = signed_in(app, &lea);
     let visit = browser
         .get(app.url(&format!(
@@ -502,9 +512,17 @@ async fn the_blind_differential_test(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(posted.status(), 303);
-    let mine = app.get("/api/v1/me/ideas", Some(&lea)).await.expect(200).json()["ideas"].clone();
+    let mine = app
+        .get("/api/v1/me/ideas", Some(&lea))
+        .await
+        .expect(200)
+        .json()["ideas"]
+        .clone();
     let idea = mine[0]["id"].as_str().unwrap().to_owned();
-    let received = mine[0]["receipt"]["received_at"].as_str().unwrap().to_owned();
+    let received = mine[0]["receipt"]["received_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let exact = received[..16].to_owned(); // YYYY-MM-DDTHH:MM
     let form = reqwest::multipart::Form::new().part(
         "file",

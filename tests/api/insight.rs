@@ -226,7 +226,10 @@ async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp)
     assert_eq!(histogram[7], 3, "Idea C twice, Idea D by the harsh juror");
     let calibration = &stats["calibration"];
     for juror in calibration["jurors"].as_array().unwrap() {
-        assert!(juror["mean"].is_number() && juror["sd"].is_number(), "{juror}");
+        assert!(
+            juror["mean"].is_number() && juror["sd"].is_number(),
+            "{juror}"
+        );
     }
     assert_eq!(calibration["kendalls_w"], 1.0);
     assert_eq!(calibration["w_entries"], 4);

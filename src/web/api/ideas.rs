@@ -54,7 +54,9 @@ pub async fn mine(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
-    let items = state.run(move |ctx, conn| ideas::mine(ctx, conn, &actor)).await?;
+    let items = state
+        .run(move |ctx, conn| ideas::mine(ctx, conn, &actor))
+        .await?;
     Ok(HttpResponse::Ok().json(IdeaList { ideas: items }))
 }
 

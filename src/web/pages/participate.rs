@@ -415,7 +415,9 @@ async fn load_idea(state: &AppState, page: &Page, id: String) -> AppResult<IdeaD
             let idea = ideas::show(ctx, conn, &actor, &id)?;
             let contest = contests::show(ctx, conn, &actor, &idea.contest_id)?;
             // The idea object never names its author: the reader wrote it if it is theirs.
-            let is_author = ideas::mine(ctx, conn, &actor)?.iter().any(|i| i.id == idea.id);
+            let is_author = ideas::mine(ctx, conn, &actor)?
+                .iter()
+                .any(|i| i.id == idea.id);
             Ok(IdeaData {
                 idea,
                 contest,
