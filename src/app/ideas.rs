@@ -245,6 +245,9 @@ fn record_submission(
     context["display_name"] = json!(author.display_name);
     context["idea_title"] = json!(idea.title);
     context["sha256"] = json!(revision.content_sha256);
+    // The receipt carries the key of this idea's audit commitments: with it, and only with it,
+    // the author finds their events in the public chain.
+    context["audit_key"] = json!(audit_key(ctx, &idea.id));
     context["received_at"] = json!(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     context["revision"] = json!(revision.revision);
     context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));

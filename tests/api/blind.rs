@@ -327,6 +327,12 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
             .as_str()
             .expect("the author's key");
         assert!(chain.contains(&hmac_hex(key, &format!("1:{digest}"))));
+        // The receipt mail carries it too.
+        let mails = app.mail_to(&j.authors[i].1).await;
+        assert!(
+            mails.iter().any(|m| m.text.contains(key)),
+            "the receipt mail"
+        );
         // Nobody else gets the key: not the organisers.
         let as_owner = app
             .get(&format!("/api/v1/ideas/{idea}"), Some(&j.owner))
