@@ -545,7 +545,31 @@ async fn the_blind_differential_test(app: &TestApp) {
         .unwrap();
     assert_eq!(uploaded.status(), 201);
 
-    let after = organiser_snapshot(app, &owner, &contest).await;
+    let mut after = organiser_snapshot(app, &owner, &contest).await;
+    // Her idea and its attachment, as the organisers open them.
+    let as_organiser = app
+        .get(&format!("/api/v1/ideas/{idea}"), Some(&owner))
+        .await
+        .expect(200);
+    let attachment = as_organiser.json()["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    after.push((format!("/api/v1/ideas/{idea}"), as_organiser.text));
+    let file = app
+        .client
+        .get(app.url(&format!("/api/v1/attachments/{attachment}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    let headers = format!("{:?}", file.headers());
+    let bytes = file.bytes().await.unwrap();
+    after.push((
+        format!("/api/v1/attachments/{attachment} bytes"),
+        format!("{headers}\n{}", String::from_utf8_lossy(&bytes)),
+    ));
     let identity = [
         "Lea Lunch",
         "lea.lunch",
