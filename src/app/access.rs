@@ -254,7 +254,11 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
         Action::Judge { contest } => match actor {
             Actor::Anonymous => Deny,
             Actor::User(user) => {
-                if store::jury::membership(conn, &contest.id, &user.id)?.is_some() {
+                // A juror who has since joined the organising organisation is refused while
+                // a member: they could read the contest's figures beside the entries.
+                if store::jury::membership(conn, &contest.id, &user.id)?.is_some()
+                    && !is_member(conn, actor, &contest.organization_id)?
+                {
                     Allow
                 } else if contest.is_opened() {
                     Deny

@@ -43,9 +43,6 @@ pub enum AppError {
     /// The database is busy or unreachable; nothing was written. Try again.
     #[error("{0}")]
     Unavailable(String),
-    /// The juror is in conflict with this entry (API.md: 403 on the scores route).
-    #[error("{0}")]
-    ConflictOfInterest(String),
     /// A bug or an outage we did not foresee; logged with its cause chain, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),

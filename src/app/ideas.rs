@@ -25,6 +25,12 @@ pub struct Receipt {
     pub rules_hash: String,
     /// 1 for the submission, then one more per edit.
     pub revision: i32,
+    /// The key this idea's commitments in the public audit chain are made with, shown to its
+    /// author only (null for anyone else): each such event's `commitment` is
+    /// `HMAC-SHA256(key: this text, message: event)` in hex, where event is
+    /// `"{revision}:{sha256}"` for a submission or an edit, `withdrawn`, `disqualified`, or an
+    /// attachment's SHA-256. Without it nobody can tell which events are this idea's.
+    pub audit_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -86,18 +92,25 @@ pub struct SubmitDraft {
     pub accept_terms: bool,
 }
 
-fn view(conn: &mut DbConnection, idea: &Idea) -> AppResult<IdeaView> {
-    view_as(conn, idea, false)
+/// An idea as its author sees it.
+fn view(ctx: &Ctx, conn: &mut DbConnection, idea: &Idea) -> AppResult<IdeaView> {
+    view_as(conn, idea, false, Some(audit_key(ctx, &idea.id)))
 }
 
 /// An idea as its reader may see it: with `blind`, attachments are named by their number, since
-/// a file name (`smith-proposal.pdf`) can name the author.
-fn view_as(conn: &mut DbConnection, idea: &Idea, blind: bool) -> AppResult<IdeaView> {
+/// a file name (`smith-proposal.pdf`) can name the author. `audit_key` only for the author.
+fn view_as(
+    conn: &mut DbConnection,
+    idea: &Idea,
+    blind: bool,
+    audit_key: Option<String>,
+) -> AppResult<IdeaView> {
     let receipt = store::ideas::latest_revision(conn, &idea.id)?.map(|r| Receipt {
         sha256: r.content_sha256,
         received_at: store::from_db(r.received_at),
         rules_hash: r.rules_hash,
         revision: r.revision,
+        audit_key,
     });
     let attachments = store::ideas::attachments_of(conn, &idea.id)?
         .into_iter()
@@ -224,7 +237,7 @@ fn record_submission(
         } else {
             "idea_revised"
         },
-        json!({"commitment": commitment(&idea.id, &format!("{}:{}", revision.revision, revision.content_sha256))}),
+        json!({"commitment": commitment(ctx, &idea.id, &format!("{}:{}", revision.revision, revision.content_sha256))}),
     )?;
     let author = store::users::find(conn, &idea.author_id)?
         .ok_or_else(|| AppError::internal("author vanished"))?;
@@ -232,6 +245,9 @@ fn record_submission(
     context["display_name"] = json!(author.display_name);
     context["idea_title"] = json!(idea.title);
     context["sha256"] = json!(revision.content_sha256);
+    // The receipt carries the key of this idea's audit commitments: with it, and only with it,
+    // the author finds their events in the public chain.
+    context["audit_key"] = json!(audit_key(ctx, &idea.id));
     context["received_at"] = json!(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     context["revision"] = json!(revision.revision);
     context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
@@ -249,11 +265,30 @@ fn record_submission(
     Ok(())
 }
 
-/// What the public audit chain records of an event about an idea: a commitment that its author
-/// (who knows the idea's id) can check, and that tells nobody else which entry it concerns, so
-/// that a juror cannot learn from the chain when an entry came in.
-pub fn commitment(idea_id: &str, event: &str) -> String {
-    sha256_hex(format!("{idea_id}:{event}").as_bytes())
+/// The key of one idea's audit commitments: HMAC-SHA256 of its id under a key derived from the
+/// server's secret. Its author gets it in their receipt; nobody else can compute it, so knowing
+/// an idea's id and text (as a juror does) is not enough to find its events in the chain.
+pub fn audit_key(ctx: &Ctx, idea_id: &str) -> String {
+    hmac_hex(
+        format!("concours audit commitments:{}", ctx.entry_salt).as_bytes(),
+        idea_id.as_bytes(),
+    )
+}
+
+/// What the public audit chain records of an event about an idea: `HMAC-SHA256(audit_key,
+/// event)`, which its author can check with the key in their receipt and which tells nobody
+/// else which entry it concerns, so that a juror cannot learn from the chain when an entry
+/// came in. (Events recorded before this was keyed hold `SHA-256("{idea id}:{event}")`; the
+/// chain's hashes cover them as they were, so old chains still verify.)
+pub fn commitment(ctx: &Ctx, idea_id: &str, event: &str) -> String {
+    hmac_hex(audit_key(ctx, idea_id).as_bytes(), event.as_bytes())
+}
+
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
 }
 
 fn reload(conn: &mut DbConnection, id: &str) -> AppResult<Idea> {
@@ -357,7 +392,7 @@ pub fn create(
     // The answer is built once the idea is committed, outside the writer's lock (SQLite has one
     // writer at a time; during a deadline rush every statement under it counts).
     let idea = reload(conn, &id)?;
-    view(conn, &idea)
+    view(ctx, conn, &idea)
 }
 
 /// A juror of a contest cannot enter it: hidden from their own entry, they could score every
@@ -422,7 +457,7 @@ pub fn update(
             record_submission(ctx, conn, &contest, &idea, now)?;
         }
         let idea = reload(conn, idea_id)?;
-        view(conn, &idea)
+        view(ctx, conn, &idea)
     })
 }
 
@@ -456,7 +491,7 @@ pub fn submit_draft(
         }
         record_submission(ctx, conn, &contest, &idea, now)?;
         let idea = reload(conn, idea_id)?;
-        view(conn, &idea)
+        view(ctx, conn, &idea)
     })
 }
 
@@ -478,15 +513,20 @@ pub fn withdraw(
                 &contest.id,
                 now,
                 "idea_withdrawn",
-                json!({"commitment": commitment(&idea.id, "withdrawn")}),
+                json!({"commitment": commitment(ctx, &idea.id, "withdrawn")}),
             )?;
         }
         let idea = reload(conn, idea_id)?;
-        view(conn, &idea)
+        view(ctx, conn, &idea)
     })
 }
 
-pub fn show(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<IdeaView> {
+pub fn show(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+) -> AppResult<IdeaView> {
     let idea = reload(conn, idea_id)?;
     let contest = store::contests::find(conn, &idea.contest_id)?
         .ok_or_else(|| AppError::not_found("idea"))?;
@@ -502,7 +542,7 @@ pub fn show(conn: &mut DbConnection, actor: &Actor, idea_id: &str) -> AppResult<
     let blind = !author
         && contest.awarded_at.is_none()
         && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
-    view_as(conn, &idea, blind)
+    view_as(conn, &idea, blind, author.then(|| audit_key(ctx, &idea.id)))
 }
 
 /// `attachment-2.pdf`: what an attachment is called where its author must stay unknown.
@@ -529,16 +569,16 @@ pub fn of_contest(
         && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
     store::ideas::submitted_of_contest(conn, contest_id)?
         .iter()
-        .map(|idea| view_as(conn, idea, blind))
+        .map(|idea| view_as(conn, idea, blind, None))
         .collect()
 }
 
-pub fn mine(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<IdeaView>> {
+pub fn mine(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<IdeaView>> {
     access::require(conn, actor, Action::UseOwnAccount)?;
     let user = actor.user().expect("signed in");
     store::ideas::of_author(conn, &user.id)?
         .iter()
-        .map(|idea| view(conn, idea))
+        .map(|idea| view(ctx, conn, idea))
         .collect()
 }
 
@@ -591,7 +631,7 @@ pub fn attach(
                 &contest.id,
                 now,
                 "attachment_added",
-                json!({"commitment": commitment(&idea.id, &attachment.sha256)}),
+                json!({"commitment": commitment(ctx, &idea.id, &attachment.sha256)}),
             )?;
         }
         Ok(AttachmentView {

@@ -37,17 +37,31 @@ pub struct ContestStats {
     /// From the opening to the hundredth submitted idea; null until there are a hundred.
     pub seconds_to_hundredth_idea: Option<i64>,
     pub judging: JudgingStats,
-    /// Per criterion of the rules: how the jurors' scores spread.
+    /// Per criterion of the rules: how the jurors' scores spread. Until the award the
+    /// histogram is empty and the summary null: a distribution of the scores would tell
+    /// the organisers how the entries stand while the jury is still judging.
     pub criteria: Vec<CriterionStats>,
-    /// Sheet scores out of 100 (the rules' weighted formula), over every sheet saved.
+    /// Sheet scores out of 100 (the rules' weighted formula), over every sheet saved; null
+    /// until the award.
     #[schema(value_type = Option<Object>)]
     pub sheet_scores: Option<Summary>,
-    /// How the jurors scored; null until two sheets exist.
+    /// How the jurors scored; null until two sheets exist. Until the award only each juror's
+    /// sheet count and offset from the panel (see [`CalibrationView`]).
     pub calibration: Option<CalibrationView>,
     /// Where participants came from, most first: the `ref` or `utm_source` tag of the contest
-    /// link they opened, or the site that linked to it; `direct` when nothing said.
+    /// link they opened, or the site that linked to it; `direct` when nothing said. In a
+    /// contest judged blind, until the award: only sources of at least
+    /// [`MIN_SOURCE_BUCKET`] participants are named, everyone else is counted under `other`
+    /// (which includes `direct`), and only participants who came before `sources_as_of`.
     pub sources: Vec<SourceCount>,
+    /// When `sources` is a daily figure (blind judging, before the award): the start of the
+    /// UTC day it was counted at. Null when the counts are live.
+    pub sources_as_of: Option<DateTime<Utc>>,
 }
+
+/// The smallest source a blind contest names before its award: a smaller one would let an
+/// organiser who sent someone a personal link (`?ref=lea-0417`) see when that person entered.
+pub const MIN_SOURCE_BUCKET: usize = 5;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceCount {
@@ -99,9 +113,10 @@ pub struct CriterionStats {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CalibrationView {
     pub jurors: Vec<JurorCalibrationView>,
+    /// Per entry: its means and ranks. Empty until the award: they are the ranking.
     pub entries: Vec<EntryCalibrationView>,
     /// Kendall's W over the entries every juror scored: 0 = no agreement on the order, 1 = the
-    /// same order from everyone.
+    /// same order from everyone. Null until the award.
     pub kendalls_w: Option<f64>,
     /// How many entries `kendalls_w` is computed over.
     pub w_entries: usize,
@@ -113,9 +128,10 @@ pub struct CalibrationView {
 pub struct JurorCalibrationView {
     pub display_name: String,
     pub sheets: usize,
-    /// Mean sheet score out of 100.
-    pub mean: f64,
-    pub sd: f64,
+    /// Mean sheet score out of 100; null until the award (no one sees a juror's scores before).
+    pub mean: Option<f64>,
+    /// Null until the award.
+    pub sd: Option<f64>,
     /// Mean difference from the other jurors on the same entries: negative is harsher.
     pub offset_from_panel: Option<f64>,
 }
@@ -157,6 +173,9 @@ pub fn stats(
     let now = ctx.now();
     let rules = rules_of(&contest)?;
     let ideas = store::ideas::overview_of_contest(conn, contest_id)?;
+    // Until the award nobody, members included, learns how the entries or the jurors score:
+    // during judging the figures are the jury's progress and each juror's calibration offset.
+    let awarded = contest.awarded_at.is_some();
 
     let mut counts = IdeaCounts::default();
     for idea in &ideas {
@@ -238,11 +257,23 @@ pub fn stats(
             label: c.label.clone(),
             weight: c.weight,
             max: c.max,
-            histogram: stats::histogram(values, i64::from(c.max)),
-            summary: stats::summary(&values.iter().map(|v| *v as f64).collect::<Vec<_>>()),
+            histogram: if awarded {
+                stats::histogram(values, i64::from(c.max))
+            } else {
+                Vec::new()
+            },
+            summary: if awarded {
+                stats::summary(&values.iter().map(|v| *v as f64).collect::<Vec<_>>())
+            } else {
+                None
+            },
         })
         .collect();
-    let sheet_scores = stats::summary(&sheets.iter().map(|s| s.score).collect::<Vec<_>>());
+    let sheet_scores = if awarded {
+        stats::summary(&sheets.iter().map(|s| s.score).collect::<Vec<_>>())
+    } else {
+        None
+    };
     let calibration = if sheets.len() >= 2 {
         let official: HashMap<String, usize> = match store::awards::find(conn, contest_id)? {
             Some(award) => serde_json::from_str::<Vec<super::award::RankingRow>>(&award.ranking)
@@ -267,14 +298,15 @@ pub fn stats(
                         .map(|(_, _, _, name)| name.clone())
                         .unwrap_or_default(),
                     sheets: j.sheets,
-                    mean: round(j.mean),
-                    sd: round(j.sd),
+                    mean: Some(round(j.mean)).filter(|_| awarded),
+                    sd: Some(round(j.sd)).filter(|_| awarded),
                     offset_from_panel: j.offset_from_panel.map(round),
                 })
                 .collect(),
             entries: computed
                 .entries
                 .iter()
+                .filter(|_| awarded)
                 .map(|e| {
                     let id = ids.get(e.entry).copied().unwrap_or_default();
                     EntryCalibrationView {
@@ -288,16 +320,30 @@ pub fn stats(
                     }
                 })
                 .collect(),
-            kendalls_w: computed.kendalls_w.map(round),
-            w_entries: computed.w_entries,
-            agreement: computed.agreement.map(str::to_owned),
+            kendalls_w: computed.kendalls_w.map(round).filter(|_| awarded),
+            w_entries: if awarded { computed.w_entries } else { 0 },
+            agreement: computed.agreement.map(str::to_owned).filter(|_| awarded),
         })
     } else {
         None
     };
+    // A blind contest's sources, before the award, are counted once a day and only in
+    // buckets large enough not to single anyone out: otherwise a personal link's bucket
+    // flips from 0 to 1 the moment its holder's idea appears.
+    let coarse = rules.blind_judging && !awarded;
+    let sources_as_of = coarse.then(|| {
+        now.date_naive()
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+    });
     let sources = source_counts(
         store::talent::sources_of(conn, contest_id)?,
-        ideas.iter().map(|i| i.author_id.as_str()),
+        ideas
+            .iter()
+            .filter(|i| sources_as_of.is_none_or(|cut| store::from_db(i.created_at) < cut))
+            .map(|i| i.author_id.as_str()),
+        coarse,
     );
     Ok(ContestStats {
         contest_id: contest.id.clone(),
@@ -318,13 +364,16 @@ pub fn stats(
         sheet_scores,
         calibration,
         sources,
+        sources_as_of,
     })
 }
 
-/// Participants per (source, campaign); those with no recorded source are `direct`.
+/// Participants per (source, campaign); those with no recorded source are `direct`. With
+/// `coarse`, every bucket under [`MIN_SOURCE_BUCKET`] (and `direct`) is merged into `other`.
 fn source_counts<'a>(
     recorded: Vec<(String, String, String)>,
     participants: impl Iterator<Item = &'a str>,
+    coarse: bool,
 ) -> Vec<SourceCount> {
     let known: HashMap<String, (String, String)> = recorded
         .into_iter()
@@ -337,6 +386,19 @@ fn source_counts<'a>(
             .cloned()
             .unwrap_or_else(|| ("direct".to_owned(), String::new()));
         *counts.entry(key).or_default() += 1;
+    }
+    if coarse {
+        let mut other = 0;
+        counts.retain(|(source, _), n| {
+            let small = *n < MIN_SOURCE_BUCKET || source == "direct" || source == "other";
+            if small {
+                other += *n;
+            }
+            !small
+        });
+        if other > 0 {
+            counts.insert(("other".to_owned(), String::new()), other);
+        }
     }
     let mut list: Vec<SourceCount> = counts
         .into_iter()
@@ -629,7 +691,11 @@ mod tests {
             ("bob".into(), "newsletter".into(), "spring".into()),
             ("cat".into(), "example.org".into(), String::new()),
         ];
-        let counts = source_counts(recorded, ["ann", "ann", "bob", "cat", "dan"].into_iter());
+        let counts = source_counts(
+            recorded,
+            ["ann", "ann", "bob", "cat", "dan"].into_iter(),
+            false,
+        );
         let got: Vec<(&str, &str, usize)> = counts
             .iter()
             .map(|c| (c.source.as_str(), c.campaign.as_str(), c.participants))
@@ -638,6 +704,24 @@ mod tests {
         assert!(got.contains(&("direct", "", 1)) && got.contains(&("example.org", "", 1)));
         assert_eq!(tag(" News Letter<script>! "), "newsletterscript");
         assert_eq!(tag(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn blind_sources_name_only_buckets_that_cannot_single_anyone_out() {
+        let mut recorded: Vec<(String, String, String)> = (0..5)
+            .map(|i| (format!("n{i}"), "newsletter".into(), String::new()))
+            .collect();
+        recorded.push(("lea".into(), "lea-0417".into(), String::new()));
+        let people: Vec<String> = (0..5)
+            .map(|i| format!("n{i}"))
+            .chain(["lea".into(), "dan".into()])
+            .collect();
+        let counts = source_counts(recorded, people.iter().map(String::as_str), true);
+        let got: Vec<(&str, usize)> = counts
+            .iter()
+            .map(|c| (c.source.as_str(), c.participants))
+            .collect();
+        assert_eq!(got, [("newsletter", 5), ("other", 2)]);
     }
 
     #[test]

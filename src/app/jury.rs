@@ -142,6 +142,9 @@ pub fn invite(
                 "Judging has ended; no more jurors can join.",
             ));
         }
+        if let Some(invitee) = store::users::find_by_email(conn, email.as_str())? {
+            refuse_organiser(conn, &contest, &invitee.id)?;
+        }
         if store::jury::find_by_email(conn, contest_id, email.as_str())?.is_some() {
             return Err(AppError::conflict(
                 "already_invited",
@@ -200,6 +203,19 @@ pub fn invite(
     })
 }
 
+/// A member of the organising organisation never sits on its contest's jury: a juror reads the
+/// entries, and a member reads the contest's figures and its authors once awarded; together
+/// they would unblind the judging. 409 `organizer_on_jury`.
+fn refuse_organiser(conn: &mut DbConnection, contest: &Contest, user_id: &str) -> AppResult<()> {
+    if store::organizations::role_of(conn, &contest.organization_id, user_id)?.is_some() {
+        return Err(AppError::conflict(
+            "organizer_on_jury",
+            "Members of the organising organisation cannot sit on its contest's jury.",
+        ));
+    }
+    Ok(())
+}
+
 /// The invitations of a contest, for its members.
 pub fn list(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> AppResult<Vec<JurorView>> {
     let contest = load_visible(conn, actor, contest_id)?;
@@ -254,6 +270,8 @@ pub fn accept(
                 "Verify your email address before joining a jury.".into(),
             ));
         }
+        let contest = store::contests::find(conn, &juror.contest_id)?.ok_or_else(invalid)?;
+        refuse_organiser(conn, &contest, &user.id)?;
         let now = ctx.now();
         if store::from_db(juror.expires_at) <= now {
             return Err(AppError::conflict(
@@ -545,7 +563,8 @@ pub fn entries(
     Ok(JuryEntries { entries, progress })
 }
 
-/// Finds one of the juror's entries by its opaque id; a conflicted one is refused with 403.
+/// Finds one of the juror's entries by its opaque id; a conflicted one is refused with the
+/// same 404 as an id that is not on the juror's list.
 ///
 /// The same answer as looking it up in the juror's panel, without building the panel: the
 /// opaque id is resolved through a map kept per contest, then only that idea is checked
@@ -572,10 +591,10 @@ fn entry_of(
     let juror_user = juror.user_id.clone().unwrap_or_default();
     let detected =
         rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, &author.email);
+    // A conflict answers exactly like an entry that is not on the list: a distinct answer
+    // would tell the juror which entry ids belong to someone close to them.
     if detected || store::jury::declared_conflicts(conn, &juror.id)?.contains(&idea.id) {
-        return Err(AppError::ConflictOfInterest(
-            "You are in conflict with this entry: you can neither see nor score it.".into(),
-        ));
+        return Err(not_found());
     }
     Ok(idea)
 }
@@ -674,9 +693,7 @@ pub fn save_scores(
             return Err(AppError::not_found("entry"));
         }
         if store::jury::declared_conflicts(conn, &juror.id)?.contains(&idea.id) {
-            return Err(AppError::ConflictOfInterest(
-                "You are in conflict with this entry: you can neither see nor score it.".into(),
-            ));
+            return Err(AppError::not_found("entry"));
         }
         store::jury::save_sheet(
             conn,
@@ -984,7 +1001,7 @@ pub fn disqualify(
             &contest.id,
             now,
             "idea_disqualified",
-            json!({"commitment": super::ideas::commitment(&idea.id, "disqualified")}),
+            json!({"commitment": super::ideas::commitment(ctx, &idea.id, "disqualified")}),
         )?;
         let author = store::users::find(conn, &idea.author_id)?
             .ok_or_else(|| AppError::internal("author vanished"))?;
@@ -1003,6 +1020,6 @@ pub fn disqualify(
                 context,
             },
         )?;
-        super::ideas::show(conn, actor, idea_id)
+        super::ideas::show(ctx, conn, actor, idea_id)
     })
 }

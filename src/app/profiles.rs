@@ -152,8 +152,9 @@ pub fn update(
 /// Everything Concours holds about the caller, as JSON: account, preferences, follows,
 /// organisations, page, ideas with every revision and attachment's details, jury work and
 /// score sheets. Password hash and tokens excluded (they are not data about the person but
-/// keys to their account).
-pub fn export(conn: &mut DbConnection, actor: &Actor) -> AppResult<Value> {
+/// keys to their account). A juror's sheets name the opaque entry id they scored under, never
+/// the idea's id (a UUIDv7 tells when the entry came in, and ties it to its audit events).
+pub fn export(ctx: &super::Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<Value> {
     access::require(conn, actor, Action::UseOwnAccount)?;
     let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
     let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
@@ -193,7 +194,7 @@ pub fn export(conn: &mut DbConnection, actor: &Actor) -> AppResult<Value> {
     for juror in store::jury::memberships_of(conn, &id)? {
         let sheets: Vec<Value> = store::jury::sheets_of(conn, &juror.id)?
             .into_iter()
-            .map(|s| json!({"idea_id": s.idea_id, "scores": s.values.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "comment": s.comment}))
+            .map(|s| json!({"entry_id": crate::domain::jury::entry_id(&ctx.entry_salt, &juror.contest_id, &s.idea_id), "scores": s.values.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "comment": s.comment}))
             .collect();
         jury.push(
             json!({"contest_id": juror.contest_id, "status": juror.status, "sheets": sheets}),

@@ -46,7 +46,6 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
-            AppError::ConflictOfInterest(_) => "conflict_of_interest",
             AppError::Internal(_) => "internal",
         }
     }
@@ -66,7 +65,6 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::ConflictOfInterest(_) => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

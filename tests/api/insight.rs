@@ -162,15 +162,21 @@ async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp)
     assert_eq!(stats["judging"]["jurors"], 3);
     assert_eq!(stats["judging"]["sheets_saved"], 12);
     assert_eq!(stats["judging"]["sheets_expected"], 12);
-    // Impact: out of 10, eleven bars; twelve scores in all.
+    // Until the award (issue 16.3) no score, mean, rank or distribution: the jury's progress
+    // and each juror's offset from the panel only.
     let impact = &stats["criteria"][0];
     assert_eq!(impact["key"], "impact");
-    let histogram: Vec<u64> = serde_json::from_value(impact["histogram"].clone()).unwrap();
-    assert_eq!(histogram.len(), 11);
-    assert_eq!(histogram.iter().sum::<u64>(), 12);
-    assert_eq!(histogram[9], 2, "two jurors gave Idea D a 9");
-    assert_eq!(histogram[7], 3, "Idea C twice, Idea D by the harsh juror");
-    // Calibration: the third juror is harsher than the panel; they all agree on the order.
+    assert_eq!(impact["histogram"], json!([]));
+    assert_eq!(impact["summary"], Value::Null);
+    assert_eq!(stats["sheet_scores"], Value::Null);
+    assert_eq!(stats["calibration"]["entries"], json!([]));
+    assert_eq!(stats["calibration"]["kendalls_w"], Value::Null);
+    assert_eq!(stats["calibration"]["agreement"], Value::Null);
+    for juror in stats["calibration"]["jurors"].as_array().unwrap() {
+        assert_eq!(juror["mean"], Value::Null);
+        assert_eq!(juror["sd"], Value::Null);
+    }
+    // Calibration: the third juror is harsher than the panel.
     let calibration = &stats["calibration"];
     let jurors = calibration["jurors"].as_array().unwrap();
     assert_eq!(jurors.len(), 3);
@@ -186,16 +192,6 @@ async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp)
         assert_eq!(offset, expected, "{juror}");
         assert_eq!(juror["sheets"], 4);
     }
-    assert_eq!(calibration["kendalls_w"], 1.0);
-    assert_eq!(calibration["w_entries"], 4);
-    assert_eq!(calibration["agreement"], "very_strong");
-    let entries = calibration["entries"].as_array().unwrap();
-    assert_eq!(entries[0]["title"], "Idea D");
-    assert_eq!(
-        (entries[0]["raw_rank"].clone(), entries[0]["z_rank"].clone()),
-        (json!(1), json!(1))
-    );
-    assert_eq!(entries[0]["official_rank"], Value::Null, "not awarded yet");
 
     // Everyone else is refused: no figure says anything about an entry or a juror.
     app.get(&path, None).await.expect_error(401, "unauthorized");
@@ -214,13 +210,37 @@ async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp)
         .await
         .expect_error(404, "not_found");
 
-    // Once awarded, the official rank stands beside the others.
+    // Once awarded: how the scores spread, the jurors' means, the agreement, and per entry
+    // the raw and calibrated ranks with the official rank beside them.
     app.advance(Duration::days(10));
     app.scheduler.tick().await.unwrap();
     let owner = app.login("owner@acme.example").await;
     let stats = app.get(&path, Some(&owner)).await.expect(200).json();
     assert_eq!(stats["phase"], "awarded");
-    assert_eq!(stats["calibration"]["entries"][0]["official_rank"], 1);
+    // Impact: out of 10, eleven bars; twelve scores in all.
+    let impact = &stats["criteria"][0];
+    let histogram: Vec<u64> = serde_json::from_value(impact["histogram"].clone()).unwrap();
+    assert_eq!(histogram.len(), 11);
+    assert_eq!(histogram.iter().sum::<u64>(), 12);
+    assert_eq!(histogram[9], 2, "two jurors gave Idea D a 9");
+    assert_eq!(histogram[7], 3, "Idea C twice, Idea D by the harsh juror");
+    let calibration = &stats["calibration"];
+    for juror in calibration["jurors"].as_array().unwrap() {
+        assert!(
+            juror["mean"].is_number() && juror["sd"].is_number(),
+            "{juror}"
+        );
+    }
+    assert_eq!(calibration["kendalls_w"], 1.0);
+    assert_eq!(calibration["w_entries"], 4);
+    assert_eq!(calibration["agreement"], "very_strong");
+    let entries = calibration["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["title"], "Idea D");
+    assert_eq!(
+        (entries[0]["raw_rank"].clone(), entries[0]["z_rank"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(entries[0]["official_rank"], 1);
 }
 
 /// The rows of a CSV text (RFC 4180: quoted fields, doubled quotes, CRLF).
@@ -370,23 +390,15 @@ async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &T
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("How the contest is going"));
-    // Each chart is an accessible SVG with its numbers in a table beside it.
-    assert!(
-        html.matches("<svg").count() >= 4,
-        "timeline, statuses, two criteria"
-    );
-    assert!(html.contains(r#"role="img""#) && html.contains("<desc"));
-    assert!(html.matches("<table").count() >= 6);
-    assert!(!html.contains("style="), "the CSP allows no inline style");
-    assert!(html.contains("Kendall") && html.contains("very closely"));
-    // What people wrote is escaped, in the tables and in the charts.
-    assert!(!html.contains(ATTACK), "an idea title was not escaped");
-    assert!(html.contains("&lt;script&gt;"));
+    // During judging, no score, mean, rank or agreement (issue 16.3), and no entry title in
+    // a ranking table.
+    assert!(html.contains("Scores, means and ranks are shown once the contest is awarded"));
+    assert!(!html.contains("Kendall") && !html.contains("&lt;script&gt;"));
     // The manage page links to it.
     let manage = text_of(&owner, app, &format!("/contests/{}/manage", j.contest)).await;
     assert!(manage.contains(&path));
     let french = text_of(&owner, app, &format!("{path}?lang=fr")).await;
-    assert!(french.contains("Calibrage du jury") && french.contains("W de Kendall"));
+    assert!(french.contains("Calibrage du jury"));
 
     // Refused: a juror, an author (403 pages); a stranger to the draft world gets the sign-in.
     for token in [&j.jurors[0], &j.authors[0]] {
@@ -407,11 +419,31 @@ async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &T
             .unwrap()
             .starts_with("/login")
     );
+
+    // Once awarded, every chart.
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    let owner = signed_in(app, &app.login("owner@acme.example").await);
+    let html = text_of(&owner, app, &path).await;
+    // Each chart is an accessible SVG with its numbers in a table beside it.
+    assert!(
+        html.matches("<svg").count() >= 4,
+        "timeline, statuses, two criteria"
+    );
+    assert!(html.contains(r#"role="img""#) && html.contains("<desc"));
+    assert!(html.matches("<table").count() >= 6);
+    assert!(!html.contains("style="), "the CSP allows no inline style");
+    assert!(html.contains("Kendall") && html.contains("very closely"));
+    // What people wrote is escaped, in the tables and in the charts.
+    assert!(!html.contains(ATTACK), "an idea title was not escaped");
+    assert!(html.contains("&lt;script&gt;"));
+    let french = text_of(&owner, app, &format!("{path}?lang=fr")).await;
+    assert!(french.contains("Calibrage du jury") && french.contains("W de Kendall"));
 }
 
 /// A browser signed in with `token`'s session that opens the contest page (with these link tags
 /// and this `Referer`), then submits an idea through the submit page.
-async fn arrive_and_submit(
+pub async fn arrive_and_submit(
     app: &TestApp,
     contest: &str,
     email: &str,
@@ -444,8 +476,32 @@ async fn arrive_and_submit(
     assert_eq!(posted.status(), 303, "{email} submits");
 }
 
+/// A funded, opened contest whose rules do not judge blind: (owner token, contest id).
+pub async fn opened_open_judging(app: &TestApp) -> (String, String) {
+    let (owner, _, contest) = draft(app).await;
+    let path = format!("/api/v1/contests/{contest}");
+    let mut rules = app.get(&path, Some(&owner)).await.expect(200).json()["rules"].clone();
+    rules["blind_judging"] = json!(false);
+    app.request(
+        Method::PATCH,
+        &path,
+        Some(&owner),
+        Some(json!({"rules": rules})),
+    )
+    .await
+    .expect(200);
+    let admin = admin(app).await;
+    fund(app, &owner, &admin, &contest, 700_000).await;
+    invite_juror(app, &owner, &contest, "juror@jury.example").await;
+    app.post(&format!("{path}/open"), Some(&owner), json!({}))
+        .await
+        .expect(200);
+    (owner, contest)
+}
+
+/// Live and exact sources, in a contest not judged blind (a blind one's are in `blind.rs`).
 async fn participants_are_counted_under_the_link_that_brought_them(app: &TestApp) {
-    let (_, contest) = crate::contests::opened(app).await;
+    let (_, contest) = opened_open_judging(app).await;
     app.advance(Duration::days(1));
     arrive_and_submit(
         app,

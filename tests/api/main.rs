@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod appreciation;
 mod award;
+mod blind;
 mod cli;
 mod contests;
 mod crash;

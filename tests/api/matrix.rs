@@ -358,12 +358,13 @@ fn jurors_only(role: Role, phase: Phase) -> Expect {
     }
 }
 
-/// One entry: its jurors, except the one in conflict with it (after the award every juror
-/// is told judging is closed, 409: nothing is secret any more).
+/// One entry: its jurors, except the one in conflict with it, who gets the same 404 as for an
+/// entry not on their list (issue 16.13: a 403 told them which ids are conflicted). After the
+/// award every juror is told judging is closed, 409: nothing is secret any more.
 fn entry_only(role: Role, phase: Phase) -> Expect {
     match (role, phase) {
         (Role::Conflicted, Phase::Awarded) => Granted,
-        (Role::Conflicted, _) => Refused(403),
+        (Role::Conflicted, _) => Refused(404),
         _ => jurors_only(role, phase),
     }
 }

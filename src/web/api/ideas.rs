@@ -54,7 +54,9 @@ pub async fn mine(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
-    let items = state.run(move |_, conn| ideas::mine(conn, &actor)).await?;
+    let items = state
+        .run(move |ctx, conn| ideas::mine(ctx, conn, &actor))
+        .await?;
     Ok(HttpResponse::Ok().json(IdeaList { ideas: items }))
 }
 
@@ -68,7 +70,7 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let idea = state
-        .run(move |_, conn| ideas::show(conn, &caller.0, &id))
+        .run(move |ctx, conn| ideas::show(ctx, conn, &caller.0, &id))
         .await?;
     Ok(HttpResponse::Ok().json(idea))
 }

@@ -20,7 +20,7 @@ use crate::web::{AppState, idempotency};
 #[utoipa::path(tag = "jury", security(("bearer" = [])), params(("id" = String, Path)), request_body = NewJuror,
     responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = JurorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_invited or judging_closed"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_invited, judging_closed or organizer_on_jury"),
         (status = 422, body = ErrorBody)))]
 #[post("/contests/{id}/jurors")]
 pub async fn invite(
@@ -82,7 +82,7 @@ pub async fn roster(
 /// Accepts a jury invitation, as the invited (verified) person.
 #[utoipa::path(tag = "jury", security(("bearer" = [])), params(("token" = String, Path)),
     responses((status = 200, body = JurorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "token_expired")))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "token_expired or organizer_on_jury")))]
 #[post("/jury-invitations/{token}/accept")]
 pub async fn accept(
     state: web::Data<AppState>,
@@ -137,7 +137,7 @@ pub async fn entries(
     params(("id" = String, Path), ("entry_id" = String, Path)), request_body = ScoreSheet,
     responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 200, body = JuryEntry), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "conflict_of_interest"), (status = 404, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "not_found: not on the list, or in conflict (the same answer)"),
         (status = 409, body = ErrorBody, description = "judging_closed"), (status = 422, body = ErrorBody)))]
 #[put("/contests/{id}/jury/entries/{entry_id}/scores")]
 pub async fn save_scores(

@@ -72,7 +72,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let data = state
-        .run(move |_, conn| profiles::export(conn, &actor))
+        .run(move |ctx, conn| profiles::export(ctx, conn, &actor))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(ContentDisposition {

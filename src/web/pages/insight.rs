@@ -85,6 +85,12 @@ pub async fn dashboard(
         &label(lang, &format!("phase_{}", contest.phase.as_str())),
     );
     context.insert("stats", &stats);
+    context.insert(
+        "sources_as_of",
+        &stats
+            .sources_as_of
+            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
+    );
     let not_yet = t["insight_not_yet"].clone();
     context.insert(
         "first_idea",

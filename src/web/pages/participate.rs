@@ -412,10 +412,12 @@ async fn load_idea(state: &AppState, page: &Page, id: String) -> AppResult<IdeaD
     let actor = page.actor.clone();
     state
         .run(move |ctx, conn| {
-            let idea = ideas::show(conn, &actor, &id)?;
+            let idea = ideas::show(ctx, conn, &actor, &id)?;
             let contest = contests::show(ctx, conn, &actor, &idea.contest_id)?;
             // The idea object never names its author: the reader wrote it if it is theirs.
-            let is_author = ideas::mine(conn, &actor)?.iter().any(|i| i.id == idea.id);
+            let is_author = ideas::mine(ctx, conn, &actor)?
+                .iter()
+                .any(|i| i.id == idea.id);
             Ok(IdeaData {
                 idea,
                 contest,
@@ -845,7 +847,7 @@ pub async fn my_ideas(state: web::Data<AppState>, page: Page) -> HttpResponse {
     let actor = page.actor.clone();
     let loaded = state
         .run(move |ctx, conn| {
-            let mine = ideas::mine(conn, &actor)?;
+            let mine = ideas::mine(ctx, conn, &actor)?;
             let mut contests_by_id: BTreeMap<String, (ContestView, Option<award::Results>)> =
                 BTreeMap::new();
             for idea in &mine {
