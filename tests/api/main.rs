@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod appreciation;
+mod attachments;
 mod award;
 mod cli;
 mod contests;
