@@ -9,6 +9,7 @@ mod award;
 mod cli;
 mod contests;
 mod crash;
+mod files;
 mod health;
 mod ideas;
 mod insight;
