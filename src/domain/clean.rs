@@ -43,9 +43,11 @@ pub enum Refusal {
     Encrypted,
 }
 
-/// `bytes` of `kind` with their metadata removed; text is returned as it is.
+/// `bytes` of `kind` with their metadata removed; text is returned as it is. The bytes come
+/// from anyone: should a parser panic on them, the file is refused as unreadable (a 422, not a
+/// 500).
 pub fn clean(kind: FileKind, bytes: &[u8]) -> Result<Cleaned, Refusal> {
-    match kind {
+    let run = || match kind {
         FileKind::Pdf => clean_pdf(bytes),
         FileKind::Jpeg => clean_jpeg(bytes),
         FileKind::Png => clean_png(bytes),
@@ -53,7 +55,8 @@ pub fn clean(kind: FileKind, bytes: &[u8]) -> Result<Cleaned, Refusal> {
             bytes: bytes.to_vec(),
             removed: Vec::new(),
         }),
-    }
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or(Err(Refusal::Unreadable))
 }
 
 fn finish(bytes: Vec<u8>, mut removed: Vec<&'static str>) -> Cleaned {
@@ -287,4 +290,51 @@ fn clean_png(bytes: &[u8]) -> Result<Cleaned, Refusal> {
         removed.push("other");
     }
     Ok(finish(out, removed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_is_idempotent_and_keeps_the_kind() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0\x3a\x7e\x9b\x55\
+                    \0\0\0\x0aIDAT\x78\x9c\x63\x60\0\0\0\x02\0\x01\x48\xaf\xa4\x71\0\0\0\0IEND\xae\x42\x60\x82";
+        let once = clean(FileKind::Png, png).unwrap();
+        assert_eq!(once.bytes, png.to_vec(), "nothing to remove");
+        assert!(once.removed.is_empty());
+        let mut with_text = png[..33].to_vec();
+        with_text.extend_from_slice(b"\0\0\0\x05tEXtA\0Lea\x94\x9e\x69\x88");
+        with_text.extend_from_slice(&png[33..]);
+        let cleaned = clean(FileKind::Png, &with_text).unwrap();
+        assert_eq!(cleaned.bytes, png.to_vec());
+        assert_eq!(cleaned.removed, ["text"]);
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_refused() {
+        assert_eq!(
+            clean(FileKind::Pdf, b"%PDF-1.4 plan"),
+            Err(Refusal::Unreadable)
+        );
+        assert_eq!(
+            clean(FileKind::Jpeg, b"\xFF\xD8\xFF"),
+            Err(Refusal::Unreadable)
+        );
+        assert_eq!(
+            clean(FileKind::Png, b"\x89PNG\r\n\x1a\n\0"),
+            Err(Refusal::Unreadable)
+        );
+        assert_eq!(
+            clean(FileKind::Text, b"notes").map(|c| c.bytes),
+            Ok(b"notes".to_vec())
+        );
+    }
+
+    #[test]
+    fn a_scan_ends_at_the_first_real_marker() {
+        assert_eq!(scan_end(b"\x01\xFF\x00\x02\xFF\xD0\x03\xFF\xD9"), 7);
+        assert_eq!(scan_end(b"\x01\xFF\xFF\xC4"), 2);
+        assert_eq!(scan_end(b"\x01\x02"), 2);
+    }
 }
