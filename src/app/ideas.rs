@@ -731,7 +731,33 @@ pub fn download(
         attachment.filename = blind_filename(number + 1, &attachment.content_type);
     }
     let bytes = store::ideas::attachment_bytes(conn, attachment_id)?;
+    let bytes = served_bytes(&attachment, bytes, author)?;
     Ok((attachment, bytes))
+}
+
+/// The bytes a reader gets. Files stored since metadata is removed at upload are served as
+/// stored; a file stored before (no `received_sha256`) is cleaned on the way out for everyone
+/// but its author, and withheld (409 `attachment_unreadable`) if it cannot be.
+pub fn served_bytes(
+    attachment: &store::ideas::Attachment,
+    bytes: Vec<u8>,
+    author: bool,
+) -> AppResult<Vec<u8>> {
+    if author || attachment.received_sha256.is_some() {
+        return Ok(bytes);
+    }
+    let Some(kind) = rules::sniff(&bytes) else {
+        return Ok(bytes);
+    };
+    crate::domain::clean::clean(kind, &bytes)
+        .map(|cleaned| cleaned.bytes)
+        .map_err(|_| {
+            AppError::conflict(
+                "attachment_unreadable",
+                "This file was stored before attachments lost their metadata, and it cannot be \
+                 read to remove it; its author can attach it again.",
+            )
+        })
 }
 
 /// Reminds authors of drafts that the deadline is near (run once per contest by the scheduler).
