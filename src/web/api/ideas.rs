@@ -210,7 +210,8 @@ pub async fn attach(
 /// Downloads an attachment, always as a download (never shown inline), for those who may see
 /// the idea.
 #[utoipa::path(tag = "ideas", params(("id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the file"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "attachment_unreadable: stored before metadata removal and unreadable")))]
 #[get("/attachments/{id}")]
 pub async fn download(
     state: web::Data<AppState>,
