@@ -44,7 +44,7 @@ pub struct AttachmentView {
     pub received_sha256: Option<String>,
     /// In the answer to an upload only: what was removed (`document_info`, `xmp`, `exif`,
     /// `iptc`, `comment`, `thumbnail`, `text`, `time`, `embedded_files`, `earlier_revisions`,
-    /// `other`); everything else is kept as it was.
+    /// `annotation_authors`, `other`); everything else is kept as it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_removed: Option<Vec<String>>,
 }

@@ -30,7 +30,8 @@ use super::ideas::FileKind;
 pub struct Cleaned {
     pub bytes: Vec<u8>,
     /// Codes of what was removed, each once, sorted: `document_info`, `xmp`, `embedded_files`,
-    /// `earlier_revisions`, `exif`, `iptc`, `comment`, `thumbnail`, `text`, `time`, `other`.
+    /// `earlier_revisions`, `annotation_authors`, `exif`, `iptc`, `comment`, `thumbnail`,
+    /// `text`, `time`, `other`.
     pub removed: Vec<&'static str>,
 }
 
@@ -132,10 +133,40 @@ fn scrub_pdf_object(object: &mut Object, removed: &mut Vec<&'static str>) {
     }
 }
 
+/// Annotations a reviewer adds (comments, highlights, stamps…), which carry their author's
+/// name in `/T` and their times; form fields (`Widget`) keep their `/T`, their field name.
+const MARKUP_ANNOTATIONS: [&[u8]; 16] = [
+    b"Text",
+    b"FreeText",
+    b"Line",
+    b"Square",
+    b"Circle",
+    b"Polygon",
+    b"PolyLine",
+    b"Highlight",
+    b"Underline",
+    b"Squiggly",
+    b"StrikeOut",
+    b"Stamp",
+    b"Caret",
+    b"Ink",
+    b"FileAttachment",
+    b"Sound",
+];
+
 fn scrub_pdf_dict(dict: &mut Dictionary, removed: &mut Vec<&'static str>) {
     for (key, code) in PDF_KEYS {
         if dict.remove(key).is_some() {
             removed.push(code);
+        }
+    }
+    let markup = matches!(dict.get(b"Subtype"), Ok(Object::Name(kind))
+        if MARKUP_ANNOTATIONS.contains(&kind.as_slice()) || kind == b"Popup");
+    if markup {
+        for key in [b"T".as_slice(), b"M", b"CreationDate", b"FS"] {
+            if dict.remove(key).is_some() {
+                removed.push("annotation_authors");
+            }
         }
     }
     for (_, value) in dict.iter_mut() {

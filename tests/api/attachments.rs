@@ -36,7 +36,8 @@ pub fn tiny_pdf() -> Vec<u8> {
 }
 
 /// A one-page PDF; with `author`, it names them in its Info dictionary, in XMP on the catalog
-/// and on the page, and in the EXIF of a JPEG image it shows.
+/// and on the page, in the page's private PieceInfo, as the author of a comment, and in the
+/// EXIF of a JPEG image it shows.
 fn pdf_document(author: Option<&str>) -> Document {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
@@ -67,6 +68,14 @@ fn pdf_document(author: Option<&str>) -> Document {
         );
         resources.set("XObject", dictionary! { "Im1" => image_id });
         page.set("Metadata", doc.add_object(xmp(author)));
+        // A reviewer's comment on the page, signed with their name.
+        let note = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Text",
+            "Rect" => vec![10.into(), 10.into(), 30.into(), 30.into()],
+            "Contents" => Object::string_literal("Check the costs"),
+            "T" => Object::string_literal(author),
+        });
+        page.set("Annots", vec![note.into()]);
         page.set(
             "PieceInfo",
             dictionary! { "Editor" => dictionary! { "Private" => Object::string_literal(author) } },
@@ -301,6 +310,9 @@ fn assert_clean(bytes: &[u8], content_type: &str) {
             let mut plain = Vec::new();
             doc.save_to(&mut plain).unwrap();
             assert!(contains(&plain, b"A better plan"), "the page is kept");
+            if contains(&plain, b"/Annot") {
+                assert!(contains(&plain, b"Check the costs"), "the comment is kept");
+            }
         }
         "image/jpeg" => {
             let jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(bytes))
