@@ -62,7 +62,8 @@ enum Command {
     /// Concours, put the copy in place of the database file, start it, run `concours check`).
     /// On PostgreSQL, explains how to use pg_dump instead.
     Backup {
-        /// The file to write; it must not exist yet.
+        /// The file to write, readable by its owner only; it must not exist yet (nor be a
+        /// symbolic link).
         path: PathBuf,
     },
     /// Inspect and retry outgoing mail.
@@ -94,6 +95,8 @@ enum MailCommand {
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
+    // Whatever any command creates (the database, its WAL, .eml files, backups) is private.
+    concours::files::set_private_umask();
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
@@ -103,6 +106,9 @@ fn main() -> ExitCode {
         }
     };
     web::telemetry::init(&settings.log.filter, settings.log.format);
+    for path in concours::files::tighten_existing(&settings) {
+        tracing::warn!(path = %path, "was readable by other accounts of this host; made private");
+    }
     match run(cli.command, settings) {
         Ok(code) => code,
         Err(error) => {
@@ -186,21 +192,36 @@ fn http_get(url: &str) -> anyhow::Result<String> {
     Ok(body.to_owned())
 }
 
+/// The file mail transport keeps every message, with its sign-in, reset and invitation links,
+/// in a folder: right for a demo or development, not for people's real mail.
+fn warn_of_file_mail(settings: &Settings) {
+    if settings.mail.transport == concours::config::MailTransportKind::File {
+        tracing::warn!(
+            folder = %settings.mail.file_dir.display(),
+            "mail.transport is \"file\": messages (with their verification, reset and jury \
+             invitation links) are written to this folder and never sent; this is for development \
+             and demos; set mail.transport = \"smtp\" to serve real people"
+        );
+    }
+}
+
 fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { demo } => {
-            if demo {
-                let pool = startup::open_database(&settings)?;
-                let secret = startup::jwt_secret(&settings)?;
-                match concours::demo::run(&settings, &pool, &secret) {
-                    Ok(()) => print_demo_accounts(),
-                    Err(e) if e.to_string().contains("already") => print_demo_accounts(),
-                    Err(e) => return Err(e),
-                }
+        Command::Serve { demo: false } | Command::Worker => {
+            warn_of_file_mail(&settings);
+            let with_http = matches!(command, Command::Serve { .. });
+            serve(settings, with_http)
+        }
+        Command::Serve { demo: true } => {
+            let pool = startup::open_database(&settings)?;
+            let secret = startup::jwt_secret(&settings)?;
+            match concours::demo::run(&settings, &pool, &secret) {
+                Ok(()) => print_demo_accounts(),
+                Err(e) if e.to_string().contains("already") => print_demo_accounts(),
+                Err(e) => return Err(e),
             }
             serve(settings, true)
         }
-        Command::Worker => serve(settings, false),
         Command::Migrate => {
             let pool = store::connect(&settings.database)?;
             let applied = store::migrate(&mut *pool.get()?)?;

@@ -61,7 +61,7 @@ pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
             path.display()
         );
     }
-    std::fs::create_dir_all(dir)
+    crate::files::create_private_dir(dir)
         .map_err(|e| anyhow::anyhow!("storage.data_dir: cannot create {}: {e}", dir.display()))?;
     let secret = {
         use rand::RngCore;

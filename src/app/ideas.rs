@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::domain::canonical::sha256_hex;
+use crate::domain::clean::Refusal;
 use crate::domain::ideas::{self as rules, FileKind, MAX_BODY, MAX_SUMMARY, MAX_TITLE, Status};
 use crate::domain::lifecycle::Phase;
 use crate::mail::{self, Outgoing};
@@ -33,13 +34,25 @@ pub struct Receipt {
     pub audit_key: Option<String>,
 }
 
+/// An attachment as stored: metadata removed at upload (issue 16.4), so `size` and `sha256`
+/// describe the file every reader downloads, its author included.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
     pub id: String,
     pub filename: String,
     pub size: i64,
     pub content_type: String,
+    /// SHA-256 of the stored file (what is downloaded and what the audit chain commits to).
     pub sha256: String,
+    /// SHA-256 of the bytes as they were received, before their metadata was removed; shown to
+    /// the author (and where judging is not blind); absent for files stored before this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_sha256: Option<String>,
+    /// In the answer to an upload only: what was removed (`document_info`, `xmp`, `exif`,
+    /// `iptc`, `comment`, `thumbnail`, `text`, `time`, `embedded_files`, `earlier_revisions`,
+    /// `annotation_authors`, `other`); everything else is kept as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_removed: Option<Vec<String>>,
 }
 
 /// An idea as API.md describes it. It never names its author: the author knows, and the
@@ -125,6 +138,8 @@ fn view_as(
             size: a.size,
             content_type: a.content_type,
             sha256: a.sha256,
+            received_sha256: a.received_sha256.filter(|_| !blind),
+            metadata_removed: None,
         })
         .collect();
     Ok(IdeaView {
@@ -589,40 +604,109 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// Attaches a file to an idea, in the same window as edits.
-pub fn attach(
-    ctx: &Ctx,
-    conn: &mut DbConnection,
-    actor: &Actor,
-    idea_id: &str,
-    upload: Upload,
-) -> AppResult<AttachmentView> {
+/// An upload recognised by its content and stripped of its metadata, ready to be stored.
+#[derive(Debug)]
+pub struct CleanUpload {
+    filename: String,
+    kind: FileKind,
+    bytes: Vec<u8>,
+    received_sha256: String,
+    removed: Vec<&'static str>,
+}
+
+/// Recognises an upload by its content and removes its metadata (issue 16.4). No database:
+/// the HTTP layer runs it on the blocking pool before it takes a connection. A file that
+/// starts like a PDF, PNG or JPEG but cannot be read as one, or an encrypted PDF, is refused
+/// (422) rather than stored with what it may say about its author.
+pub fn prepare(upload: Upload) -> AppResult<CleanUpload> {
     let kind = rules::sniff(&upload.bytes).ok_or_else(|| {
         AppError::UnsupportedType(
             "Attach a PDF, PNG, JPEG or plain-text file; this file is none of those.".into(),
         )
     })?;
-    let filename = display_filename_for(kind, &upload.filename);
+    let cleaned = crate::domain::clean::clean(kind, &upload.bytes).map_err(|refusal| {
+        let what = match kind {
+            FileKind::Pdf => "PDF",
+            FileKind::Png => "PNG image",
+            FileKind::Jpeg => "JPEG image",
+            FileKind::Text => "text file",
+        };
+        match refusal {
+            Refusal::Unreadable => AppError::field(
+                "file",
+                format!(
+                    "This {what} cannot be read (it may be damaged or truncated); export it \
+                     again and attach the new file."
+                ),
+            ),
+            Refusal::Encrypted => AppError::field(
+                "file",
+                "This PDF is encrypted or password-protected, so its metadata cannot be \
+                 removed; save it without protection and attach it again.",
+            ),
+        }
+    })?;
+    Ok(CleanUpload {
+        filename: display_filename_for(kind, &upload.filename),
+        kind,
+        received_sha256: sha256_hex(&upload.bytes),
+        bytes: cleaned.bytes,
+        removed: cleaned.removed,
+    })
+}
+
+/// Whether `actor` may attach a file to the idea now: theirs, in its window, under the count
+/// limit. Checked before the HTTP layer reads the upload's body (issue 16.14), so that nobody
+/// makes the server buffer megabytes for an idea they may not change; `attach` checks it all
+/// again in its transaction.
+pub fn may_attach(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+) -> AppResult<()> {
+    let idea = reload(conn, idea_id)?;
+    access::require(conn, actor, Action::EditIdea { idea: &idea })?;
+    let contest = store::contests::find(conn, &idea.contest_id)?
+        .ok_or_else(|| AppError::not_found("contest"))?;
+    require_changeable(&idea, &contest, ctx.now())?;
+    require_room(ctx, conn, idea_id)
+}
+
+fn require_room(ctx: &Ctx, conn: &mut DbConnection, idea_id: &str) -> AppResult<()> {
+    let existing = store::ideas::attachments_of(conn, idea_id)?;
+    let max = ctx.settings.ideas.max_attachments;
+    if existing.len() as u32 >= max {
+        return Err(AppError::TooLarge(format!(
+            "An idea has at most {max} attachments."
+        )));
+    }
+    Ok(())
+}
+
+/// Attaches a prepared file to an idea, in the same window as edits.
+pub fn attach(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    upload: CleanUpload,
+) -> AppResult<AttachmentView> {
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         limit_writes(ctx, conn, actor)?;
         let now = ctx.now();
         require_changeable(&idea, &contest, now)?;
-        let existing = store::ideas::attachments_of(conn, idea_id)?;
-        let max = ctx.settings.ideas.max_attachments;
-        if existing.len() as u32 >= max {
-            return Err(AppError::TooLarge(format!(
-                "An idea has at most {max} attachments."
-            )));
-        }
+        require_room(ctx, conn, idea_id)?;
         let attachment = store::ideas::Attachment {
             id: store::new_id(),
             idea_id: idea.id.clone(),
-            filename,
-            content_type: kind.content_type().into(),
+            filename: upload.filename.clone(),
+            content_type: upload.kind.content_type().into(),
             size: upload.bytes.len() as i64,
             sha256: sha256_hex(&upload.bytes),
             created_at: store::to_db(now),
+            received_sha256: Some(upload.received_sha256.clone()),
         };
         store::ideas::insert_attachment(conn, &attachment, &upload.bytes)?;
         if idea.status == "submitted" {
@@ -640,6 +724,8 @@ pub fn attach(
             size: attachment.size,
             content_type: attachment.content_type,
             sha256: attachment.sha256,
+            received_sha256: attachment.received_sha256,
+            metadata_removed: Some(upload.removed.iter().map(|c| (*c).to_owned()).collect()),
         })
     })
 }
@@ -699,7 +785,33 @@ pub fn download(
         attachment.filename = blind_filename(number + 1, &attachment.content_type);
     }
     let bytes = store::ideas::attachment_bytes(conn, attachment_id)?;
+    let bytes = served_bytes(&attachment, bytes, author)?;
     Ok((attachment, bytes))
+}
+
+/// The bytes a reader gets. Files stored since metadata is removed at upload are served as
+/// stored; a file stored before (no `received_sha256`) is cleaned on the way out for everyone
+/// but its author, and withheld (409 `attachment_unreadable`) if it cannot be.
+pub fn served_bytes(
+    attachment: &store::ideas::Attachment,
+    bytes: Vec<u8>,
+    author: bool,
+) -> AppResult<Vec<u8>> {
+    if author || attachment.received_sha256.is_some() {
+        return Ok(bytes);
+    }
+    let Some(kind) = rules::sniff(&bytes) else {
+        return Ok(bytes);
+    };
+    crate::domain::clean::clean(kind, &bytes)
+        .map(|cleaned| cleaned.bytes)
+        .map_err(|_| {
+            AppError::conflict(
+                "attachment_unreadable",
+                "This file was stored before attachments lost their metadata, and it cannot be \
+                 read to remove it; its author can attach it again.",
+            )
+        })
 }
 
 /// Reminds authors of drafts that the deadline is near (run once per contest by the scheduler).

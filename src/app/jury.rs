@@ -782,9 +782,10 @@ pub fn attachment(
         .checked_sub(1)
         .and_then(|i| attachments.get(i))
         .ok_or_else(|| AppError::not_found("attachment"))?;
+    let bytes = store::ideas::attachment_bytes(conn, &attachment.id)?;
     Ok((
         attachment.content_type.clone(),
-        store::ideas::attachment_bytes(conn, &attachment.id)?,
+        super::ideas::served_bytes(attachment, bytes, false)?,
     ))
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod award;
 pub mod canonical;
+pub mod clean;
 pub mod ideas;
 pub mod jury;
 pub mod lifecycle;

@@ -69,7 +69,7 @@ impl Transport {
                     .build(),
             ),
             MailTransportKind::File => {
-                std::fs::create_dir_all(&settings.file_dir).map_err(|e| {
+                crate::files::create_private_dir(&settings.file_dir).map_err(|e| {
                     anyhow::anyhow!(
                         "mail.file_dir: cannot create {}: {e}",
                         settings.file_dir.display()

@@ -45,8 +45,11 @@ pub struct Attachment {
     pub filename: String,
     pub content_type: String,
     pub size: i64,
+    /// Of the stored file (metadata removed), which is what readers download.
     pub sha256: String,
     pub created_at: NaiveDateTime,
+    /// Of the bytes as received; `None` for files stored before metadata was removed.
+    pub received_sha256: Option<String>,
 }
 
 /// A new idea (a draft, or submitted at once).

@@ -110,7 +110,7 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
+        crate::files::create_private_dir(parent)
             .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", parent.display()))?;
     }
     if let DatabaseUrl::Sqlite(path) = &url {
@@ -233,10 +233,77 @@ pub enum Backup {
 /// Writes a consistent copy of an SQLite database to `path` while others keep writing
 /// (`VACUUM INTO`: one read transaction, a compact file). Refuses to overwrite a file.
 pub fn backup(conn: &mut DbConnection, path: &std::path::Path) -> anyhow::Result<Backup> {
-    if path.exists() {
-        anyhow::bail!("{} exists already; choose a new file", path.display());
+    if matches!(conn, DbConnection::Pg(_)) {
+        return Ok(Backup::UsePgDump);
     }
-    backend::backup_into(conn, path)
+    // Never through a symbolic link, dangling or not: `symlink_metadata` does not follow it.
+    if std::fs::symlink_metadata(path).is_ok() {
+        anyhow::bail!(
+            "{} exists already (a file or a symbolic link); choose a new file",
+            path.display()
+        );
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{}: give the name of a file", path.display()))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    // A private folder of our own next to the target (mkdir never follows a link and fails if
+    // the name is taken), and in it a new empty file opened with O_EXCL|O_NOFOLLOW, 0600,
+    // which SQLite fills; then linked into place, which fails rather than replace anything.
+    let staging = folder.join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(&staging)
+        .map_err(|e| anyhow::anyhow!("cannot write in {}: {e}", folder.display()))?;
+    let temp = staging.join("backup.db");
+    let written = write_backup(conn, &temp, path);
+    let _ = std::fs::remove_file(&temp);
+    let _ = std::fs::remove_dir(&staging);
+    written
+}
+
+fn write_backup(
+    conn: &mut DbConnection,
+    temp: &std::path::Path,
+    path: &std::path::Path,
+) -> anyhow::Result<Backup> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    drop(options.open(temp)?);
+    let done = backend::backup_into(conn, temp)?;
+    std::fs::File::open(temp)?.sync_all()?;
+    match std::fs::hard_link(temp, path) {
+        Ok(()) => Ok(done),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+            "{} appeared while the backup was written; choose a new file",
+            path.display()
+        ),
+        // A file system without hard links: a rename replaces a link itself, never its target.
+        Err(_) => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                anyhow::bail!("{} exists already; choose a new file", path.display());
+            }
+            std::fs::rename(temp, path)?;
+            Ok(done)
+        }
+    }
 }
 
 /// Stored times are UTC without a zone (portable across both backends); these convert.

@@ -283,6 +283,7 @@ diesel::table! {
         size -> BigInt,
         sha256 -> Text,
         created_at -> Timestamp,
+        received_sha256 -> Nullable<Text>,
     }
 }
 

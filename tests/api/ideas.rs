@@ -312,7 +312,7 @@ async fn the_deadline_is_exact_for_every_write(app: &TestApp) {
         .expect(201)
         .json();
     let id = last["id"].as_str().unwrap().to_owned();
-    let pdf = b"%PDF-1.4 a tiny pdf".to_vec();
+    let pdf = crate::attachments::tiny_pdf();
     upload(app, &other, &id, "plan.pdf", pdf.clone())
         .await
         .expect(201);
@@ -637,15 +637,19 @@ async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestAp
         .expect(201)
         .json();
     let id = created["id"].as_str().unwrap().to_owned();
-    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF".to_vec();
+    let pdf = crate::attachments::tiny_pdf();
     let attached = upload(app, &inno, &id, "../../etc/Plan <v2>.pdf", pdf.clone())
         .await
         .expect(201)
         .json();
     assert_eq!(attached["filename"], "Plan v2.pdf");
     assert_eq!(attached["content_type"], "application/pdf");
-    assert_eq!(attached["size"], pdf.len());
-    assert_eq!(attached["sha256"], hex::encode(Sha256::digest(&pdf)));
+    // A PDF is stored re-serialised without its metadata (issue 16.4): `sha256` and `size`
+    // are of the stored file, `received_sha256` of the bytes as sent.
+    assert_eq!(
+        attached["received_sha256"],
+        hex::encode(Sha256::digest(&pdf))
+    );
     let attachment = attached["id"].as_str().unwrap();
 
     let download = app
@@ -663,7 +667,10 @@ async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestAp
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert_eq!(download.headers()["x-content-type-options"], "nosniff");
     assert_eq!(download.headers()["content-type"], "application/pdf");
-    assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+    let stored = download.bytes().await.unwrap().to_vec();
+    assert_eq!(attached["size"], stored.len());
+    assert_eq!(attached["sha256"], hex::encode(Sha256::digest(&stored)));
+    lopdf::Document::load_mem(&stored).expect("the stored file is a PDF");
     // The organisation may read it; others may not even learn it exists.
     let by_owner = app
         .client
@@ -849,13 +856,14 @@ async fn oversized(backend: Backend) {
         .expect(201)
         .json();
     let id = created["id"].as_str().unwrap().to_owned();
-    let mut big = b"%PDF-1.4\n".to_vec();
+    // Plain text, which is stored as it is (a PDF must also be one that reads).
+    let mut big = b"Notes\n".to_vec();
     big.resize(2049, b'x');
-    upload(&app, &inno, &id, "big.pdf", big.clone())
+    upload(&app, &inno, &id, "big.txt", big.clone())
         .await
         .expect_error(413, "too_large");
     big.truncate(2048);
-    upload(&app, &inno, &id, "fits.pdf", big).await.expect(201);
+    upload(&app, &inno, &id, "fits.txt", big).await.expect(201);
     let mut huge = b"%PDF-1.4\n".to_vec();
     huge.resize(200_000, b'x');
     upload(&app, &inno, &id, "huge.pdf", huge)

@@ -109,7 +109,7 @@ pub async fn judging(
             // Ann attaches a file whose name gives her away.
             let form = reqwest::multipart::Form::new().part(
                 "file",
-                reqwest::multipart::Part::bytes(b"%PDF-1.4 plan".to_vec())
+                reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
                     .file_name("Ann Author CV.pdf"),
             );
             let uploaded = app
@@ -461,7 +461,12 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
         disposition.contains("attachment-1.pdf") && !disposition.contains("Ann"),
         "{disposition}"
     );
-    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 plan");
+    // The stored file, re-serialised without its metadata (issue 16.4).
+    let bytes = file.bytes().await.unwrap();
+    assert_eq!(
+        as_owner["attachments"][0]["sha256"],
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))
+    );
     app.get(&url, Some(&j.authors[1].0))
         .await
         .expect_error(403, "forbidden");

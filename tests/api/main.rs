@@ -4,11 +4,13 @@ mod helpers;
 
 mod accounts;
 mod appreciation;
+mod attachments;
 mod award;
 mod blind;
 mod cli;
 mod contests;
 mod crash;
+mod files;
 mod health;
 mod ideas;
 mod insight;

@@ -172,7 +172,7 @@ async fn build(app: &TestApp) -> World {
             .to_owned();
         let form = reqwest::multipart::Form::new().part(
             "file",
-            reqwest::multipart::Part::bytes(b"%PDF-1.4 plan".to_vec()).file_name("plan.pdf"),
+            reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf()).file_name("plan.pdf"),
         );
         let uploaded: Value = app
             .client
@@ -962,7 +962,7 @@ async fn every_route_answers_every_role_in_every_phase_as_the_table_says(app: &T
                     // An upload is refused for who it is from, not for how it is sent.
                     let form = reqwest::multipart::Form::new().part(
                         "file",
-                        reqwest::multipart::Part::bytes(b"%PDF-1.4 intruder".to_vec())
+                        reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
                             .file_name("intruder.pdf"),
                     );
                     let mut request = app.client.post(app.url(&path)).multipart(form);

@@ -132,12 +132,15 @@ pub async fn withdraw(
 }
 
 /// Attaches one file (multipart, field `file`): PDF, PNG, JPEG or plain text, recognised by
-/// content.
+/// content. Who may attach, the phase and the count are checked before the body is read
+/// (issue 16.14). The file is stored without its metadata (issue 16.4): `sha256` and `size`
+/// describe the stored file, `received_sha256` the bytes as sent, `metadata_removed` what went.
 #[utoipa::path(tag = "ideas", security(("bearer" = [])), params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", description = "one file, in a field named file"),
     responses((status = 201, body = AttachmentView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody, description = "unsupported_type")))]
+        (status = 415, body = ErrorBody, description = "unsupported_type"),
+        (status = 422, body = ErrorBody, description = "validation_failed: empty, unreadable as its type, or an encrypted PDF")))]
 #[post("/ideas/{id}/attachments")]
 pub async fn attach(
     state: web::Data<AppState>,
@@ -156,6 +159,14 @@ pub async fn attach(
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit + 16 * 1024) {
         return Err(too_large());
+    }
+    // Whether this caller may attach to this idea now, before a byte of the body is read.
+    let actor = signed_in.actor();
+    {
+        let (actor, id) = (actor.clone(), id.clone());
+        state
+            .run(move |ctx, conn| ideas::may_attach(ctx, conn, &actor, &id))
+            .await?;
     }
     let unreadable = |e: actix_multipart::MultipartError| {
         AppError::BadRequest(format!(
@@ -189,7 +200,9 @@ pub async fn attach(
     if upload.bytes.is_empty() {
         return Err(AppError::field("file", "The file is empty."));
     }
-    let actor = signed_in.actor();
+    let upload = web::block(move || ideas::prepare(upload))
+        .await
+        .map_err(AppError::internal)??;
     let attachment = state
         .run(move |ctx, conn| ideas::attach(ctx, conn, &actor, &id, upload))
         .await?;
@@ -199,7 +212,8 @@ pub async fn attach(
 /// Downloads an attachment, always as a download (never shown inline), for those who may see
 /// the idea.
 #[utoipa::path(tag = "ideas", params(("id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the file"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "attachment_unreadable: stored before metadata removal and unreadable")))]
 #[get("/attachments/{id}")]
 pub async fn download(
     state: web::Data<AppState>,

@@ -806,6 +806,22 @@ pub async fn attach_post(
     }
     let id = id.into_inner();
     let limit = state.ctx.settings.ideas.max_attachment_bytes as usize;
+    // Whether this person may attach to this idea now, before the body is read (issue 16.14).
+    let refused = |error| {
+        let extra = IdeaPageState {
+            error: Some(error),
+            ..Default::default()
+        };
+        (id.clone(), extra)
+    };
+    let (actor, idea_id) = (page.actor.clone(), id.clone());
+    if let Err(error) = state
+        .run(move |ctx, conn| ideas::may_attach(ctx, conn, &actor, &idea_id))
+        .await
+    {
+        let (id, extra) = refused(error);
+        return render_idea(&state, &page, id, extra).await;
+    }
     let upload = match read_upload(&req, payload, limit).await {
         Ok((csrf, upload)) if page.csrf_ok(&csrf) => upload,
         Ok(_) => return page.csrf_refused(&state.tera),
@@ -817,10 +833,21 @@ pub async fn attach_post(
             return render_idea(&state, &page, id, extra).await;
         }
     };
+    let prepared = match web::block(move || ideas::prepare(upload)).await {
+        Ok(Ok(prepared)) => prepared,
+        Ok(Err(error)) => {
+            let (id, extra) = refused(error);
+            return render_idea(&state, &page, id, extra).await;
+        }
+        Err(error) => {
+            let (id, extra) = refused(AppError::internal(error));
+            return render_idea(&state, &page, id, extra).await;
+        }
+    };
     let actor = page.actor.clone();
     let idea_id = id.clone();
     match state
-        .run(move |ctx, conn| ideas::attach(ctx, conn, &actor, &idea_id, upload))
+        .run(move |ctx, conn| ideas::attach(ctx, conn, &actor, &idea_id, prepared))
         .await
     {
         Ok(_) => page.finish(see_other(&format!(
