@@ -33,7 +33,7 @@ pub async fn login_form(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let mut context = page.context();
-    context.insert("next", super::safe_next(query.next.as_deref()));
+    context.insert("next", &super::safe_next(query.next.as_deref()));
     context.insert("reset_done", &query.reset.is_some());
     page.render(&state.tera, "accounts/login.html", &context)
 }
@@ -62,7 +62,7 @@ pub async fn login_submit(
     }
     let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let email = form.email.clone();
-    let next = super::safe_next(form.next.as_deref()).to_owned();
+    let next = super::safe_next(form.next.as_deref());
     let result = state
         .run(move |ctx, conn| {
             accounts::login(

@@ -265,7 +265,7 @@ pub async fn follow(
         return page.csrf_refused(&state.tera);
     }
     let on = field(&form, "follow") != "0";
-    let back = super::safe_next(Some(field(&form, "back"))).to_owned();
+    let back = super::safe_next(Some(field(&form, "back")));
     let actor = page.actor.clone();
     let id = id.into_inner();
     match state
