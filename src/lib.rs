@@ -12,6 +12,7 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;
+pub mod proxies;
 pub mod startup;
 pub mod store;
 pub mod templates;

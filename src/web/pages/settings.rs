@@ -227,7 +227,7 @@ pub async fn reset_submit(
     context.insert("email", field(&form, "email"));
     if token.is_empty() {
         let email = field(&form, "email").to_owned();
-        let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+        let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
         let result = state
             .run(move |ctx, conn| notifications::request_password_reset(ctx, conn, &email, &ip))
             .await;
