@@ -127,6 +127,7 @@ where
                 .configure(pages::insight::routes)
                 .configure(pages::participate::routes)
                 .configure(pages::settings::routes)
+                .configure(pages::organizations::routes)
                 .route("/", web::get().to(pages::contests::home))
                 .route("/assets/{file:.*}", web::get().to(pages::assets::serve))
                 .route("/contests/{id}", web::get().to(pages::contests::show))

@@ -18,6 +18,7 @@ both_backends!(
     members_leave_and_owners_hand_over_then_their_account_can_be_deleted,
     a_sole_member_leaves_and_an_organisation_without_contests_goes,
     unverified_accounts_create_no_organisation_and_invite_nobody,
+    the_invitation_page_asks_before_joining_in_english_and_french,
 );
 
 /// The token of the last organisation invitation `email` received.
@@ -598,4 +599,86 @@ async fn unverified_accounts_create_no_organisation_and_invite_nobody(app: &Test
     .await
     .expect_error(403, "email_not_verified");
     assert!(app.mail_to("victim@example.org").await.is_empty());
+}
+
+async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &TestApp) {
+    use crate::pages::{browser, csrf_of, page};
+    use reqwest::header::{ACCEPT_LANGUAGE, LOCATION};
+    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    app.person("marie@example.fr", "Marie").await;
+    let org = app.organization(&owner, "Acme Café").await;
+    app.post(
+        &format!("/api/v1/organizations/{org}/members"),
+        Some(&owner),
+        json!({"email": "marie@example.fr"}),
+    )
+    .await
+    .expect(201);
+    let token = invitation_token(app, "marie@example.fr").await;
+    let link = format!("/organization-invitations/{token}");
+
+    // Signed out: to the sign-in page, which comes back here.
+    let client = browser();
+    let answer = client.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(answer.status(), 303);
+    assert_eq!(
+        answer.headers()[LOCATION].to_str().unwrap(),
+        format!("/login?next={link}")
+    );
+    let (_, form) = page(&client, app, "/login", None).await;
+    let signed_in = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("email", "marie@example.fr"),
+            ("password", PASSWORD),
+            ("next", link.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.headers()[LOCATION].to_str().unwrap(), link);
+
+    let (status, html) = page(&client, app, &format!("{link}?lang=fr"), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Invitation à une organisation") && html.contains("Acme Café"),
+        "{html}"
+    );
+    let (status, html) = page(&client, app, &format!("{link}?lang=en"), None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Join the organisation"), "{html}");
+    // Seeing the page joins nothing.
+    let details = app
+        .get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .json();
+    assert_eq!(details["members"].as_array().unwrap().len(), 1);
+    let refused = client
+        .post(app.url(&link))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let joined = client
+        .post(app.url(&link))
+        .header(ACCEPT_LANGUAGE, "fr")
+        .form(&[("csrf", csrf_of(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 303);
+    let (_, html) = page(&client, app, &format!("{link}?lang=fr"), None).await;
+    assert!(
+        html.contains("Vous êtes membre de cette organisation."),
+        "{html}"
+    );
+    let details = app
+        .get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .json();
+    assert_eq!(details["members"].as_array().unwrap().len(), 2);
+    let (status, _) = page(&client, app, "/organization-invitations/not-a-token", None).await;
+    assert_eq!(status, 404);
 }

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod contests;
 pub mod insight;
 pub mod manage;
+pub mod organizations;
 pub mod participate;
 pub mod settings;
 
