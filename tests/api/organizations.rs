@@ -599,6 +599,19 @@ async fn unverified_accounts_create_no_organisation_and_invite_nobody(app: &Test
     .await
     .expect_error(403, "email_not_verified");
     assert!(app.mail_to("victim@example.org").await.is_empty());
+    // A verified owner's invitation reaches the stranger, but the subject line is the
+    // platform's own words: the brand's title stays in the body, quoted.
+    app.post(
+        &format!("/api/v1/contests/{contest}/jurors"),
+        Some(&owner),
+        json!({"email": "victim@example.org"}),
+    )
+    .await
+    .expect(201);
+    let mails = app.mail_to("victim@example.org").await;
+    let mail = mails.last().expect("the jury invitation");
+    assert!(!mail.subject.contains("suspended"), "{}", mail.subject);
+    assert!(mail.text.contains("“Your account is suspended”"), "{}", mail.text);
 }
 
 async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &TestApp) {
