@@ -19,6 +19,7 @@ both_backends!(
     a_sole_member_leaves_and_an_organisation_without_contests_goes,
     unverified_accounts_create_no_organisation_and_invite_nobody,
     the_invitation_page_asks_before_joining_in_english_and_french,
+    the_dashboard_invites_and_leaves,
 );
 
 /// The token of the last organisation invitation `email` received.
@@ -611,7 +612,11 @@ async fn unverified_accounts_create_no_organisation_and_invite_nobody(app: &Test
     let mails = app.mail_to("victim@example.org").await;
     let mail = mails.last().expect("the jury invitation");
     assert!(!mail.subject.contains("suspended"), "{}", mail.subject);
-    assert!(mail.text.contains("“Your account is suspended”"), "{}", mail.text);
+    assert!(
+        mail.text.contains("“Your account is suspended”"),
+        "{}",
+        mail.text
+    );
 }
 
 async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &TestApp) {
@@ -694,4 +699,107 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
     assert_eq!(details["members"].as_array().unwrap().len(), 2);
     let (status, _) = page(&client, app, "/organization-invitations/not-a-token", None).await;
     assert_eq!(status, 404);
+}
+
+/// A browser signed in as `email`, and the CSRF token of its dashboard.
+async fn dashboard_browser(app: &TestApp, email: &str) -> (reqwest::Client, String, String) {
+    use crate::pages::{browser, csrf_of, page};
+    let client = browser();
+    let (_, form) = page(&client, app, "/login", None).await;
+    client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (_, html) = page(&client, app, "/dashboard?lang=en", None).await;
+    let csrf = csrf_of(&html);
+    (client, csrf, html)
+}
+
+async fn the_dashboard_invites_and_leaves(app: &TestApp) {
+    let (owner, owner_id) = app.person("owner@acme.example", "Owner").await;
+    app.person("max@acme.example", "Max").await;
+    let org = app.organization(&owner, "Acme").await;
+    let (client, csrf, html) = dashboard_browser(app, "owner@acme.example").await;
+    assert!(html.contains(&format!("action=\"/organizations/{org}/invite\"")));
+    let sent = client
+        .post(app.url(&format!("/organizations/{org}/invite")))
+        .form(&[("csrf", csrf.as_str()), ("email", "max@acme.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 303);
+    // Invited, not a member until they accept.
+    let token = invitation_token(app, "max@acme.example").await;
+    let details = app
+        .get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .json();
+    assert_eq!(details["members"].as_array().unwrap().len(), 1);
+    let max = app.login("max@acme.example").await;
+    app.post(
+        &format!("/api/v1/organization-invitations/{token}/accept"),
+        Some(&max),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    // A member sees no invitation form, and leaves.
+    let (member_client, member_csrf, html) = dashboard_browser(app, "max@acme.example").await;
+    assert!(!html.contains(&format!("action=\"/organizations/{org}/invite\"")));
+    let left = member_client
+        .post(app.url(&format!("/organizations/{org}/leave")))
+        .form(&[("csrf", member_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 303);
+    // The last owner is told to hand over first (while someone else is invited to stay).
+    client
+        .post(app.url(&format!("/organizations/{org}/invite")))
+        .form(&[("csrf", csrf.as_str()), ("email", "max@acme.example")])
+        .send()
+        .await
+        .unwrap();
+    let token = invitation_token(app, "max@acme.example").await;
+    app.post(
+        &format!("/api/v1/organization-invitations/{token}/accept"),
+        Some(&max),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let refused = client
+        .post(app.url(&format!("/organizations/{org}/leave")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains("hand ownership"));
+    let details = app
+        .get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .json();
+    let members: Vec<&str> = details["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(members.len(), 2);
+    assert!(members.contains(&owner_id.as_str()));
+    // Forged forms change nothing.
+    let forged = member_client
+        .post(app.url(&format!("/organizations/{org}/leave")))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
 }

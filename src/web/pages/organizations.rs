@@ -1,6 +1,7 @@
-//! The page behind an organisation invitation's link (finding 16.7): it says which
-//! organisation invites the reader and joins it only when they press the button. Signed-out
-//! readers are sent to the sign-in page, which comes back here (and offers to register).
+//! Membership from the pages (finding 16.7): the page behind an organisation invitation's
+//! link says which organisation invites the reader and joins it only when they press the
+//! button (signed-out readers go through the sign-in page, which comes back here); the
+//! dashboard's forms invite an address (owners) and leave an organisation (members).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -16,7 +17,86 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::resource("/organization-invitations/{token}")
             .route(web::get().to(invitation_page))
             .route(web::post().to(invitation_accept)),
-    );
+    )
+    .route("/organizations/{id}/invite", web::post().to(invite_post))
+    .route("/organizations/{id}/leave", web::post().to(leave_post));
+}
+
+/// A refusal or a mistake on a dashboard form, said in the reader's language.
+fn refused(state: &AppState, page: &Page, error: &AppError) -> HttpResponse {
+    if matches!(error, AppError::NotFound(_)) {
+        return page.not_found(&state.tera);
+    }
+    let mut context = page.context();
+    let status = page.insert_error(&mut context, error);
+    let mut message = context
+        .get("error")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    if let AppError::Validation(fields) = error {
+        for f in fields {
+            message.push_str(&format!(" {}", f.message));
+        }
+    }
+    context.insert("message", &message);
+    page.render_status(&state.tera, "errors/refused.html", &context, status)
+}
+
+/// An owner invites an address from the dashboard (the same use case as the API's).
+pub async fn invite_post(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: Form,
+) -> HttpResponse {
+    if let Err(redirect) = page.require_user() {
+        return redirect;
+    }
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let actor = page.actor.clone();
+    let input = crate::app::organizations::NewMember {
+        email: field(&form, "email").to_owned(),
+        role: match field(&form, "role") {
+            "" => None,
+            role => Some(role.to_owned()),
+        },
+    };
+    let id = id.into_inner();
+    match state
+        .run(move |ctx, conn| memberships::invite(ctx, conn, &actor, &id, input))
+        .await
+    {
+        Ok(_) => page.finish(see_other("/dashboard")),
+        Err(error) => refused(&state, &page, &error),
+    }
+}
+
+/// A member leaves an organisation from the dashboard.
+pub async fn leave_post(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: Form,
+) -> HttpResponse {
+    let user_id = match page.require_user() {
+        Ok(user) => user.id.clone(),
+        Err(redirect) => return redirect,
+    };
+    if !page.csrf_ok(field(&form, "csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let actor = page.actor.clone();
+    let id = id.into_inner();
+    match state
+        .run(move |_, conn| memberships::remove(conn, &actor, &id, &user_id))
+        .await
+    {
+        Ok(()) => page.finish(see_other("/dashboard")),
+        Err(error) => refused(&state, &page, &error),
+    }
 }
 
 fn render(
