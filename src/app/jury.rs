@@ -919,6 +919,8 @@ pub fn disqualify(
                 e
             }
         })?;
+        // Mails the author (finding 16.12).
+        access::require(conn, actor, Action::MailOthers)?;
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
         if !store::ideas::disqualify(conn, idea_id, &reason, store::to_db(now))? {
