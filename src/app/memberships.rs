@@ -273,6 +273,7 @@ pub fn remove(
         access::require(conn, actor, Action::ManageMembers { organization_id })?;
     }
     write_tx(conn, |conn| {
+        store::organizations::lock(conn, organization_id)?;
         let role = store::organizations::role_of(conn, organization_id, user_id)?
             .ok_or_else(|| AppError::not_found("member"))?;
         let (members, owners) = store::organizations::head_count(conn, organization_id)?;
@@ -301,6 +302,7 @@ pub fn transfer(
     access::require(conn, actor, Action::ManageMembers { organization_id })?;
     let me = actor.user().expect("owners are signed in").id.clone();
     write_tx(conn, |conn| {
+        store::organizations::lock(conn, organization_id)?;
         let members = store::organizations::members(conn, organization_id)?;
         let Some(heir) = members.into_iter().find(|m| m.user_id == input.user_id) else {
             return Err(AppError::field(

@@ -249,3 +249,17 @@ pub fn delete_empty(conn: &mut DbConnection, organization_id: &str) -> QueryResu
         .execute(conn)
         .map(drop)
 }
+
+/// Serialises the membership changes of one organisation on PostgreSQL (two owners leaving at
+/// once must not both see the other stay); on SQLite the immediate transaction already does.
+pub fn lock(conn: &mut DbConnection, organization_id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        organizations::table
+            .find(organization_id)
+            .select(organizations::id)
+            .for_no_key_update()
+            .first::<String>(pg)
+            .optional()?;
+    }
+    Ok(())
+}
