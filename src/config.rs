@@ -35,7 +35,8 @@ pub struct ServerSettings {
     pub public_url: String,
     pub json_limit_bytes: usize,
     pub workers: usize,
-    pub trust_proxy_headers: bool,
+    /// Proxies whose `X-Forwarded-For` entries are believed (empty: the header is ignored).
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -373,5 +374,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("databse"), "{error}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_a_list_or_a_variable_and_bad_ones_are_refused() {
+        let settings = Settings::load_from(
+            None,
+            env(&[("SERVER__TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")]),
+        )
+        .expect("valid");
+        assert_eq!(
+            settings.server.trusted_proxies,
+            crate::proxies::TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8", "::1"]).unwrap()
+        );
+        assert_eq!(
+            Settings::load_without_env(None)
+                .unwrap()
+                .server
+                .trusted_proxies,
+            crate::proxies::TrustedProxies::default()
+        );
+        let error = Settings::load_from(None, env(&[("SERVER__TRUSTED_PROXIES", "proxy.lan")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("trusted_proxies"), "{error}");
     }
 }

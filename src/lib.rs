@@ -13,6 +13,7 @@ pub mod files;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;
+pub mod proxies;
 pub mod startup;
 pub mod store;
 pub mod templates;

@@ -36,44 +36,34 @@ impl Actor {
 pub enum Action<'a> {
     /// See or sign out of one's own account.
     UseOwnAccount,
+    /// Create an organisation (a brand, whose name the platform's mail then carries): a
+    /// verified address only (finding 16.12).
     CreateOrganization,
+    /// Make the platform mail someone else: invitations to an organisation, a jury or a
+    /// contest, announcements. A verified address only, so that an account nobody answers for
+    /// cannot use the platform's name and domain to write to strangers (finding 16.12). Asked
+    /// together with the rule for the object (e.g. `ManageMembers`), never instead of it.
+    MailOthers,
+    /// Leave an organisation: its members only (`ManageMembers` removes someone else).
+    LeaveOrganization { organization_id: &'a str },
     /// See an organisation's details and members.
-    ViewOrganization {
-        organization_id: &'a str,
-    },
+    ViewOrganization { organization_id: &'a str },
     /// Add members to an organisation.
-    ManageMembers {
-        organization_id: &'a str,
-    },
+    ManageMembers { organization_id: &'a str },
     /// Create a contest in an organisation.
-    CreateContest {
-        organization_id: &'a str,
-    },
+    CreateContest { organization_id: &'a str },
     /// See the organisation's talent pool (who took part in its past contests).
-    ViewTalent {
-        organization_id: &'a str,
-    },
+    ViewTalent { organization_id: &'a str },
     /// Mark a published idea one likes: anyone signed in, but not its author.
-    AppreciateIdea {
-        author_id: &'a str,
-    },
+    AppreciateIdea { author_id: &'a str },
     /// See a person's page: theirs, or one they made public.
-    ViewProfile {
-        user_id: &'a str,
-        public: bool,
-    },
+    ViewProfile { user_id: &'a str, public: bool },
     /// See a contest, its rules, announcements and audit log.
-    ViewContest {
-        contest: &'a Contest,
-    },
+    ViewContest { contest: &'a Contest },
     /// Edit, fund, open a contest; publish announcements.
-    ManageContest {
-        contest: &'a Contest,
-    },
+    ManageContest { contest: &'a Contest },
     /// See the fundings recorded for a contest.
-    ViewFundings {
-        contest: &'a Contest,
-    },
+    ViewFundings { contest: &'a Contest },
     /// Confirm that escrowed money arrived; list fundings awaiting confirmation.
     ConfirmFundings,
     /// Submit or save an idea in a contest one can see.
@@ -84,13 +74,9 @@ pub enum Action<'a> {
         contest: &'a Contest,
     },
     /// Edit, withdraw, attach files to an idea.
-    EditIdea {
-        idea: &'a Idea,
-    },
+    EditIdea { idea: &'a Idea },
     /// Read and score the entries of a contest as one of its jurors.
-    Judge {
-        contest: &'a Contest,
-    },
+    Judge { contest: &'a Contest },
 }
 
 /// The outcome of a rule, before it becomes an error.
@@ -100,6 +86,8 @@ enum Decision {
     Deny,
     /// Refused, and the caller may not even learn that the object exists (404).
     Hide,
+    /// Refused until the caller has verified their email address (403 email_not_verified).
+    Unverified,
 }
 
 /// Succeeds only when a rule grants `action` to `actor`.
@@ -123,6 +111,10 @@ pub fn require(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result
             Err(AppError::Unauthorized("Sign in first.".into()))
         }
         Decision::Deny => Err(AppError::Forbidden("You may not do this.".into())),
+        Decision::Unverified => Err(AppError::EmailNotVerified(
+            "Verify your email address first: until then the platform writes to no one but you."
+                .into(),
+        )),
         Decision::Hide => Err(AppError::not_found(object)),
     }
 }
@@ -146,7 +138,7 @@ fn is_admin(actor: &Actor) -> bool {
 }
 
 fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Decision, AppError> {
-    use Decision::{Allow, Deny, Hide};
+    use Decision::{Allow, Deny, Hide, Unverified};
     Ok(match action {
         Action::AppreciateIdea { author_id } => match actor {
             Actor::Anonymous => Deny,
@@ -160,10 +152,24 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
                 Hide
             }
         }
-        Action::UseOwnAccount | Action::CreateOrganization => match actor {
+        Action::UseOwnAccount => match actor {
             Actor::User(_) => Allow,
             Actor::Anonymous => Deny,
         },
+        Action::CreateOrganization | Action::MailOthers => match actor {
+            Actor::User(user) if user.email_verified || user.is_admin => Allow,
+            Actor::User(_) => Unverified,
+            Actor::Anonymous => Deny,
+        },
+        Action::LeaveOrganization { organization_id } => {
+            if is_member(conn, actor, organization_id)? {
+                Allow
+            } else if matches!(actor, Actor::Anonymous) {
+                Deny
+            } else {
+                Hide
+            }
+        }
         Action::ViewOrganization { organization_id } => {
             if is_member(conn, actor, organization_id)? || is_admin(actor) {
                 Allow
@@ -272,11 +278,12 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
 
 fn object_name(action: Action) -> &'static str {
     match action {
-        Action::UseOwnAccount | Action::CreateOrganization => "account",
+        Action::UseOwnAccount | Action::CreateOrganization | Action::MailOthers => "account",
         Action::ViewProfile { .. } => "person",
         Action::AppreciateIdea { .. } => "idea",
         Action::ViewOrganization { .. }
         | Action::ManageMembers { .. }
+        | Action::LeaveOrganization { .. }
         | Action::CreateContest { .. }
         | Action::ViewTalent { .. } => "organisation",
         Action::ViewContest { .. } | Action::ManageContest { .. } | Action::ViewFundings { .. } => {

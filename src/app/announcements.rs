@@ -49,6 +49,8 @@ pub fn publish(
     let body = input.body.trim().to_owned();
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        // Mails people other than the caller (finding 16.12).
+        super::access::require(conn, actor, super::access::Action::MailOthers)?;
         if !contest.is_opened() {
             return Err(AppError::conflict(
                 "invalid_phase",

@@ -396,6 +396,8 @@ pub fn open(
 ) -> AppResult<ContestView> {
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        // Mails people other than the caller (finding 16.12).
+        super::access::require(conn, actor, super::access::Action::MailOthers)?;
         if contest.is_opened() {
             return Err(AppError::conflict(
                 "invalid_phase",

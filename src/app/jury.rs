@@ -133,6 +133,8 @@ pub fn invite(
     let email = Email::parse(&input.email).map_err(|m| AppError::field("email", m))?;
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        // Mails people other than the caller (finding 16.12).
+        super::access::require(conn, actor, super::access::Action::MailOthers)?;
         let now = ctx.now();
         if now >= store::from_db(contest.judging_deadline)
             || phase_of(&contest, now) == Phase::Awarded
@@ -877,6 +879,8 @@ pub fn remind(
 ) -> AppResult<Reminded> {
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        // Mails people other than the caller (finding 16.12).
+        super::access::require(conn, actor, super::access::Action::MailOthers)?;
         let now = ctx.now();
         require_judging(&contest, now)?;
         let reminded = remind_late(ctx, conn, &contest, now)?;
@@ -986,6 +990,8 @@ pub fn disqualify(
                 e
             }
         })?;
+        // Mails the author (finding 16.12).
+        access::require(conn, actor, Action::MailOthers)?;
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
         if !store::ideas::disqualify(conn, idea_id, &reason, store::to_db(now))? {

@@ -15,6 +15,7 @@ pub mod ideas;
 pub mod idempotency;
 pub mod insight;
 pub mod jury;
+pub mod memberships;
 pub mod notifications;
 pub mod notify;
 pub mod organizations;

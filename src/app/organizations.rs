@@ -1,14 +1,14 @@
-//! Organisations (brands): create one, add members, list and read them.
+//! Organisations (brands): create one, list and read them. Members join by invitation
+//! ([`super::memberships`]).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::account::Email;
 use crate::domain::organization::{Role, check_name, slugify};
 use crate::store::{self, DbConnection, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, Validator};
+use super::{AppError, AppResult, Ctx};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +29,7 @@ pub struct OrganizationView {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
-    /// The email of an existing account.
+    /// The address to invite; it need not have an account yet.
     pub email: String,
     /// `member` (the default) or `owner`.
     #[serde(default)]
@@ -133,55 +133,5 @@ pub fn show(
         name: org.name,
         slug: org.slug,
         members,
-    })
-}
-
-/// Adds an existing account to the organisation.
-pub fn add_member(
-    ctx: &Ctx,
-    conn: &mut DbConnection,
-    actor: &Actor,
-    organization_id: &str,
-    input: NewMember,
-) -> AppResult<MemberView> {
-    access::require(conn, actor, Action::ManageMembers { organization_id })?;
-    let mut v = Validator::new();
-    let email = v.check("email", Email::parse(&input.email));
-    let role = match input.role.as_deref() {
-        None => Some(Role::Member),
-        Some(raw) => v.check("role", Role::parse(raw).ok_or("Choose member or owner.")),
-    };
-    v.finish()?;
-    let (Some(email), Some(role)) = (email, role) else {
-        unreachable!("the validator reported every missing value");
-    };
-    write_tx(conn, |conn| {
-        let user = store::users::find_by_email(conn, email.as_str())?.ok_or_else(|| {
-            AppError::NotFound(format!(
-                "No account uses {email}; ask them to register first."
-            ))
-        })?;
-        if store::organizations::role_of(conn, organization_id, &user.id)?.is_some() {
-            return Err(AppError::conflict(
-                "already_member",
-                format!("{email} is already a member."),
-            ));
-        }
-        let now = ctx.now();
-        store::organizations::add_member(
-            conn,
-            organization_id,
-            &user.id,
-            role.as_str(),
-            store::to_db(now),
-        )?;
-        Ok(MemberView {
-            organization_id: organization_id.to_owned(),
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: role.as_str().into(),
-            since: now,
-        })
     })
 }

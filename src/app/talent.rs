@@ -182,6 +182,8 @@ pub fn invite(
     let by = actor.user().map(|u| u.id.clone()).unwrap_or_default();
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
+        // Mails people other than the caller (finding 16.12).
+        super::access::require(conn, actor, super::access::Action::MailOthers)?;
         let now = ctx.now();
         if !matches!(phase_of(&contest, now), Phase::Upcoming | Phase::Submission) {
             return Err(AppError::conflict(

@@ -429,3 +429,22 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// Pending and accepted invitations to join an organisation (finding 16.7).
+    organization_invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(organization_invitations -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(organization_invitations, organizations);

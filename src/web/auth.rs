@@ -122,13 +122,18 @@ impl FromRequest for Caller {
     }
 }
 
-/// The client's address, for rate limits: the TCP peer, or the proxy's forwarded address when
-/// `server.trust_proxy_headers` says a proxy of ours sets it.
-pub fn client_ip(req: &HttpRequest, trust_proxy_headers: bool) -> String {
-    if trust_proxy_headers && let Some(ip) = req.connection_info().realip_remote_addr() {
-        return ip.to_owned();
-    }
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address, for rate limits: the TCP peer, or, when the peer is one of
+/// `server.trusted_proxies`, the rightmost `X-Forwarded-For` entry that is not (see
+/// [`crate::proxies`]). The leftmost entries are the client's own words and never believed.
+pub fn client_ip(req: &HttpRequest, proxies: &crate::proxies::TrustedProxies) -> String {
+    let Some(peer) = req.peer_addr().map(|addr| addr.ip()) else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        // A value that is not text is an entry that is not an address.
+        .map(|value| value.to_str().unwrap_or(""))
+        .collect();
+    proxies.client(peer, &forwarded).to_string()
 }

@@ -601,8 +601,9 @@ async fn two_instances(backend: Backend) {
         "dan@example.org",
     ];
     let mut tokens = Vec::new();
+    let verifier = concours::store::connect(&settings.database).unwrap();
     for email in people {
-        let (status, _) = call(
+        let (status, account) = call(
             reqwest::Method::POST,
             "/api/v1/auth/register".into(),
             None,
@@ -610,6 +611,14 @@ async fn two_instances(backend: Backend) {
         )
         .await;
         assert_eq!(status, 201);
+        // Verified, as the inbox link would: an unverified account creates no organisation
+        // and mails nobody (finding 16.12).
+        concours::store::users::mark_verified(
+            &mut verifier.get().unwrap(),
+            account["id"].as_str().unwrap(),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
         let (_, login) = call(
             reqwest::Method::POST,
             "/api/v1/auth/login".into(),

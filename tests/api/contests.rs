@@ -480,15 +480,9 @@ async fn drafts_are_seen_and_changed_by_their_organisation_only(app: &TestApp) {
     .await
     .expect_error(401, "unauthorized");
     // A member who is not the owner runs contests too.
-    app.register("member@acme.example", "Member").await;
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        Some(&owner),
-        json!({"email": "member@acme.example"}),
-    )
-    .await
-    .expect(201);
-    let member = app.login("member@acme.example").await;
+    app.person("member@acme.example", "Member").await;
+    let member =
+        crate::organizations::join(app, &owner, &org, "member@acme.example", "member").await;
     app.request(
         reqwest::Method::PATCH,
         &path,

@@ -26,6 +26,8 @@ mod pages;
 mod pages_manage;
 mod pages_participate;
 mod profiles;
+mod proxies;
+mod redirects;
 mod served;
 mod sessions;
 mod smtp;

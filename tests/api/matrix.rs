@@ -527,6 +527,27 @@ fn rows() -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/api/v1/organization-invitations/{token}/accept",
+            Some(json!({})),
+            |role, _| match role {
+                Role::Anonymous => Refused(401),
+                _ => Refused(404),
+            },
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/organizations/{org}/members/nobody",
+            none.clone(),
+            organization_owner,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/owner",
+            Some(json!({"user_id": "nobody"})),
+            organization_owner,
+        ),
+        row(
+            Method::POST,
             "/api/v1/organizations/{org}/follow",
             Some(json!({})),
             signed_in_not_sent,
@@ -852,6 +873,7 @@ fn openapi_path(path: &str) -> String {
         .replace("{entry}", "{entry_id}")
         .replace("/attachments/1", "/attachments/{number}")
         .replace("/people/nobody", "/people/{id}")
+        .replace("/members/nobody", "/members/{user_id}")
         .replace("/exports/ideas.csv", "/exports/{name}")
         .replace("/exports/scores.csv", "/exports/{name}")
         .replace("/exports/payouts.csv", "/exports/{name}")

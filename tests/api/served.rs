@@ -143,6 +143,17 @@ impl Server {
             )
             .await;
         assert_eq!(status, 201, "{body}");
+        // Verified, as the inbox link would: an unverified account creates no organisation
+        // and mails nobody (finding 16.12).
+        let mut settings = concours::config::Settings::load_without_env(None).unwrap();
+        settings.database.url = self.database_url.clone();
+        let pool = concours::store::connect(&settings.database).unwrap();
+        concours::store::users::mark_verified(
+            &mut pool.get().unwrap(),
+            body["id"].as_str().unwrap(),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
         let (status, login) = self
             .post(
                 "/api/v1/auth/login",

@@ -23,7 +23,7 @@ pub async fn register(
     req: HttpRequest,
     body: web::Json<Registration>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let account = state
         .run(move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip))
         .await?;
@@ -82,7 +82,7 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<Credentials>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let signed_in = state
         .run(move |ctx, conn| accounts::login(ctx, conn, body.into_inner(), &ip))
         .await?;

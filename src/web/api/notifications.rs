@@ -122,7 +122,7 @@ pub async fn request_reset(
     req: HttpRequest,
     body: web::Json<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     state
         .run(move |ctx, conn| notifications::request_password_reset(ctx, conn, &body.email, &ip))
         .await?;

@@ -1,9 +1,10 @@
 //! Organisations (API.md, Organisations).
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::Serialize;
 
 use crate::app::AppError;
+use crate::app::memberships::{self, InvitationSent, NewOwner};
 use crate::app::organizations::{
     self, MemberView, NewMember, NewOrganization, OrganizationDetails, OrganizationView,
 };
@@ -70,14 +71,16 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(details))
 }
 
-/// Adds an existing account as a member (or owner); owners only.
+/// Invites an address to join as a member (or owner); owners with a verified address only.
+/// The answer is the same whether or not the address has an account: the invitee accepts
+/// from the mailed link (`POST /organization-invitations/{token}/accept`).
 #[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = NewMember,
     params(("id" = String, Path, description = "organisation id")),
     responses(
-    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = MemberView), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),(status = 201, body = InvitationSent), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "forbidden (not an owner) or email_not_verified"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "already_member"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/organizations/{id}/members")]
 pub async fn add_member(
     state: web::Data<AppState>,
@@ -86,8 +89,71 @@ pub async fn add_member(
     body: web::Json<NewMember>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
-    let member = state
-        .run(move |ctx, conn| organizations::add_member(ctx, conn, &actor, &id, body.into_inner()))
+    let sent = state
+        .run(move |ctx, conn| memberships::invite(ctx, conn, &actor, &id, body.into_inner()))
         .await?;
-    Ok(HttpResponse::Created().json(member))
+    Ok(HttpResponse::Created().json(sent))
+}
+
+/// Accepts an invitation to an organisation: signed in with the invited, verified address.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])),
+    params(("token" = String, Path, description = "the token of the mailed link")),
+    responses((status = 200, body = MemberView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "another address, or email_not_verified"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "token_expired")))]
+#[post("/organization-invitations/{token}/accept")]
+pub async fn accept_invitation(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let member = state
+        .run(move |ctx, conn| memberships::accept(ctx, conn, &actor, &token))
+        .await?;
+    Ok(HttpResponse::Ok().json(member))
+}
+
+/// Ends a membership: a member leaves, or an owner removes someone else. The last owner
+/// hands ownership over first (409 last_owner); a sole member of an organisation that never
+/// held a contest leaves and the organisation is deleted.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id"),
+        ("user_id" = String, Path, description = "the member")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "last_owner")))]
+#[delete("/organizations/{id}/members/{user_id}")]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let (id, user_id) = path.into_inner();
+    state
+        .run(move |_, conn| memberships::remove(conn, &actor, &id, &user_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Hands ownership to another member; the caller stays a member. Owners only.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = NewOwner,
+    params(("id" = String, Path, description = "organisation id")),
+    responses(
+    (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),
+        (status = 200, body = MemberView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "user_id is not a member")))]
+#[post("/organizations/{id}/owner")]
+pub async fn transfer_ownership(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+    body: web::Json<NewOwner>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    let heir = state
+        .run(move |_, conn| memberships::transfer(conn, &actor, &id, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(heir))
 }

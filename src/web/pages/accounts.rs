@@ -33,7 +33,7 @@ pub async fn login_form(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let mut context = page.context();
-    context.insert("next", super::safe_next(query.next.as_deref()));
+    context.insert("next", &super::safe_next(query.next.as_deref()));
     context.insert("reset_done", &query.reset.is_some());
     page.render(&state.tera, "accounts/login.html", &context)
 }
@@ -60,9 +60,9 @@ pub async fn login_submit(
     if !page.csrf_ok(&form.csrf) {
         return refused_csrf(&page, &state, "accounts/login.html");
     }
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let email = form.email.clone();
-    let next = super::safe_next(form.next.as_deref()).to_owned();
+    let next = super::safe_next(form.next.as_deref());
     let result = state
         .run(move |ctx, conn| {
             accounts::login(
@@ -151,7 +151,7 @@ pub async fn register_submit(
     let mut context = page.context();
     context.insert("email", &form.email);
     context.insert("display_name", &form.display_name);
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let registration = Registration {
         email: form.email,
         password: form.password,

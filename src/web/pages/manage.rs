@@ -106,6 +106,8 @@ struct OrganizationRow {
     id: String,
     name: String,
     role: String,
+    /// Owners see the form that invites members.
+    owner: bool,
     contests: Vec<ContestRow>,
 }
 
@@ -136,6 +138,7 @@ fn load_dashboard(
                 .filter(|c| c.organization_id == org.id)
                 .map(|c| contest_row(c, lang))
                 .collect(),
+            owner: org.role.as_deref() == Some("owner"),
             role: label(
                 lang,
                 &format!("role_{}", org.role.as_deref().unwrap_or("member")),

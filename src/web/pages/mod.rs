@@ -7,6 +7,7 @@ pub mod assets;
 pub mod contests;
 pub mod insight;
 pub mod manage;
+pub mod organizations;
 pub mod participate;
 pub mod settings;
 
@@ -319,14 +320,68 @@ pub fn url_escape(value: &str) -> String {
         .collect()
 }
 
-/// Where to go after signing in: only a path of this site (never `//evil.example`).
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/",
+/// Where to go after a form that names its own next page (`next`, `back`): only a path of this
+/// site, else `/`. A browser drops tabs and line breaks from a `Location` and reads `\` as `/`,
+/// so `/\t/evil.example` or `/\evil.example` would leave the site: any control character,
+/// backslash or leading `//` refuses the value, before and after percent-decoding (a page may
+/// decode it once more). What is kept is printable ASCII, so the header can always be written
+/// (a CR/LF never becomes a 500). The one function for every user-given redirect target.
+pub fn safe_next(next: Option<&str>) -> String {
+    fn plain_path(path: &str) -> bool {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
     }
+    match next {
+        Some(path)
+            if path.is_ascii()
+                && plain_path(path)
+                && plain_path(&String::from_utf8_lossy(&percent_decode(path))) =>
+        {
+            path.to_owned()
+        }
+        // A path of this site with letters beyond ASCII: kept, percent-encoded.
+        Some(path) if !path.is_ascii() && plain_path(path) => {
+            let encoded: String = path
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        let mut buffer = [0; 4];
+                        url_escape(c.encode_utf8(&mut buffer))
+                    }
+                })
+                .collect();
+            safe_next(Some(&encoded))
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// `%XX` sequences decoded to their bytes (others kept as they are).
+fn percent_decode(value: &str) -> Vec<u8> {
+    let bytes = value.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied(),
+            bytes.get(i + 2).copied(),
+        ) {
+            (b'%', Some(high), Some(low)) if hex(high).is_some() && hex(low).is_some() => {
+                decoded.push((hex(high).unwrap_or(0) * 16 + hex(low).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    decoded
 }
 
 /// A posted form as name → value, for pages whose fields are named at run time.
@@ -364,4 +419,85 @@ pub fn render_with(
 /// Renders a page (kept for handlers that build their context by hand).
 pub fn render(tera: &Tera, template: &str, context: &Context) -> HttpResponse {
     render_with(tera, template, context, actix_web::http::StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+    use proptest::prelude::*;
+
+    /// Where a browser on `http://concours.test/` goes for this `Location`.
+    fn same_site(location: &str) -> bool {
+        let base = reqwest::Url::parse("http://concours.test/").unwrap();
+        !location.bytes().any(|b| b.is_ascii_control())
+            && base
+                .join(location)
+                .is_ok_and(|target| target.origin() == base.origin())
+    }
+
+    #[test]
+    fn hostile_targets_fall_back_to_the_home_page() {
+        for target in [
+            "/\t/evil.example/phish",
+            "/\r\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "http://evil.example",
+            "javascript:alert(1)",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/%0A",
+            "/\u{85}",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(target)), "/", "{target:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn paths_of_this_site_are_kept() {
+        assert_eq!(safe_next(Some("/dashboard")), "/dashboard");
+        assert_eq!(
+            safe_next(Some("/ideas/1?done=saved#x")),
+            "/ideas/1?done=saved#x"
+        );
+        assert_eq!(safe_next(Some("/caf\u{e9}")), "/caf%C3%A9");
+        // Decoded twice, `%2509` is a tab: a literal `%09` in a path stays a path.
+        assert_eq!(safe_next(Some("/%2509")), "/%2509");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn every_answer_stays_on_this_site(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("/".to_owned()),
+                    Just("\\".to_owned()),
+                    Just("%".to_owned()),
+                    Just("%2F".to_owned()),
+                    Just("%5C".to_owned()),
+                    Just("%09".to_owned()),
+                    Just("%0d%0A".to_owned()),
+                    Just("http:".to_owned()),
+                    Just("evil.example".to_owned()),
+                    Just(":".to_owned()),
+                    Just("@".to_owned()),
+                    (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap().to_string()),
+                    Just("\u{7f}".to_owned()),
+                    any::<char>().prop_map(|c| c.to_string()),
+                ],
+                0..8,
+            )
+        ) {
+            let target = pieces.concat();
+            let location = safe_next(Some(&target));
+            prop_assert!(same_site(&location), "{:?} -> {:?}", target, location);
+            prop_assert!(actix_web::http::header::HeaderValue::from_str(&location).is_ok());
+        }
+    }
 }

@@ -227,7 +227,7 @@ pub async fn reset_submit(
     context.insert("email", field(&form, "email"));
     if token.is_empty() {
         let email = field(&form, "email").to_owned();
-        let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+        let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
         let result = state
             .run(move |ctx, conn| notifications::request_password_reset(ctx, conn, &email, &ip))
             .await;
@@ -265,7 +265,7 @@ pub async fn follow(
         return page.csrf_refused(&state.tera);
     }
     let on = field(&form, "follow") != "0";
-    let back = super::safe_next(Some(field(&form, "back"))).to_owned();
+    let back = super::safe_next(Some(field(&form, "back")));
     let actor = page.actor.clone();
     let id = id.into_inner();
     match state
