@@ -18,6 +18,7 @@ pub mod jury;
 pub mod notifications;
 pub mod notify;
 pub mod organizations;
+pub mod passwords;
 pub mod phases;
 pub mod profiles;
 pub mod sessions;

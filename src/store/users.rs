@@ -19,6 +19,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// Set when the person deleted their account (the row stays, emptied).
     pub deleted_at: Option<NaiveDateTime>,
+    /// Moves on when the password changes: a session token issued in an earlier epoch is
+    /// refused.
+    pub session_epoch: i32,
 }
 
 impl User {
@@ -80,6 +83,36 @@ pub fn grant_admin(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
         .set(users::is_admin.eq(1))
         .execute(conn)
         .map(|n| n > 0)
+}
+
+/// Whether the account signed in from the address with this digest before.
+pub fn knows_address(conn: &mut DbConnection, id: &str, digest: &str) -> QueryResult<bool> {
+    use super::schema::sign_in_addresses;
+    diesel::select(diesel::dsl::exists(
+        sign_in_addresses::table.find((id, digest)),
+    ))
+    .get_result(conn)
+}
+
+/// Remembers a successful sign-in from the address with this digest.
+pub fn remember_address(
+    conn: &mut DbConnection,
+    id: &str,
+    digest: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    super::backend::upsert_sign_in_address(conn, id, digest, at).map(drop)
+}
+
+/// Sets a new password and ends every session issued before (their epoch is now behind).
+pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::session_epoch.eq(users::session_epoch + 1),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Empties a deleted account of its person: a placeholder address that receives nothing, the

@@ -25,7 +25,10 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let account = state
-        .run(move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip))
+        .run_staged(
+            move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip),
+            accounts::finish_registration,
+        )
         .await?;
     Ok(HttpResponse::Created().json(account))
 }
@@ -84,7 +87,10 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let signed_in = state
-        .run(move |ctx, conn| accounts::login(ctx, conn, body.into_inner(), &ip))
+        .run_staged(
+            move |ctx, conn| accounts::stage_login(ctx, conn, body.into_inner(), &ip),
+            accounts::finish_login,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(signed_in))
 }

@@ -1,0 +1,2 @@
+DROP TABLE sign_in_addresses;
+ALTER TABLE users DROP COLUMN session_epoch;

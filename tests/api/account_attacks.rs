@@ -1,0 +1,198 @@
+//! Attacks on accounts, replayed (issues 16 and 17): sessions that outlive a password reset,
+//! Argon2 floods, a password oracle in account deletion, targeted lock-outs, mail floods,
+//! addresses that are not addresses, and what a deleted account leaves behind.
+
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{PASSWORD, TestApp, extract_link};
+use crate::insight::signed_in;
+
+both_backends!(
+    a_reset_ends_every_earlier_session_and_every_older_reset_link,
+    random_reset_tokens_are_refused_before_hashing_and_limited,
+    guessing_the_password_through_account_deletion_is_limited_and_tells_nothing,
+);
+
+/// The reset links `to` received, oldest first.
+async fn reset_links(app: &TestApp, to: &str) -> Vec<String> {
+    app.mail_to(to)
+        .await
+        .iter()
+        .filter_map(|m| extract_link(&m.text, "/password-reset?token="))
+        .map(|link| link.split_once("token=").unwrap().1.to_owned())
+        .collect()
+}
+
+/// 16.5: after a compromise the owner resets the password; the attacker's API token, the
+/// attacker's page cookie and an older, unused reset link must all stop working at once.
+async fn a_reset_ends_every_earlier_session_and_every_older_reset_link(app: &TestApp) {
+    let (owner_token, _) = app.person("lea@example.org", "Lea").await;
+    let stolen = app.login("lea@example.org").await;
+    let stolen_cookie = signed_in(app, &stolen);
+    let page = stolen_cookie
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "the cookie session works before");
+
+    for _ in 0..2 {
+        app.post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": "lea@example.org"}),
+        )
+        .await
+        .expect(202);
+    }
+    let links = reset_links(app, "lea@example.org").await;
+    assert_eq!(links.len(), 2);
+    app.advance(Duration::seconds(1));
+    app.post(
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        json!({"token": links[1], "password": "a brand new passphrase"}),
+    )
+    .await
+    .expect(200);
+
+    // Every session issued before, API token or page cookie, is over.
+    for token in [&owner_token, &stolen] {
+        app.get("/api/v1/me", Some(token))
+            .await
+            .expect_error(401, "unauthorized");
+    }
+    let page = stolen_cookie
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(page.status(), 200, "the cookie session ended");
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("lea@example.org"), "{html}");
+
+    // The older link, never used, no longer sets a password.
+    app.post(
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        json!({"token": links[0], "password": "the attacker's password"}),
+    )
+    .await
+    .expect_error(409, "invalid_token");
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "lea@example.org", "password": "the attacker's password"}),
+    )
+    .await
+    .expect_error(401, "unauthorized");
+
+    // The new password opens a session that works.
+    let fresh = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "lea@example.org", "password": "a brand new passphrase"}),
+        )
+        .await
+        .expect(200)
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/me", Some(&fresh)).await.expect(200);
+}
+
+/// 16.6: an anonymous flood of random reset tokens. The token is checked before the password
+/// is hashed (a too-short password with a bad token is answered `invalid_token`, not a
+/// validation error), and the address is cut off after as many bad tokens as sign-in allows.
+async fn random_reset_tokens_are_refused_before_hashing_and_limited(app: &TestApp) {
+    let attempt = |token: String, password: &'static str| async move {
+        app.post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": password}),
+        )
+        .await
+    };
+    attempt("0".repeat(64), "short")
+        .await
+        .expect_error(409, "invalid_token");
+    for i in 1..app.settings.auth.login_max_failures_per_ip {
+        attempt(format!("{i:064x}"), "a long enough password")
+            .await
+            .expect_error(409, "invalid_token");
+    }
+    let limited = attempt("f".repeat(64), "a long enough password")
+        .await
+        .expect_error(429, "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+
+    // A real link from elsewhere still works for its owner once the window has passed.
+    app.register("kai@example.org", "Kai").await;
+    app.post(
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": "kai@example.org"}),
+    )
+    .await
+    .expect(202);
+    let link = reset_links(app, "kai@example.org").await.pop().unwrap();
+    app.advance(Duration::seconds(
+        i64::from(app.settings.auth.login_window_seconds) + 1,
+    ));
+    app.post(
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        json!({"token": link, "password": "kai's new passphrase"}),
+    )
+    .await
+    .expect(200);
+}
+
+/// 17.5: with a session, guess the password through `DELETE /me`. A wrong password is
+/// answered as such before anything else (the owner of an organisation learns nothing from a
+/// 409), the guesses count in the sign-in limits, and past them even the right one is 429.
+async fn guessing_the_password_through_account_deletion_is_limited_and_tells_nothing(
+    app: &TestApp,
+) {
+    let (token, _) = app.person("owner@acme.example", "Owner").await;
+    app.organization(&token, "Acme").await;
+    let delete = |password: &'static str| {
+        let token = token.clone();
+        async move {
+            app.request(
+                Method::DELETE,
+                "/api/v1/me",
+                Some(&token),
+                Some(json!({"password": password})),
+            )
+            .await
+        }
+    };
+    // The right password reaches the organisation check; a wrong one never does.
+    delete(PASSWORD)
+        .await
+        .expect_error(409, "organization_member");
+    for _ in 0..app.settings.auth.login_max_failures_per_account {
+        let wrong = delete("guess guess guess")
+            .await
+            .expect_error(422, "validation_failed");
+        assert!(wrong.text.contains("password"), "{}", wrong.text);
+    }
+    let limited = delete(PASSWORD).await.expect_error(429, "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+    // Those guesses are sign-in failures too: this address is cut off from the account.
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "owner@acme.example", "password": PASSWORD}),
+    )
+    .await
+    .expect_error(429, "rate_limited");
+    // The session itself still works (guessing did not sign the owner out).
+    app.get("/api/v1/me", Some(&token)).await.expect(200);
+}
