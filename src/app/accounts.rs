@@ -297,7 +297,11 @@ pub fn stage_login(
     credentials: Credentials,
     client_ip: &str,
 ) -> AppResult<Staged<PendingLogin>> {
-    let email = credentials.email.trim().to_lowercase();
+    // Spelled as registration stores it; what is not an address has no account, but its
+    // failures are still counted under what was typed.
+    let email = Email::parse(&credentials.email)
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| credentials.email.trim().to_lowercase());
     let user = store::users::find_by_email(conn, &email)?.filter(|u| u.deleted_at.is_none());
     let limits = SignInLimits::new(&email, user.as_ref().map(|u| u.id.as_str()), client_ip);
     limits.check(ctx, conn)?;

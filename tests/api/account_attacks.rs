@@ -14,6 +14,8 @@ both_backends!(
     a_reset_ends_every_earlier_session_and_every_older_reset_link,
     random_reset_tokens_are_refused_before_hashing_and_limited,
     guessing_the_password_through_account_deletion_is_limited_and_tells_nothing,
+    an_address_with_a_display_name_is_not_an_address,
+    every_demo_address_is_bare_and_mail_goes_to_exactly_it,
 );
 
 /// The reset links `to` received, oldest first.
@@ -195,4 +197,91 @@ async fn guessing_the_password_through_account_deletion_is_limited_and_tells_not
     .expect_error(429, "rate_limited");
     // The session itself still works (guessing did not sign the owner out).
     app.get("/api/v1/me", Some(&token)).await.expect(200);
+}
+
+/// 17.2: `s1<lea@innovators.example>` would reach Lea's mailbox, so one mailbox could verify
+/// any number of accounts. Only a bare address is accepted, wherever an address comes in.
+async fn an_address_with_a_display_name_is_not_an_address(app: &TestApp) {
+    for disguised in [
+        "s1<lea@innovators.example>",
+        "s2 <lea@innovators.example>",
+        "lea@innovators.example (s3)",
+        "\"s4\"@innovators.example",
+        "lea\u{200b}@innovators.example",
+    ] {
+        let refused = app
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"email": disguised, "password": PASSWORD, "display_name": "Sock"}),
+            )
+            .await
+            .expect_error(422, "validation_failed");
+        assert!(refused.text.contains("email"), "{}", refused.text);
+    }
+    // One mailbox, one account, however it is spelled.
+    app.register("Lea@Innovators.Example", "Lea").await;
+    app.post(
+        "/api/v1/auth/register",
+        None,
+        json!({"email": "lea@innovators.example", "password": PASSWORD, "display_name": "Sock"}),
+    )
+    .await
+    .expect_error(409, "email_taken");
+    assert_eq!(app.mail_to("lea@innovators.example").await.len(), 1);
+    assert_eq!(app.mailbox.messages().len(), 1, "nothing else was sent");
+
+    // A reset request reads the address the same way.
+    app.post(
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": "s1<lea@innovators.example>"}),
+    )
+    .await
+    .expect_error(422, "validation_failed");
+}
+
+/// 17.2: every account and juror of the demo has a bare, normalised address, and every message
+/// the transport was handed went to exactly the address stored for it.
+async fn every_demo_address_is_bare_and_mail_goes_to_exactly_it(app: &TestApp) {
+    use concours::domain::account::Email;
+    use concours::store::schema::{jurors, outbox, users};
+    use diesel::prelude::*;
+
+    let secret = concours::startup::jwt_secret(&app.settings).unwrap();
+    concours::demo::run(&app.settings, &app.pool, &secret).unwrap();
+    app.advance(Duration::days(60));
+    app.deliver_mail().await;
+
+    let mut conn = app.conn();
+    let mut stored: Vec<String> = users::table.select(users::email).load(&mut conn).unwrap();
+    stored.extend(
+        jurors::table
+            .select(jurors::email)
+            .load::<String>(&mut conn)
+            .unwrap(),
+    );
+    assert!(stored.len() > 3, "{stored:?}");
+    for address in &stored {
+        assert_eq!(Email::parse(address).unwrap().as_str(), address);
+    }
+    let recipients: Vec<(String, String)> = outbox::table
+        .select((outbox::recipient, outbox::status))
+        .load(&mut conn)
+        .unwrap();
+    let sent = app.mailbox.messages();
+    assert!(!sent.is_empty());
+    for mail in &sent {
+        assert!(
+            recipients.iter().any(|(to, _)| *to == mail.to),
+            "{} was not a stored recipient",
+            mail.to
+        );
+        assert!(stored.contains(&mail.to), "{} is nobody's address", mail.to);
+    }
+    for (to, status) in &recipients {
+        if status == "sent" {
+            assert!(sent.iter().any(|m| m.to == *to), "{to} was sent elsewhere");
+        }
+    }
 }
