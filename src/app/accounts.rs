@@ -259,7 +259,8 @@ pub fn verify_email(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> AppResul
     })
 }
 
-/// Sends a new verification link to a signed-in person whose address is not verified yet.
+/// Sends a new verification link to a signed-in person whose address is not verified yet; at
+/// most `auth.mail_requests_max` per account and per address within the mail window (429).
 pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session) -> AppResult<()> {
     let user = &session.user;
     if user.email_verified() {
@@ -269,6 +270,14 @@ pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session
         ));
     }
     write_tx(conn, |conn| {
+        super::mail_request_limit(
+            ctx,
+            conn,
+            &[
+                format!("mail:account:{}", user.id),
+                format!("mail:to:{}", user.email),
+            ],
+        )?;
         send_verification(
             ctx,
             conn,

@@ -810,6 +810,8 @@ pub fn remind(
         let contest = load_managed(conn, actor, contest_id)?;
         let now = ctx.now();
         require_judging(&contest, now)?;
+        // Reminders on request, like every mail somebody can ask for, are throttled.
+        super::mail_request_limit(ctx, conn, &[format!("mail:remind:{contest_id}")])?;
         let reminded = remind_late(ctx, conn, &contest, now)?;
         Ok(Reminded { reminded })
     })

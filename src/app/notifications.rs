@@ -262,6 +262,9 @@ pub fn request_password_reset(
         for bucket in &buckets {
             store::rate_limits::hit(conn, bucket, store::to_db(now), window_start)?;
         }
+        // The mail itself, like every mail somebody can ask for, counts per recipient over the
+        // longer mail window (whether or not the address has an account: same answer).
+        super::mail_request_limit(ctx, conn, &[format!("mail:to:{}", email.as_str())])?;
         let Some(user) = store::users::find_by_email(conn, email.as_str())? else {
             return Ok(());
         };

@@ -16,6 +16,8 @@ both_backends!(
     guessing_the_password_through_account_deletion_is_limited_and_tells_nothing,
     an_address_with_a_display_name_is_not_an_address,
     every_demo_address_is_bare_and_mail_goes_to_exactly_it,
+    a_stranger_cannot_lock_a_juror_out_at_the_deadline,
+    verification_resends_and_reset_requests_cannot_flood_a_mailbox,
 );
 
 /// The reset links `to` received, oldest first.
@@ -284,4 +286,141 @@ async fn every_demo_address_is_bare_and_mail_goes_to_exactly_it(app: &TestApp) {
             assert!(sent.iter().any(|m| m.to == *to), "{to} was sent elsewhere");
         }
     }
+}
+
+/// Signs in through the use case from `ip` (the HTTP tests all come from one address).
+async fn login_from(app: &TestApp, email: &str, password: &str, ip: &str) -> Result<(), u64> {
+    let ctx = app.ctx.clone();
+    let pool = app.pool.clone();
+    let (email, password, ip) = (email.to_owned(), password.to_owned(), ip.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let credentials = concours::app::accounts::Credentials { email, password };
+        match concours::app::accounts::login(&ctx, &mut pool.get().unwrap(), credentials, &ip) {
+            Ok(_) => Ok(()),
+            Err(concours::app::AppError::RateLimited { retry_after_secs }) => Err(retry_after_secs),
+            Err(concours::app::AppError::Unauthorized(_)) => Err(0),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// 16.10: wrong passwords for a juror's address from many addresses. The attacker's own
+/// address is cut off for the window; the juror, from an address they signed in from before,
+/// still gets in at once with the right password; from a new address they wait a short delay
+/// (growing with the attacker's failures), never a lock the attacker can renew.
+async fn a_stranger_cannot_lock_a_juror_out_at_the_deadline(app: &TestApp) {
+    let auth = app.settings.auth.clone();
+    app.register("juror@uni.example", "Juror").await;
+    login_from(app, "juror@uni.example", PASSWORD, "192.0.2.10")
+        .await
+        .expect("the juror signs in from their usual address");
+
+    // One attacking address: limited to its own failures, then cut off for the window.
+    for _ in 0..auth.login_max_failures_per_account {
+        assert_eq!(
+            login_from(app, "juror@uni.example", "guess guess", "198.51.100.7").await,
+            Err(0)
+        );
+    }
+    assert_eq!(
+        login_from(app, "juror@uni.example", PASSWORD, "198.51.100.7").await,
+        Err(u64::from(auth.login_window_seconds)),
+        "the attacker's address is cut off from this account, even with the right password"
+    );
+    // The juror, from their usual address, is not held up at all.
+    login_from(app, "juror@uni.example", PASSWORD, "192.0.2.10")
+        .await
+        .expect("the owner's known address gets in");
+
+    // From a new address (a hotel, at the deadline) the juror waits a short delay, no more.
+    let first = login_from(app, "juror@uni.example", PASSWORD, "203.0.113.50")
+        .await
+        .expect_err("a short delay");
+    assert!(
+        first > 0 && first <= 30,
+        "a short Retry-After, not the window: {first}"
+    );
+    // Attacker failures from more addresses make the delay grow, each after the last one.
+    app.advance(Duration::seconds(first as i64));
+    assert_eq!(
+        login_from(app, "juror@uni.example", "guess guess", "198.51.100.8").await,
+        Err(0)
+    );
+    let second = login_from(app, "juror@uni.example", PASSWORD, "203.0.113.50")
+        .await
+        .expect_err("a longer delay");
+    assert!(second > first && second < u64::from(auth.login_window_seconds));
+    app.advance(Duration::seconds(second as i64));
+    login_from(app, "juror@uni.example", PASSWORD, "203.0.113.50")
+        .await
+        .expect("after the delay the right password works from anywhere");
+    // Over HTTP too, the address that signed in before keeps working.
+    app.login("juror@uni.example").await;
+}
+
+/// 16.11: a signed-in account with someone else's address loops the verification resend; and
+/// reset requests for that address. Both are throttled per account and per recipient.
+async fn verification_resends_and_reset_requests_cannot_flood_a_mailbox(app: &TestApp) {
+    let max = app.settings.auth.mail_requests_max;
+    app.register("victim@example.org", "Not the victim").await;
+    let session = app.login("victim@example.org").await;
+    for _ in 0..max {
+        app.post("/api/v1/auth/verify/resend", Some(&session), json!({}))
+            .await
+            .expect(202);
+    }
+    let refused = app
+        .post("/api/v1/auth/verify/resend", Some(&session), json!({}))
+        .await
+        .expect_error(429, "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    // The same mailbox through reset requests: already at its limit.
+    app.post(
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": "victim@example.org"}),
+    )
+    .await
+    .expect_error(429, "rate_limited");
+    let received = app.mail_to("victim@example.org").await.len();
+    assert_eq!(
+        received,
+        1 + max as usize,
+        "registration and the allowed resends"
+    );
+
+    // An address without an account gets the same answers (nothing is learnt), and the same
+    // limit on what it can be sent.
+    for i in 0..max {
+        if i == max / 2 {
+            // The sign-in window's own reset limits start afresh; the mail window does not.
+            app.advance(Duration::seconds(
+                i64::from(app.settings.auth.login_window_seconds) + 1,
+            ));
+        }
+        app.post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": "someone@example.org"}),
+        )
+        .await
+        .expect(202);
+    }
+    app.post(
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": "someone@example.org"}),
+    )
+    .await
+    .expect_error(429, "rate_limited");
+
+    // An hour later, one more link can be asked for.
+    app.advance(Duration::seconds(i64::from(
+        app.settings.auth.mail_requests_window_seconds,
+    )));
+    app.post("/api/v1/auth/verify/resend", Some(&session), json!({}))
+        .await
+        .expect(202);
 }
