@@ -328,6 +328,14 @@ pub fn finish_deletion(
     let now = store::to_db(ctx.now());
     write_tx(conn, |conn| {
         store::profiles::erase_personal_data(conn, &id, &user.email)?;
+        store::profiles::scrub_traces(
+            conn,
+            &id,
+            &user.email,
+            &user.display_name,
+            &store::users::placeholder_email(&id),
+            super::award::FORMER_PARTICIPANT,
+        )?;
         store::users::anonymize(conn, &id, now)
     })?;
     Ok(())

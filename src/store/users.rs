@@ -115,12 +115,17 @@ pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResul
         .map(drop)
 }
 
+/// The address a deleted account keeps: unique, and it receives nothing (`.invalid`).
+pub fn placeholder_email(id: &str) -> String {
+    format!("deleted-{id}@deleted.invalid")
+}
+
 /// Empties a deleted account of its person: a placeholder address that receives nothing, the
 /// name "former participant", a password hash nothing matches.
 pub fn anonymize(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
-            users::email.eq(format!("deleted-{id}@deleted.invalid")),
+            users::email.eq(placeholder_email(id)),
             users::display_name.eq("former participant"),
             users::password_hash.eq("!"),
             users::email_verified_at.eq(None::<NaiveDateTime>),

@@ -18,6 +18,7 @@ both_backends!(
     every_demo_address_is_bare_and_mail_goes_to_exactly_it,
     a_stranger_cannot_lock_a_juror_out_at_the_deadline,
     verification_resends_and_reset_requests_cannot_flood_a_mailbox,
+    a_deleted_account_leaves_its_address_and_name_in_no_table,
 );
 
 /// The reset links `to` received, oldest first.
@@ -423,4 +424,125 @@ async fn verification_resends_and_reset_requests_cannot_flood_a_mailbox(app: &Te
     app.post("/api/v1/auth/verify/resend", Some(&session), json!({}))
         .await
         .expect(202);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Cell {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    v: String,
+}
+
+/// Every row of every table, each as one line of text (both backends).
+fn every_row(conn: &mut concours::store::DbConnection) -> Vec<(String, String)> {
+    use concours::store::DbConnection;
+    use diesel::RunQueryDsl;
+    let mut rows = Vec::new();
+    match conn {
+        DbConnection::Pg(pg) => {
+            let tables: Vec<Cell> = diesel::sql_query(
+                "SELECT tablename::text AS v FROM pg_tables WHERE schemaname = 'public'",
+            )
+            .load(pg)
+            .unwrap();
+            for table in tables {
+                let query = format!("SELECT t::text AS v FROM \"{}\" t", table.v);
+                for row in diesel::sql_query(query).load::<Cell>(pg).unwrap() {
+                    rows.push((table.v.clone(), row.v));
+                }
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            let tables: Vec<Cell> = diesel::sql_query(
+                "SELECT name AS v FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .load(sqlite)
+            .unwrap();
+            for table in tables {
+                let columns: Vec<Cell> = diesel::sql_query(format!(
+                    "SELECT name AS v FROM pragma_table_info('{}')",
+                    table.v
+                ))
+                .load(sqlite)
+                .unwrap();
+                let joined = columns
+                    .iter()
+                    .map(|c| format!("COALESCE(CAST(\"{}\" AS TEXT), '')", c.v))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                let query = format!("SELECT {joined} AS v FROM \"{}\"", table.v);
+                for row in diesel::sql_query(query).load::<Cell>(sqlite).unwrap() {
+                    rows.push((table.v.clone(), row.v));
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// 17.6: a winning author and a juror delete their accounts after the award. Neither their
+/// address nor their name is left in any column of any table (sent mail, payouts, the award's
+/// ranking, jury seats, counters), the results still add up, the payout is still due (to
+/// "former participant"), and the audit chain and score sheet still verify.
+async fn a_deleted_account_leaves_its_address_and_name_in_no_table(app: &TestApp) {
+    let j = crate::insight::judged(app).await;
+    app.advance(Duration::days(10));
+    app.scheduler.tick().await.unwrap();
+    app.deliver_mail().await;
+    let before = app
+        .get(&format!("/api/v1/contests/{}/results", j.contest), None)
+        .await
+        .expect(200)
+        .json();
+    assert!(before.to_string().contains("Dan Author"), "{before}");
+    // A stranger's failed sign-ins under the juror's address leave counters named after it.
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "one@jury.example", "password": "guess guess"}),
+    )
+    .await
+    .expect_error(401, "unauthorized");
+
+    for email in ["dan@example.org", "one@jury.example"] {
+        let token = app.login(email).await;
+        app.request(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"password": PASSWORD})),
+        )
+        .await
+        .expect(204);
+    }
+
+    let rows = every_row(&mut app.conn());
+    assert!(rows.len() > 50, "every table was read: {}", rows.len());
+    for needle in [
+        "dan@example.org",
+        "Dan Author",
+        "one@jury.example",
+        "Juror 1",
+    ] {
+        let found: Vec<&(String, String)> = rows
+            .iter()
+            .filter(|(_, row)| row.contains(needle))
+            .collect();
+        assert!(found.is_empty(), "{needle} is still in {found:#?}");
+    }
+
+    // The results are whole: same ranking, same payouts, the author named "former participant".
+    let after = app
+        .get(&format!("/api/v1/contests/{}/results", j.contest), None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        before["ranking"].as_array().unwrap().len(),
+        after["ranking"].as_array().unwrap().len()
+    );
+    assert_eq!(before["scoresheet_hash"], after["scoresheet_hash"]);
+    assert_eq!(before["total_paid_cents"], after["total_paid_cents"]);
+    assert!(after.to_string().contains("former participant"), "{after}");
+    let violations = concours::app::check::run(&mut app.conn()).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
 }
