@@ -104,6 +104,16 @@ pub fn remember_address(
     super::backend::upsert_sign_in_address(conn, id, digest, at).map(drop)
 }
 
+/// Forgets the addresses not signed in from since `before`.
+pub fn forget_addresses_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::sign_in_addresses;
+    diesel::delete(sign_in_addresses::table.filter(sign_in_addresses::last_signed_in_at.lt(before)))
+        .execute(conn)
+}
+
 /// Sets a new password and ends every session issued before (their epoch is now behind).
 pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))
