@@ -102,7 +102,13 @@ pub fn register_from(
             ctx.settings.auth.register_max_per_ip,
         )
     })?;
-    stage_registration(input)
+    let staged = stage_registration(input)?;
+    // A taken address is refused before anything is hashed (and again, under the race, at
+    // the insert).
+    if store::users::find_by_email(conn, staged.state.email.as_str())?.is_some() {
+        return Err(email_taken());
+    }
+    Ok(staged)
 }
 
 /// Registration's first stage: every field checked, the password still to hash.
