@@ -320,6 +320,15 @@ pub fn stage_login(
     let user = store::users::find_by_email(conn, &email)?.filter(|u| u.deleted_at.is_none());
     let limits = SignInLimits::new(&email, user.as_ref().map(|u| u.id.as_str()), client_ip);
     limits.check(ctx, conn)?;
+    // Every attempt costs a hash, a right password too: counted per address before hashing.
+    write_tx(conn, |conn| {
+        super::rate_limit(
+            ctx,
+            conn,
+            &format!("login:attempts:ip:{client_ip}"),
+            ctx.settings.auth.login_max_attempts_per_ip,
+        )
+    })?;
     let hash = user
         .as_ref()
         .map_or(super::passwords::DUMMY_HASH.as_str(), |u| {

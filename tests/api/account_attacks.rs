@@ -551,3 +551,42 @@ async fn a_deleted_account_leaves_its_address_and_name_in_no_table(app: &TestApp
     let violations = concours::app::check::run(&mut app.conn()).unwrap();
     assert!(violations.is_empty(), "{violations:?}");
 }
+
+/// 16.6: even right passwords cost a hash each: sign-in attempts per address are counted
+/// before hashing (here with a small limit, on both backends), and one hash at a time is
+/// enough to serve them all.
+async fn right_passwords_in_a_loop_are_limited_per_address(backend: crate::helpers::Backend) {
+    let app = crate::helpers::spawn_app_with(backend, |s| {
+        s.auth.login_max_attempts_per_ip = 4;
+        s.auth.hash_concurrency = 1;
+    })
+    .await;
+    app.register("loop@example.org", "Loop").await;
+    let attempts = (0..4).map(|_| app.login("loop@example.org"));
+    futures_util::future::join_all(attempts).await;
+    let limited = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "loop@example.org", "password": PASSWORD}),
+        )
+        .await
+        .expect_error(429, "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+    app.advance(Duration::seconds(
+        i64::from(app.settings.auth.login_window_seconds) + 1,
+    ));
+    app.login("loop@example.org").await;
+    app.assert_invariants().await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_passwords_in_a_loop_are_limited_per_address_sqlite() {
+    right_passwords_in_a_loop_are_limited_per_address(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_passwords_in_a_loop_are_limited_per_address_postgres() {
+    right_passwords_in_a_loop_are_limited_per_address(crate::helpers::Backend::Postgres).await;
+}
