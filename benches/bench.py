@@ -495,6 +495,7 @@ class Bench:
         # would stop the server). They are not on the measured paths' fast lane either way.
         for section, key, value in (
             ("auth", "register_max_per_ip", "100000"),
+            ("auth", "login_max_attempts_per_ip", "100000"),
             ("mail", "per_recipient_interval_seconds", "0"),
             ("ideas", "max_writes_per_window", "100000"),
         ):

@@ -68,6 +68,15 @@ pub struct AuthSettings {
     pub login_max_failures_per_ip: u32,
     pub login_window_seconds: u32,
     pub register_max_per_ip: u32,
+    /// Sign-in attempts, right or wrong, per client address within the sign-in window: each
+    /// one costs a password hash.
+    pub login_max_attempts_per_ip: u32,
+    /// Password hashes computed at once, on threads that hold no database connection.
+    pub hash_concurrency: u32,
+    /// Mail one person can make the platform send (verification links, reset links) per
+    /// account and per recipient address within `mail_requests_window_seconds`.
+    pub mail_requests_max: u32,
+    pub mail_requests_window_seconds: u32,
 }
 
 /// How outgoing mail leaves the process.

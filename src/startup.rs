@@ -100,6 +100,9 @@ pub fn build_background(
     let pool = open_database(&settings)?;
     let tera = Arc::new(crate::templates::load()?);
     let transport = Transport::from_settings(&settings.mail, mailbox)?;
+    let hashing = Arc::new(tokio::sync::Semaphore::new(
+        settings.auth.hash_concurrency.max(1) as usize,
+    ));
     let ctx = Arc::new(Ctx::new(settings, clock, &secret));
     let worker = Worker::new(pool.clone(), ctx.clone(), tera.clone(), transport)?;
     let scheduler = Scheduler::new(pool.clone(), ctx.clone());
@@ -109,6 +112,7 @@ pub fn build_background(
         tera,
         openapi_json: Arc::new(openapi::document_json()),
         public_cache: Arc::default(),
+        hashing,
     };
     Ok((state, worker, scheduler))
 }

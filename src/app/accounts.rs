@@ -1,9 +1,5 @@
 //! Accounts: register, verify the email address, sign in and out, read oneself.
 
-use std::sync::LazyLock;
-
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Argon2, PasswordHash};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -13,6 +9,7 @@ use crate::mail::{self, Outgoing};
 use crate::store::{self, DbConnection, write_tx};
 
 use super::access::{self, Action, Actor};
+use super::passwords::{PasswordOutcome, PasswordWork, SignInLimits, Staged, run_inline};
 use super::sessions::{self, Session};
 use super::{AppError, AppResult, Ctx, Validator};
 
@@ -68,26 +65,6 @@ pub struct SignedIn {
 /// The languages Concours speaks.
 pub const LOCALES: [&str; 2] = ["en", "fr"];
 
-static ARGON2: LazyLock<Argon2<'static>> = LazyLock::new(Argon2::default);
-
-/// A hash of a password nobody has, checked when the account does not exist, so that a wrong
-/// email takes as long to refuse as a wrong password.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_password("not a real password, only for timing").expect("argon2 works"));
-
-pub(crate) fn hash_password(password: &str) -> AppResult<String> {
-    ARGON2
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(AppError::internal)
-}
-
-pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| ARGON2.verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
-}
-
 /// SHA-256 in hex: how single-use tokens are stored.
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -101,14 +78,22 @@ pub fn new_secret_token() -> String {
     hex::encode(bytes)
 }
 
+/// What registration carries from its first stage to its second.
+#[derive(Debug)]
+pub struct PendingRegistration {
+    email: Email,
+    display_name: DisplayName,
+    locale: String,
+}
+
 /// `register`, for a request from `client_ip`: at most `auth.register_max_per_ip` accounts per
-/// address and window.
+/// address and window (counted before anything is hashed).
 pub fn register_from(
     ctx: &Ctx,
     conn: &mut DbConnection,
     input: Registration,
     client_ip: &str,
-) -> AppResult<AccountView> {
+) -> AppResult<Staged<PendingRegistration>> {
     write_tx(conn, |conn| {
         super::rate_limit(
             ctx,
@@ -117,11 +102,17 @@ pub fn register_from(
             ctx.settings.auth.register_max_per_ip,
         )
     })?;
-    register(ctx, conn, input)
+    let staged = stage_registration(input)?;
+    // A taken address is refused before anything is hashed (and again, under the race, at
+    // the insert).
+    if store::users::find_by_email(conn, staged.state.email.as_str())?.is_some() {
+        return Err(email_taken());
+    }
+    Ok(staged)
 }
 
-/// Creates an account and mails a link that verifies its address.
-pub fn register(ctx: &Ctx, conn: &mut DbConnection, input: Registration) -> AppResult<AccountView> {
+/// Registration's first stage: every field checked, the password still to hash.
+pub fn stage_registration(input: Registration) -> AppResult<Staged<PendingRegistration>> {
     let mut v = Validator::new();
     let email = v.check("email", Email::parse(&input.email));
     v.check("password", check_password(&input.password));
@@ -134,8 +125,40 @@ pub fn register(ctx: &Ctx, conn: &mut DbConnection, input: Registration) -> AppR
     let (Some(email), Some(display_name)) = (email, display_name) else {
         unreachable!("the validator reported every missing value");
     };
-    let password_hash = hash_password(&input.password)?;
+    Ok(Staged {
+        state: PendingRegistration {
+            email,
+            display_name,
+            locale,
+        },
+        work: PasswordWork::Hash(input.password),
+    })
+}
 
+/// Creates an account and mails a link that verifies its address (both stages at once: the
+/// command line and the demo).
+pub fn register(ctx: &Ctx, conn: &mut DbConnection, input: Registration) -> AppResult<AccountView> {
+    run_inline(
+        ctx,
+        conn,
+        |_, _| stage_registration(input),
+        finish_registration,
+    )
+}
+
+/// Registration's second stage: the account and its verification mail.
+pub fn finish_registration(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    pending: PendingRegistration,
+    hashed: PasswordOutcome,
+) -> AppResult<AccountView> {
+    let PendingRegistration {
+        email,
+        display_name,
+        locale,
+    } = pending;
+    let password_hash = hashed.hashed()?;
     let result = write_tx(conn, |conn| {
         if store::users::find_by_email(conn, email.as_str())?.is_some() {
             return Err(email_taken());
@@ -242,7 +265,8 @@ pub fn verify_email(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> AppResul
     })
 }
 
-/// Sends a new verification link to a signed-in person whose address is not verified yet.
+/// Sends a new verification link to a signed-in person whose address is not verified yet; at
+/// most `auth.mail_requests_max` per account and per address within the mail window (429).
 pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session) -> AppResult<()> {
     let user = &session.user;
     if user.email_verified() {
@@ -252,6 +276,14 @@ pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session
         ));
     }
     write_tx(conn, |conn| {
+        super::mail_request_limit(
+            ctx,
+            conn,
+            &[
+                format!("mail:account:{}", user.id),
+                format!("mail:to:{}", user.email),
+            ],
+        )?;
         send_verification(
             ctx,
             conn,
@@ -264,43 +296,65 @@ pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session
     })
 }
 
-/// Signs in. Failed attempts are counted per account and per client address; past the limit
-/// the answer is 429 whatever the password, until the window has passed.
-pub fn login(
+/// What sign-in carries from its first stage to its second.
+#[derive(Debug)]
+pub struct PendingLogin {
+    user: Option<store::users::User>,
+    limits: SignInLimits,
+}
+
+/// Sign-in's first stage: the limits (see [`super::passwords`]) are checked before anything
+/// is hashed; then the password is to be verified against the account's hash (or a dummy one,
+/// so that an unknown address takes as long to refuse).
+pub fn stage_login(
     ctx: &Ctx,
     conn: &mut DbConnection,
     credentials: Credentials,
     client_ip: &str,
-) -> AppResult<SignedIn> {
-    let auth = &ctx.settings.auth;
-    let now = ctx.now();
-    let window = Duration::seconds(i64::from(auth.login_window_seconds));
-    let window_start = store::to_db(now - window);
-    let email = credentials.email.trim().to_lowercase();
-    let account_bucket = format!("login:account:{email}");
-    let ip_bucket = format!("login:ip:{client_ip}");
-
-    let account_hits = store::rate_limits::hits(conn, &account_bucket, window_start)?;
-    let ip_hits = store::rate_limits::hits(conn, &ip_bucket, window_start)?;
-    if account_hits >= auth.login_max_failures_per_account as i32
-        || ip_hits >= auth.login_max_failures_per_ip as i32
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: u64::from(auth.login_window_seconds),
-        });
-    }
-
-    let user = store::users::find_by_email(conn, &email)?;
+) -> AppResult<Staged<PendingLogin>> {
+    // Spelled as registration stores it; what is not an address has no account, but its
+    // failures are still counted under what was typed.
+    let email = Email::parse(&credentials.email)
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| credentials.email.trim().to_lowercase());
+    let user = store::users::find_by_email(conn, &email)?.filter(|u| u.deleted_at.is_none());
+    let limits = SignInLimits::new(&email, user.as_ref().map(|u| u.id.as_str()), client_ip);
+    limits.check(ctx, conn)?;
+    // Every attempt costs a hash, a right password too: counted per address before hashing.
+    write_tx(conn, |conn| {
+        super::rate_limit(
+            ctx,
+            conn,
+            &format!("login:attempts:ip:{client_ip}"),
+            ctx.settings.auth.login_max_attempts_per_ip,
+        )
+    })?;
     let hash = user
         .as_ref()
-        .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
-    let matches = password_matches(&credentials.password, hash);
-    match user {
-        Some(user) if matches => {
-            write_tx(conn, |conn| {
-                store::rate_limits::clear(conn, &account_bucket).map_err(AppError::from)
-            })?;
-            let (token, expires_at) = ctx.keys.issue(&user.id, now)?;
+        .map_or(super::passwords::DUMMY_HASH.as_str(), |u| {
+            u.password_hash.as_str()
+        })
+        .to_owned();
+    Ok(Staged {
+        state: PendingLogin { user, limits },
+        work: PasswordWork::Verify {
+            password: credentials.password,
+            hash,
+        },
+    })
+}
+
+/// Sign-in's second stage: a session for the right password, a counted failure otherwise.
+pub fn finish_login(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    pending: PendingLogin,
+    outcome: PasswordOutcome,
+) -> AppResult<SignedIn> {
+    match pending.user {
+        Some(user) if outcome.matches() => {
+            pending.limits.record_success(ctx, conn)?;
+            let (token, expires_at) = ctx.keys.issue(&user.id, user.session_epoch, ctx.now())?;
             Ok(SignedIn {
                 token,
                 expires_at,
@@ -308,16 +362,28 @@ pub fn login(
             })
         }
         _ => {
-            write_tx(conn, |conn| {
-                store::rate_limits::hit(conn, &account_bucket, store::to_db(now), window_start)?;
-                store::rate_limits::hit(conn, &ip_bucket, store::to_db(now), window_start)?;
-                Ok::<_, AppError>(())
-            })?;
+            pending.limits.record_failure(ctx, conn)?;
             Err(AppError::Unauthorized(
                 "That email and password do not match an account.".into(),
             ))
         }
     }
+}
+
+/// Signs in (both stages at once). Failed attempts are counted per client address, per
+/// account and address, and per account; see [`super::passwords`] for what each limit does.
+pub fn login(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    credentials: Credentials,
+    client_ip: &str,
+) -> AppResult<SignedIn> {
+    run_inline(
+        ctx,
+        conn,
+        |ctx, conn| stage_login(ctx, conn, credentials, client_ip),
+        finish_login,
+    )
 }
 
 /// Signs out: this token stops working everywhere.

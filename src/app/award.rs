@@ -524,7 +524,7 @@ fn tell_everyone(
 }
 
 /// How the results name someone who deleted their account.
-const FORMER_PARTICIPANT: &str = "former participant";
+pub const FORMER_PARTICIPANT: &str = "former participant";
 
 fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> {
     let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {

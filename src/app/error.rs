@@ -121,6 +121,11 @@ fn is_gone(message: &str) -> bool {
         || message.contains("server closed the connection")
         || message.contains("the database system is")
         || message.contains("connection to server")
+        // libpq, on a connection it already knows is broken (taken from the pool after the
+        // server went away, e.g. between the two stages of a use case that hashes a password).
+        || message.contains("no connection to the server")
+        || message.contains("could not send data to server")
+        || message.contains("could not receive data from server")
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {

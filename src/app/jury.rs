@@ -883,6 +883,8 @@ pub fn remind(
         super::access::require(conn, actor, super::access::Action::MailOthers)?;
         let now = ctx.now();
         require_judging(&contest, now)?;
+        // Reminders on request, like every mail somebody can ask for, are throttled.
+        super::mail_request_limit(ctx, conn, &[format!("mail:remind:{contest_id}")])?;
         let reminded = remind_late(ctx, conn, &contest, now)?;
         Ok(Reminded { reminded })
     })

@@ -19,6 +19,7 @@ pub mod memberships;
 pub mod notifications;
 pub mod notify;
 pub mod organizations;
+pub mod passwords;
 pub mod phases;
 pub mod profiles;
 pub mod sessions;
@@ -66,6 +67,33 @@ impl Ctx {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Counts one more mail that somebody asked the platform to send (a verification link, a reset
+/// link, a reminder) in each of `buckets` (per account, per recipient address, per contest),
+/// refusing it (429) when any of them already had `auth.mail_requests_max` within
+/// `auth.mail_requests_window_seconds`: nobody can turn the platform into a mail cannon aimed
+/// at someone else's mailbox. Runs in the caller's write transaction.
+pub fn mail_request_limit(
+    ctx: &Ctx,
+    conn: &mut store::DbConnection,
+    buckets: &[String],
+) -> AppResult<()> {
+    let auth = &ctx.settings.auth;
+    let now = ctx.now();
+    let window = i64::from(auth.mail_requests_window_seconds);
+    let window_start = store::to_db(now - chrono::Duration::seconds(window));
+    for bucket in buckets {
+        if store::rate_limits::hits(conn, bucket, window_start)? >= auth.mail_requests_max as i32 {
+            return Err(AppError::RateLimited {
+                retry_after_secs: window as u64,
+            });
+        }
+    }
+    for bucket in buckets {
+        store::rate_limits::hit(conn, bucket, store::to_db(now), window_start)?;
+    }
+    Ok(())
+}
 
 /// Counts one more request in `bucket` and refuses it (429) past `max` within the window of
 /// `auth.login_window_seconds` (the scheduler forgets older counters). Runs in the caller's

@@ -262,6 +262,9 @@ pub fn request_password_reset(
         for bucket in &buckets {
             store::rate_limits::hit(conn, bucket, store::to_db(now), window_start)?;
         }
+        // The mail itself, like every mail somebody can ask for, counts per recipient over the
+        // longer mail window (whether or not the address has an account: same answer).
+        super::mail_request_limit(ctx, conn, &[format!("mail:to:{}", email.as_str())])?;
         let Some(user) = store::users::find_by_email(conn, email.as_str())? else {
             return Ok(());
         };
@@ -292,30 +295,93 @@ pub fn request_password_reset(
     })
 }
 
-/// Sets a new password with a reset link (once; the link then stops working).
+/// What a password reset carries from its first stage to its second.
+#[derive(Debug)]
+pub struct PendingReset {
+    digest: String,
+}
+
+/// A reset's first stage, for a request from `client_ip`: refused (429) once that address has
+/// presented too many links that were not valid, and (409) for a link that is not valid, all
+/// before anything is hashed.
+pub fn stage_reset(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    token: &str,
+    password: &str,
+    client_ip: &str,
+) -> AppResult<super::passwords::Staged<PendingReset>> {
+    let now = ctx.now();
+    let auth = &ctx.settings.auth;
+    let window = i64::from(auth.login_window_seconds);
+    let window_start = store::to_db(now - Duration::seconds(window));
+    let bucket = format!("reset-confirm:ip:{client_ip}");
+    if store::rate_limits::hits(conn, &bucket, window_start)?
+        >= auth.login_max_failures_per_ip as i32
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: window as u64,
+        });
+    }
+    let digest = super::accounts::token_digest(token.trim());
+    if store::notifications::usable_reset(conn, &digest, store::to_db(now))?.is_none() {
+        write_tx(conn, |conn| {
+            store::rate_limits::hit(conn, &bucket, store::to_db(now), window_start)
+                .map_err(AppError::from)
+        })?;
+        return Err(invalid_reset());
+    }
+    check_password(password).map_err(|m| AppError::field("password", m))?;
+    Ok(super::passwords::Staged {
+        state: PendingReset { digest },
+        work: super::passwords::PasswordWork::Hash(password.to_owned()),
+    })
+}
+
+fn invalid_reset() -> AppError {
+    AppError::conflict(
+        "invalid_token",
+        "This link has expired or was already used; ask for a new one.",
+    )
+}
+
+/// A reset's second stage: the link is used (once, even under concurrency), the password set,
+/// every earlier session and every other outstanding reset link of the account ended.
+pub fn finish_reset(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    pending: PendingReset,
+    hashed: super::passwords::PasswordOutcome,
+) -> AppResult<()> {
+    let hash = hashed.hashed()?;
+    let now = store::to_db(ctx.now());
+    write_tx(conn, |conn| {
+        let user_id = store::notifications::use_reset(conn, &pending.digest, now)?
+            .ok_or_else(invalid_reset)?;
+        store::users::set_password(conn, &user_id, &hash)?;
+        store::notifications::end_resets_of(conn, &user_id, now)?;
+        if let Some(user) = store::users::find(conn, &user_id)? {
+            super::passwords::SignInLimits::forget_account_failures(conn, &user.email)?;
+        }
+        Ok(())
+    })
+}
+
+/// Sets a new password with a reset link (once; the link then stops working), both stages at
+/// once.
 pub fn reset_password(
     ctx: &Ctx,
     conn: &mut DbConnection,
     token: &str,
     password: &str,
+    client_ip: &str,
 ) -> AppResult<()> {
-    check_password(password).map_err(|m| AppError::field("password", m))?;
-    let hash = super::accounts::hash_password(password)?;
-    write_tx(conn, |conn| {
-        let user_id = store::notifications::use_reset(
-            conn,
-            &super::accounts::token_digest(token),
-            store::to_db(ctx.now()),
-        )?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "invalid_token",
-                "This link has expired or was already used; ask for a new one.",
-            )
-        })?;
-        store::notifications::set_password(conn, &user_id, &hash)?;
-        Ok(())
-    })
+    super::passwords::run_inline(
+        ctx,
+        conn,
+        |ctx, conn| stage_reset(ctx, conn, token, password, client_ip),
+        finish_reset,
+    )
 }
 
 /// Queues `template` for an audience, to be expanded by the worker in batches.

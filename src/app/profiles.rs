@@ -233,9 +233,42 @@ pub struct DeleteAccount {
     pub password: String,
 }
 
-/// Deletes the caller's account. Refused while they belong to an organisation (its contests
-/// need someone responsible) or sit on the jury of a contest not yet awarded. Ideas in a
-/// contest still taking ideas are withdrawn; ideas never submitted are erased; ideas in
+/// What account deletion carries from its first stage to its second.
+#[derive(Debug)]
+pub struct PendingDeletion {
+    user: store::users::User,
+    limits: super::passwords::SignInLimits,
+}
+
+/// Deletion's first stage, for a request from `client_ip`: the password guesses count in the
+/// sign-in limits of the account (see [`super::passwords`]) and are refused (429) past them
+/// before anything is hashed.
+pub fn stage_deletion(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: DeleteAccount,
+    client_ip: &str,
+) -> AppResult<super::passwords::Staged<PendingDeletion>> {
+    access::require(conn, actor, Action::UseOwnAccount)?;
+    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
+    let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
+    let limits = super::passwords::SignInLimits::new(&user.email, Some(&user.id), client_ip);
+    limits.check(ctx, conn)?;
+    let hash = user.password_hash.clone();
+    Ok(super::passwords::Staged {
+        state: PendingDeletion { user, limits },
+        work: super::passwords::PasswordWork::Verify {
+            password: input.password,
+            hash,
+        },
+    })
+}
+
+/// Deletes the caller's account (both stages at once). Refused while they belong to an
+/// organisation (its contests need someone responsible) or sit on the jury of a contest not
+/// yet awarded; a wrong password is answered as such before anything else is looked at. Ideas
+/// in a contest still taking ideas are withdrawn; ideas never submitted are erased; ideas in
 /// contests being judged or finished stay, under "former participant", as do payouts and the
 /// audit chain. The account row stays, emptied of the person; its sessions stop working.
 pub fn delete_account(
@@ -243,13 +276,34 @@ pub fn delete_account(
     conn: &mut DbConnection,
     actor: &Actor,
     input: DeleteAccount,
+    client_ip: &str,
 ) -> AppResult<()> {
-    access::require(conn, actor, Action::UseOwnAccount)?;
-    let id = actor.user().map(|u| u.id.clone()).unwrap_or_default();
-    let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
-    if !super::accounts::password_matches(&input.password, &user.password_hash) {
+    let actor_for_finish = actor.clone();
+    super::passwords::run_inline(
+        ctx,
+        conn,
+        |ctx, conn| stage_deletion(ctx, conn, actor, input, client_ip),
+        |ctx, conn, pending, outcome| {
+            finish_deletion(ctx, conn, &actor_for_finish, pending, outcome)
+        },
+    )
+}
+
+/// Deletion's second stage: a wrong password is counted and refused; then the checks and the
+/// deletion itself.
+pub fn finish_deletion(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    pending: PendingDeletion,
+    outcome: super::passwords::PasswordOutcome,
+) -> AppResult<()> {
+    let PendingDeletion { user, limits } = pending;
+    if !outcome.matches() {
+        limits.record_failure(ctx, conn)?;
         return Err(AppError::field("password", "This is not your password."));
     }
+    let id = user.id.clone();
     if !super::organizations::mine(conn, actor)?.is_empty() {
         return Err(AppError::conflict(
             "organization_member",
@@ -279,6 +333,14 @@ pub fn delete_account(
     let now = store::to_db(ctx.now());
     write_tx(conn, |conn| {
         store::profiles::erase_personal_data(conn, &id, &user.email)?;
+        store::profiles::scrub_traces(
+            conn,
+            &id,
+            &user.email,
+            &user.display_name,
+            &store::users::placeholder_email(&id),
+            super::award::FORMER_PARTICIPANT,
+        )?;
         store::users::anonymize(conn, &id, now)
     })?;
     Ok(())

@@ -1,5 +1,6 @@
-//! Session tokens: JWTs signed with HS256 only, carrying `iss`, `aud`, `exp` and a `jti` that
-//! sign-out revokes. Expiry is checked against the injected clock, not the OS clock.
+//! Session tokens: JWTs signed with HS256 only, carrying `iss`, `aud`, `exp`, a `jti` that
+//! sign-out revokes and the account's session epoch (a password change ends earlier tokens).
+//! Expiry is checked against the injected clock, not the OS clock.
 
 use std::fmt;
 
@@ -37,6 +38,10 @@ struct Claims {
     exp: i64,
     iat: i64,
     jti: String,
+    /// The account's session epoch when the token was issued: a password change or reset
+    /// moves the account's epoch on, and every earlier token is refused.
+    #[serde(default)]
+    epoch: i32,
 }
 
 /// A token that checked out, and the account behind it.
@@ -80,6 +85,7 @@ impl SessionKeys {
     pub fn issue(
         &self,
         user_id: &str,
+        epoch: i32,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AppError> {
         let expires_at = now + self.ttl;
@@ -90,6 +96,7 @@ impl SessionKeys {
             exp: expires_at.timestamp(),
             iat: now.timestamp(),
             jti: uuid::Uuid::new_v4().to_string(),
+            epoch,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;
@@ -102,7 +109,8 @@ fn refused() -> AppError {
 }
 
 /// Checks a presented token: signature, algorithm, issuer, audience, expiry, revocation, and
-/// that the account still exists.
+/// that the account still exists and its password did not change since the token was issued
+/// (the epoch is read with the account, which is loaded anyway: no extra query).
 pub fn authenticate(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> Result<Session, AppError> {
     let data = jsonwebtoken::decode::<Claims>(token, &ctx.keys.decoding, &ctx.keys.validation)
         .map_err(|_| refused())?;
@@ -115,7 +123,7 @@ pub fn authenticate(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> Result<S
         return Err(refused());
     }
     let user = store::users::find(conn, &claims.sub)?
-        .filter(|user| user.deleted_at.is_none())
+        .filter(|user| user.deleted_at.is_none() && user.session_epoch == claims.epoch)
         .ok_or_else(refused)?;
     let expires_at = DateTime::from_timestamp(claims.exp, 0).ok_or_else(refused)?;
     Ok(Session {

@@ -68,7 +68,13 @@ pub fn detected_conflict(
     if juror_user_id == author_id {
         return true;
     }
-    let domain = |email: &str| email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+    // The domain of the parsed address: a stored string that is not a bare address (written
+    // before addresses were parsed strictly) has no domain to compare.
+    let domain = |email: &str| {
+        super::account::Email::parse(email)
+            .ok()
+            .map(|e| e.domain().to_owned())
+    };
     match (domain(juror_email), domain(author_email)) {
         (Some(a), Some(b)) => a == b && !is_public_mail_domain(&a),
         _ => false,

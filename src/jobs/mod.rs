@@ -8,6 +8,10 @@ use std::time::Duration;
 use crate::app::Ctx;
 use crate::store::{self, Pool, write_tx};
 
+/// How long an address an account signed in from stays "known" to the sign-in limits without
+/// a new sign-in from it.
+pub const SIGN_IN_ADDRESSES_KEPT_DAYS: i64 = 180;
+
 #[derive(Clone)]
 pub struct Scheduler {
     pool: Pool,
@@ -26,12 +30,22 @@ impl Scheduler {
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let now = ctx.now();
-            let window = i64::from(ctx.settings.auth.login_window_seconds);
+            // Counters live as long as the longest window that reads them.
+            let window = i64::from(
+                ctx.settings
+                    .auth
+                    .login_window_seconds
+                    .max(ctx.settings.auth.mail_requests_window_seconds),
+            );
             write_tx(&mut conn, |conn| {
                 store::tokens::purge_expired(conn, store::to_db(now))?;
                 store::rate_limits::purge_older_than(
                     conn,
                     store::to_db(now - chrono::Duration::seconds(window)),
+                )?;
+                store::users::forget_addresses_before(
+                    conn,
+                    store::to_db(now - chrono::Duration::days(SIGN_IN_ADDRESSES_KEPT_DAYS)),
                 )?;
                 store::idempotency::purge_older_than(
                     conn,

@@ -90,10 +90,19 @@ impl Transport {
         message_id: &str,
         rendered: &Rendered,
     ) -> Result<(), SendError> {
-        let to_mailbox: Mailbox = to.parse().map_err(|e| SendError {
+        // A bare address only, never `Name <address>`: the mailbox written to is the address
+        // stored, character for character (see `domain::account::Email`).
+        let address: lettre::Address = to.parse().map_err(|e| SendError {
             permanent: true,
             message: format!("the address {to:?} is not valid: {e}"),
         })?;
+        if address.to_string() != to {
+            return Err(SendError {
+                permanent: true,
+                message: format!("the address {to:?} is not a bare address"),
+            });
+        }
+        let to_mailbox = Mailbox::new(None, address);
         let mut builder = Message::builder()
             .from(from.clone())
             .to(to_mailbox)

@@ -260,3 +260,33 @@ pub fn backup_into(
         }
     }
 }
+
+/// Remembers that an account signed in from an address (its digest), or updates when it last
+/// did (`ON CONFLICT DO UPDATE`).
+pub fn upsert_sign_in_address(
+    conn: &mut DbConnection,
+    user: &str,
+    digest: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::sign_in_addresses::dsl::*;
+    let row = (
+        user_id.eq(user),
+        address_digest.eq(digest),
+        last_signed_in_at.eq(at),
+    );
+    match conn {
+        DbConnection::Pg(pg) => diesel::insert_into(sign_in_addresses)
+            .values(row)
+            .on_conflict((user_id, address_digest))
+            .do_update()
+            .set(last_signed_in_at.eq(at))
+            .execute(pg),
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(sign_in_addresses)
+            .values(row)
+            .on_conflict((user_id, address_digest))
+            .do_update()
+            .set(last_signed_in_at.eq(at))
+            .execute(sqlite),
+    }
+}

@@ -309,9 +309,34 @@ pub fn use_reset(
         .optional()
 }
 
-pub fn set_password(conn: &mut DbConnection, user_id: &str, hash: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set(users::password_hash.eq(hash))
-        .execute(conn)
-        .map(drop)
+/// The account of a reset link that is unused and unexpired, without using it: checked before
+/// any password is hashed.
+pub fn usable_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    password_resets::table
+        .find(token_hash)
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(now))
+        .select(password_resets::user_id)
+        .first(conn)
+        .optional()
+}
+
+/// Ends every outstanding reset link of an account (after its password changed).
+pub fn end_resets_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)
+    .map(drop)
 }

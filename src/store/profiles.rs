@@ -95,6 +95,16 @@ pub fn erase_personal_data(conn: &mut DbConnection, user_id: &str, email: &str) 
             .filter(outbox::status.eq("pending")),
     )
     .execute(conn)?;
+    diesel::delete(
+        super::schema::sign_in_addresses::table
+            .filter(super::schema::sign_in_addresses::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        super::schema::idempotency_keys::table
+            .filter(super::schema::idempotency_keys::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
     let never_submitted: Vec<String> = ideas::table
         .filter(ideas::author_id.eq(user_id))
         .filter(ideas::first_submitted_at.is_null())
@@ -172,4 +182,111 @@ pub fn set_mark(
         .filter(idea_marks::idea_id.eq(idea_id))
         .count()
         .get_result(conn)
+}
+
+/// What a deleted account still left in the records of others once its own rows are gone:
+/// sent (and failed) mail to it or naming it, the payouts and award rankings of its entries,
+/// its jury seats, and the sign-in counters named after its address. `placeholder` is the
+/// account's new address, `former` the name results use for it. Nothing scrubbed here is
+/// hashed: score sheets and the audit chain never held a name or an address.
+pub fn scrub_traces(
+    conn: &mut DbConnection,
+    user_id: &str,
+    email: &str,
+    display_name: &str,
+    placeholder: &str,
+    former: &str,
+) -> QueryResult<()> {
+    use super::schema::{awards, jurors, outbox, payouts, rate_limits};
+    // Mail not sent yet to the person is cancelled; mail sent keeps its row (the worker's
+    // bookkeeping) but neither the address nor what it said.
+    diesel::delete(
+        outbox::table
+            .filter(outbox::recipient.eq(email))
+            .filter(outbox::status.ne("sent")),
+    )
+    .execute(conn)?;
+    diesel::update(outbox::table.filter(outbox::recipient.eq(email)))
+        .set((
+            outbox::recipient.eq(placeholder),
+            outbox::context.eq("{}"),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    // Mail to others that names the person (a JSON string that is exactly the name or the
+    // address) names "former participant" instead.
+    let quoted_name = serde_json::to_string(display_name).unwrap_or_default();
+    let quoted_email = serde_json::to_string(email).unwrap_or_default();
+    let naming: Vec<(String, String)> = outbox::table
+        .filter(
+            outbox::context
+                .like(like_pattern(&quoted_name))
+                .escape('\\')
+                .or(outbox::context.like(like_pattern(email)).escape('\\')),
+        )
+        .select((outbox::id, outbox::context))
+        .load(conn)?;
+    let quoted_former = serde_json::to_string(former).unwrap_or_default();
+    let quoted_placeholder = serde_json::to_string(placeholder).unwrap_or_default();
+    for (id, context) in naming {
+        let scrubbed = context
+            .replace(&quoted_name, &quoted_former)
+            .replace(&quoted_email, &quoted_placeholder)
+            .replace(email, placeholder);
+        diesel::update(outbox::table.find(&id))
+            .set(outbox::context.eq(scrubbed))
+            .execute(conn)?;
+    }
+    // Payouts and rankings of the person's entries.
+    let their_ideas: Vec<String> = ideas::table
+        .filter(ideas::author_id.eq(user_id))
+        .select(ideas::id)
+        .load(conn)?;
+    diesel::update(payouts::table.filter(payouts::idea_id.eq_any(&their_ideas)))
+        .set(payouts::recipient.eq(former))
+        .execute(conn)?;
+    let contests: Vec<String> = ideas::table
+        .filter(ideas::author_id.eq(user_id))
+        .select(ideas::contest_id)
+        .distinct()
+        .load(conn)?;
+    let rankings: Vec<(String, String)> = awards::table
+        .filter(awards::contest_id.eq_any(&contests))
+        .select((awards::contest_id, awards::ranking))
+        .load(conn)?;
+    for (contest_id, ranking) in rankings {
+        let Ok(mut rows) = serde_json::from_str::<Vec<serde_json::Value>>(&ranking) else {
+            continue;
+        };
+        for row in &mut rows {
+            let theirs = row["entry_id"]
+                .as_str()
+                .is_some_and(|id| their_ideas.iter().any(|i| i == id));
+            if theirs {
+                row["author"] = serde_json::Value::String(former.to_owned());
+            }
+        }
+        diesel::update(awards::table.find(&contest_id))
+            .set(awards::ranking.eq(serde_json::Value::from(rows).to_string()))
+            .execute(conn)?;
+    }
+    // Jury seats keep their row (the contest's history) but not the address.
+    diesel::update(jurors::table.filter(jurors::user_id.eq(user_id).or(jurors::email.eq(email))))
+        .set(jurors::email.eq(placeholder))
+        .execute(conn)?;
+    // Counters named after the address.
+    diesel::delete(
+        rate_limits::table.filter(rate_limits::bucket.like(like_pattern(email)).escape('\\')),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards in `text` escaped by a backslash.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

@@ -57,3 +57,12 @@ pub fn clear(conn: &mut DbConnection, bucket: &str) -> QueryResult<()> {
 pub fn purge_older_than(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(before))).execute(conn)
 }
+
+/// When the counter's current window began (for a counter reset on every hit: its last hit).
+pub fn started(conn: &mut DbConnection, bucket: &str) -> QueryResult<Option<NaiveDateTime>> {
+    rate_limits::table
+        .find(bucket)
+        .select(rate_limits::window_start)
+        .first(conn)
+        .optional()
+}

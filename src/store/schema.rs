@@ -11,6 +11,15 @@ diesel::table! {
         locale -> Text,
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        session_epoch -> Integer,
+    }
+}
+
+diesel::table! {
+    sign_in_addresses (user_id, address_digest) {
+        user_id -> Text,
+        address_digest -> Text,
+        last_signed_in_at -> Timestamp,
     }
 }
 
@@ -166,6 +175,7 @@ diesel::joinable!(memberships -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    sign_in_addresses,
     email_verifications,
     revoked_tokens,
     rate_limits,

@@ -19,6 +19,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// Set when the person deleted their account (the row stays, emptied).
     pub deleted_at: Option<NaiveDateTime>,
+    /// Moves on when the password changes: a session token issued in an earlier epoch is
+    /// refused.
+    pub session_epoch: i32,
 }
 
 impl User {
@@ -82,12 +85,57 @@ pub fn grant_admin(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
         .map(|n| n > 0)
 }
 
+/// Whether the account signed in from the address with this digest before.
+pub fn knows_address(conn: &mut DbConnection, id: &str, digest: &str) -> QueryResult<bool> {
+    use super::schema::sign_in_addresses;
+    diesel::select(diesel::dsl::exists(
+        sign_in_addresses::table.find((id, digest)),
+    ))
+    .get_result(conn)
+}
+
+/// Remembers a successful sign-in from the address with this digest.
+pub fn remember_address(
+    conn: &mut DbConnection,
+    id: &str,
+    digest: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    super::backend::upsert_sign_in_address(conn, id, digest, at).map(drop)
+}
+
+/// Forgets the addresses not signed in from since `before`.
+pub fn forget_addresses_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::sign_in_addresses;
+    diesel::delete(sign_in_addresses::table.filter(sign_in_addresses::last_signed_in_at.lt(before)))
+        .execute(conn)
+}
+
+/// Sets a new password and ends every session issued before (their epoch is now behind).
+pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::session_epoch.eq(users::session_epoch + 1),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The address a deleted account keeps: unique, and it receives nothing (`.invalid`).
+pub fn placeholder_email(id: &str) -> String {
+    format!("deleted-{id}@deleted.invalid")
+}
+
 /// Empties a deleted account of its person: a placeholder address that receives nothing, the
 /// name "former participant", a password hash nothing matches.
 pub fn anonymize(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
-            users::email.eq(format!("deleted-{id}@deleted.invalid")),
+            users::email.eq(placeholder_email(id)),
             users::display_name.eq("former participant"),
             users::password_hash.eq("!"),
             users::email_verified_at.eq(None::<NaiveDateTime>),

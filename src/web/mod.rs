@@ -19,6 +19,7 @@ use std::sync::Arc;
 use actix_web::web;
 use tera::Tera;
 
+use crate::app::passwords::{PasswordOutcome, Staged};
 use crate::app::{AppError, AppResult, Ctx};
 use crate::store::{DbConnection, Pool};
 
@@ -32,6 +33,9 @@ pub struct AppState {
     pub openapi_json: Arc<String>,
     /// The contest page and JSON as anonymous readers get them.
     pub public_cache: Arc<cache::PublicCache>,
+    /// Password hashes computed at once (`auth.hash_concurrency`): a flood of sign-ins waits
+    /// here, holding neither a database connection nor more than that many threads.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -50,5 +54,26 @@ impl AppState {
         })
         .await
         .map_err(AppError::internal)?
+    }
+
+    /// Runs a use case that hashes or verifies a password (see `app::passwords`): its first
+    /// stage with a connection, the hashing on the bounded pool with none, its second stage
+    /// with a connection again.
+    pub async fn run_staged<S, T, F, G>(&self, stage: F, finish: G) -> AppResult<T>
+    where
+        S: Send + 'static,
+        T: Send + 'static,
+        F: FnOnce(&Ctx, &mut DbConnection) -> AppResult<Staged<S>> + Send + 'static,
+        G: FnOnce(&Ctx, &mut DbConnection, S, PasswordOutcome) -> AppResult<T> + Send + 'static,
+    {
+        let Staged { state, work } = self.run(stage).await?;
+        let outcome = {
+            let _permit = self.hashing.acquire().await.map_err(AppError::internal)?;
+            web::block(move || work.run())
+                .await
+                .map_err(AppError::internal)??
+        };
+        self.run(move |ctx, conn| finish(ctx, conn, state, outcome))
+            .await
     }
 }

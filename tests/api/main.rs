@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account_attacks;
 mod accounts;
 mod appreciation;
 mod attachments;

@@ -25,7 +25,10 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let account = state
-        .run(move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip))
+        .run_staged(
+            move |ctx, conn| accounts::register_from(ctx, conn, body.into_inner(), &ip),
+            accounts::finish_registration,
+        )
         .await?;
     Ok(HttpResponse::Created().json(account))
 }
@@ -57,7 +60,8 @@ pub async fn verify(
 /// Sends a new verification link to the signed-in person.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
     (status = 202, description = "A new link is on its way"),
-    (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_verified")
+    (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "already_verified"),
+    (status = 429, body = ErrorBody, description = "rate_limited: auth.mail_requests_max per account and per address")
 ))]
 #[post("/auth/verify/resend")]
 pub async fn resend_verification(
@@ -70,7 +74,9 @@ pub async fn resend_verification(
     Ok(HttpResponse::Accepted().finish())
 }
 
-/// Signs in; failed attempts are rate limited per account and per address (429).
+/// Signs in; failed attempts are rate limited per address, per account and address, and (with
+/// a short, growing delay, for addresses the account never signed in from) per account (429
+/// with Retry-After).
 #[utoipa::path(tag = "accounts", request_body = Credentials, responses(
     (status = 400, body = ErrorBody, description = "bad_request: malformed JSON, wrong content type or an unknown field"),
     (status = 200, body = SignedInBody),
@@ -84,7 +90,10 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let signed_in = state
-        .run(move |ctx, conn| accounts::login(ctx, conn, body.into_inner(), &ip))
+        .run_staged(
+            move |ctx, conn| accounts::stage_login(ctx, conn, body.into_inner(), &ip),
+            accounts::finish_login,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(signed_in))
 }

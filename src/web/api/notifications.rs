@@ -137,18 +137,27 @@ pub struct ResetConfirm {
     pub password: String,
 }
 
-/// Sets a new password with the emailed link's token (once).
+/// Sets a new password with the emailed link's token (once). Every earlier session and every
+/// other outstanding reset link of the account stop working. The token is checked before the
+/// password is hashed; an address presenting too many invalid tokens is answered 429.
 #[utoipa::path(tag = "accounts", request_body = ResetConfirm, responses(
     (status = 200, description = "The password is changed"),
     (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "invalid_token"),
-    (status = 422, body = ErrorBody)))]
+    (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_reset(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<ResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     state
-        .run(move |ctx, conn| notifications::reset_password(ctx, conn, &body.token, &body.password))
+        .run_staged(
+            move |ctx, conn| {
+                notifications::stage_reset(ctx, conn, &body.token, &body.password, &ip)
+            },
+            notifications::finish_reset,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }

@@ -3,12 +3,12 @@
 use actix_web::http::header::{
     CACHE_CONTROL, ContentDisposition, DispositionParam, DispositionType,
 };
-use actix_web::{HttpResponse, delete, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, put, web};
 
 use crate::app::AppError;
 use crate::app::profiles::{self, DeleteAccount, ProfileInput, ProfileView};
 use crate::web::AppState;
-use crate::web::auth::{Caller, SignedIn};
+use crate::web::auth::{Caller, SignedIn, client_ip};
 use crate::web::error::ErrorBody;
 
 /// One's own page, as others would see it if it were public.
@@ -83,7 +83,8 @@ pub async fn export(
         .json(data))
 }
 
-/// Deletes one's account, confirmed with its password (422 otherwise). 409
+/// Deletes one's account, confirmed with its password (422 otherwise, answered before anything
+/// else; wrong passwords count in the sign-in limits, 429 past them). 409
 /// `organization_member` while one belongs to an organisation, 409 `active_juror` while one sits
 /// on the jury of a contest not yet awarded. Ideas still in a contest taking ideas are
 /// withdrawn, ideas never submitted erased; ideas in judged or finished contests stay, under
@@ -91,16 +92,27 @@ pub async fn export(
 #[utoipa::path(tag = "people", security(("bearer" = [])), request_body = DeleteAccount,
     responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "rate_limited: too many wrong passwords")))]
 #[delete("/me")]
 pub async fn delete_account(
     state: web::Data<AppState>,
+    req: HttpRequest,
     signed_in: SignedIn,
     body: web::Json<DeleteAccount>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
+    let staged_actor = actor.clone();
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     state
-        .run(move |ctx, conn| profiles::delete_account(ctx, conn, &actor, body.into_inner()))
+        .run_staged(
+            move |ctx, conn| {
+                profiles::stage_deletion(ctx, conn, &staged_actor, body.into_inner(), &ip)
+            },
+            move |ctx, conn, pending, outcome| {
+                profiles::finish_deletion(ctx, conn, &actor, pending, outcome)
+            },
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -64,17 +64,20 @@ pub async fn login_submit(
     let email = form.email.clone();
     let next = super::safe_next(form.next.as_deref());
     let result = state
-        .run(move |ctx, conn| {
-            accounts::login(
-                ctx,
-                conn,
-                Credentials {
-                    email: form.email,
-                    password: form.password,
-                },
-                &ip,
-            )
-        })
+        .run_staged(
+            move |ctx, conn| {
+                accounts::stage_login(
+                    ctx,
+                    conn,
+                    Credentials {
+                        email: form.email,
+                        password: form.password,
+                    },
+                    &ip,
+                )
+            },
+            accounts::finish_login,
+        )
         .await;
     match result {
         Ok(signed_in) => {
@@ -159,7 +162,10 @@ pub async fn register_submit(
         locale: Some(page.lang.to_owned()),
     };
     match state
-        .run(move |ctx, conn| accounts::register_from(ctx, conn, registration, &ip))
+        .run_staged(
+            move |ctx, conn| accounts::register_from(ctx, conn, registration, &ip),
+            accounts::finish_registration,
+        )
         .await
     {
         Ok(_) => {

@@ -242,8 +242,12 @@ pub async fn reset_submit(
         };
     }
     let password = field(&form, "password").to_owned();
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let result = state
-        .run(move |ctx, conn| notifications::reset_password(ctx, conn, &token, &password))
+        .run_staged(
+            move |ctx, conn| notifications::stage_reset(ctx, conn, &token, &password, &ip),
+            notifications::finish_reset,
+        )
         .await;
     match result {
         Ok(()) => page.finish(see_other("/login?reset=1")),
@@ -362,7 +366,12 @@ pub async fn person(state: web::Data<AppState>, page: Page, id: web::Path<String
 /// Deletes the reader's account (confirmed with their password), signs them out and takes
 /// them home; a refusal (wrong password, an organisation, an unfinished jury) is shown on the
 /// settings page.
-pub async fn delete_account(state: web::Data<AppState>, page: Page, form: Form) -> HttpResponse {
+pub async fn delete_account(
+    state: web::Data<AppState>,
+    page: Page,
+    req: HttpRequest,
+    form: Form,
+) -> HttpResponse {
     if let Err(redirect) = page.require_user() {
         return redirect;
     }
@@ -373,8 +382,17 @@ pub async fn delete_account(state: web::Data<AppState>, page: Page, form: Form) 
         password: field(&form, "password").to_owned(),
     };
     let actor = page.actor.clone();
+    let staged_actor = actor.clone();
+    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
     let result = state
-        .run(move |ctx, conn| crate::app::profiles::delete_account(ctx, conn, &actor, input))
+        .run_staged(
+            move |ctx, conn| {
+                crate::app::profiles::stage_deletion(ctx, conn, &staged_actor, input, &ip)
+            },
+            move |ctx, conn, pending, outcome| {
+                crate::app::profiles::finish_deletion(ctx, conn, &actor, pending, outcome)
+            },
+        )
         .await;
     match result {
         Ok(()) => {
