@@ -536,7 +536,12 @@ pub fn export(
                 "first_submitted_at",
                 "author",
             ]);
-            for idea in store::ideas::overview_of_contest(conn, contest_id)? {
+            // A draft that was never submitted is its author's alone: they have not accepted
+            // the contest's terms, and the organisers never received it.
+            for idea in store::ideas::overview_of_contest(conn, contest_id)?
+                .into_iter()
+                .filter(|idea| idea.first_submitted_at.is_some())
+            {
                 let first = idea
                     .first_submitted_at
                     .map(|at| store::from_db(at).to_rfc3339())

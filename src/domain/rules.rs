@@ -90,6 +90,9 @@ const FIELDS: [&str; 15] = [
     "publish_ideas",
 ];
 
+/// How far ahead of its opening a contest's award may lie, in days.
+pub const MAX_AWARD_HORIZON_DAYS: i64 = 730;
+
 /// The most one contest may promise, in minor units of its currency ("cents"): far above any real prize, far below overflow.
 pub const MAX_POOL_CENTS: i64 = 1_000_000_000_000;
 const MAX_TEXT: usize = 20_000;
@@ -194,6 +197,16 @@ impl Rules {
             return Err(vec![RuleError {
                 path: "rules.submission_deadline".into(),
                 message: "The submission deadline has passed; move it into the future.".into(),
+            }]);
+        }
+        // The award runs by itself at the judging deadline: a deadline centuries away would
+        // hold the escrow forever and never pay the prize.
+        if self.judging_deadline > now + chrono::Duration::days(MAX_AWARD_HORIZON_DAYS) {
+            return Err(vec![RuleError {
+                path: "rules.judging_deadline".into(),
+                message: format!(
+                    "The judging deadline is more than {MAX_AWARD_HORIZON_DAYS} days away; a contest is awarded within two years of opening."
+                ),
             }]);
         }
         Ok(())

@@ -532,7 +532,7 @@ async fn the_blind_differential_test(app: &TestApp) {
     let exact = received[..16].to_owned(); // YYYY-MM-DDTHH:MM
     let form = reqwest::multipart::Form::new().part(
         "file",
-        reqwest::multipart::Part::bytes(b"%PDF-1.4 a plan for lunch".to_vec())
+        reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
             .file_name("lea-lunch-0417.pdf"),
     );
     let uploaded = app

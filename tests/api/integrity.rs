@@ -2,11 +2,12 @@
 //! joins its jury, and an organiser who awards before a real jury has scored.
 
 use chrono::Duration;
+use concours::clock::Clock;
 use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror};
+use crate::contests::{admin, draft, fund, invite_juror, rules_at};
 use crate::helpers::TestApp;
 use crate::jury::{judging, juror};
 
@@ -16,6 +17,8 @@ both_backends!(
     an_early_award_needs_accepted_jurors,
     an_early_award_needs_a_sheet_for_every_entry,
     a_disqualified_idea_stays_off_its_authors_page,
+    an_unsubmitted_draft_stays_out_of_the_organisers_export,
+    a_contest_cannot_open_with_an_award_centuries_away,
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
@@ -216,4 +219,83 @@ async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
     let (cat_page, ann_page) = (page_of(cat).await, page_of(ann).await);
     assert!(ann_page.contains("Idea A"), "{ann_page}");
     assert!(!cat_page.contains("Idea C"), "{cat_page}");
+}
+
+async fn an_unsubmitted_draft_stays_out_of_the_organisers_export(app: &TestApp) {
+    let (_, contest) = in_submission(app, &["one@jury.example"]).await;
+    let owner = app.login("owner@acme.example").await;
+    let (lea, _) = app.person("lea@example.org", "Lea").await;
+    let ideas = format!("/api/v1/contests/{contest}/ideas");
+    app.post(
+        &ideas,
+        Some(&lea),
+        json!({"title": "SECRET DRAFT lunch robots", "summary": "not sent yet", "body": "b", "accept_terms": false, "draft": true}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &ideas,
+        Some(&lea),
+        json!({"title": "Sent idea", "summary": "s", "body": "b", "accept_terms": true}),
+    )
+    .await
+    .expect(201);
+    let csv = app
+        .get(
+            &format!("/api/v1/contests/{contest}/exports/ideas.csv"),
+            Some(&owner),
+        )
+        .await
+        .expect(200)
+        .text;
+    assert!(csv.contains("Sent idea"), "{csv}");
+    assert!(!csv.contains("SECRET DRAFT"), "{csv}");
+    assert!(!csv.contains("not sent yet"), "{csv}");
+}
+
+async fn a_contest_cannot_open_with_an_award_centuries_away(app: &TestApp) {
+    // The escrow would be held until the year 9999 and the prize never paid.
+    let (owner, _, contest) = draft(app).await;
+    let now = app.clock.now();
+    let at = |d: i64| (now + Duration::days(d)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for (deadline, opens) in [
+        ("9999-12-31T23:59:59Z".to_owned(), false),
+        (at(740), false),
+        (at(700), true),
+    ] {
+        app.request(
+            Method::PATCH,
+            &format!("/api/v1/contests/{contest}"),
+            Some(&owner),
+            Some(json!({"rules": rules_at(&at(1), &at(10), &deadline)})),
+        )
+        .await
+        .expect(200);
+        if !opens {
+            let answer = app
+                .post(
+                    &format!("/api/v1/contests/{contest}/open"),
+                    Some(&owner),
+                    json!({}),
+                )
+                .await
+                .expect_error(422, "validation_failed")
+                .json();
+            assert_eq!(
+                answer["error"]["fields"][0]["path"], "rules.judging_deadline",
+                "{answer}"
+            );
+        } else {
+            let admin = admin(app).await;
+            fund(app, &owner, &admin, &contest, 700_000).await;
+            invite_juror(app, &owner, &contest, "one@jury.example").await;
+            app.post(
+                &format!("/api/v1/contests/{contest}/open"),
+                Some(&owner),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        }
+    }
 }

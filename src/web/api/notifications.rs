@@ -150,7 +150,7 @@ pub async fn confirm_reset(
     req: HttpRequest,
     body: web::Json<ResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     state
         .run_staged(
             move |ctx, conn| {

@@ -103,7 +103,7 @@ pub async fn delete_account(
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let staged_actor = actor.clone();
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     state
         .run_staged(
             move |ctx, conn| {

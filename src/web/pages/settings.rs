@@ -242,7 +242,7 @@ pub async fn reset_submit(
         };
     }
     let password = field(&form, "password").to_owned();
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let result = state
         .run_staged(
             move |ctx, conn| notifications::stage_reset(ctx, conn, &token, &password, &ip),
@@ -383,7 +383,7 @@ pub async fn delete_account(
     };
     let actor = page.actor.clone();
     let staged_actor = actor.clone();
-    let ip = client_ip(&req, state.ctx.settings.server.trust_proxy_headers);
+    let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let result = state
         .run_staged(
             move |ctx, conn| {
