@@ -105,6 +105,7 @@ pub const TEMPLATES: &[(&str, Kind)] = &[
     ("judging_started", Kind::Always),
     ("jury_invitation", Kind::Always),
     ("jury_reminder", Kind::Optional(Category::Reminders)),
+    ("organization_invitation", Kind::Always),
     ("password_reset", Kind::Always),
     ("payout_due", Kind::Always),
     ("payout_paid", Kind::Always),
