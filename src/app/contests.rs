@@ -225,7 +225,7 @@ pub fn create(
             &id,
             now,
             "contest_created",
-            json!({"title": title, "organization_id": input.organization_id, "by": user.id}),
+            json!({"title": title, "organization_id": input.organization_id}),
         )?;
         let contest = store::contests::find(conn, &id)?
             .ok_or_else(|| AppError::internal("contest vanished"))?;
@@ -303,7 +303,9 @@ pub fn update(
         if contest.is_opened() {
             return Err(frozen());
         }
+        // Who changed it goes to the security log, not the public chain.
         let user = actor.user().expect("members are signed in");
+        tracing::info!(target: "concours::audit", user = %user.id, contest = %contest_id, "draft updated");
         let current_rules: Value =
             serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
         let (title, brief, rules) = validate(
@@ -336,7 +338,7 @@ pub fn update(
             contest_id,
             now,
             "contest_updated",
-            json!({"changed": changed, "by": user.id}),
+            json!({"changed": changed}),
         )?;
         let contest = store::contests::find(conn, contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
@@ -462,12 +464,13 @@ pub fn open(
             ));
         }
         let user = actor.user().expect("members are signed in");
+        tracing::info!(target: "concours::audit", user = %user.id, contest = %contest_id, "contest opened");
         audit::record(
             conn,
             contest_id,
             now,
             "contest_opened",
-            json!({"rules_hash": hash, "prize_pool_cents": pool, "currency": rules.currency, "by": user.id}),
+            json!({"rules_hash": hash, "prize_pool_cents": pool, "currency": rules.currency}),
         )?;
         let opened = store::contests::find(conn, contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;

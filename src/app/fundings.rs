@@ -215,6 +215,14 @@ pub fn confirm(
         if contest.is_opened() {
             return Err(after_opening());
         }
+        // The escrow behind the promise rests on a second person's word: an admin who is a
+        // member of the brand does not confirm its money.
+        if store::organizations::role_of(conn, &contest.organization_id, &admin.id)?.is_some() {
+            return Err(AppError::Forbidden(
+                "You belong to this contest's organisation: another admin confirms its funding."
+                    .into(),
+            ));
+        }
         let named_amount = confirmation.amount_cents.unwrap_or(funding.amount_cents);
         let named_currency = confirmation
             .currency

@@ -285,7 +285,9 @@ async fn the_exports_neutralise_formulas_and_name_authors_only_after_blind_judgi
     );
     let table = rows(&ideas.text);
     assert_eq!(table[0][1], "title");
-    assert_eq!(table.len(), 6, "a header and five ideas, the draft too");
+    // A draft never submitted is its author's alone (no terms accepted): not exported.
+    assert_eq!(table.len(), 5, "a header and the four submitted ideas");
+    assert!(!ideas.text.contains("Unfinished"), "{}", ideas.text);
     // A spreadsheet shows the formula as text and never runs it.
     assert!(
         ideas.text.contains(&format!("\"'{FORMULA}\"")),

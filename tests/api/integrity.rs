@@ -19,6 +19,8 @@ both_backends!(
     a_disqualified_idea_stays_off_its_authors_page,
     an_unsubmitted_draft_stays_out_of_the_organisers_export,
     a_contest_cannot_open_with_an_award_centuries_away,
+    an_admin_in_the_brand_cannot_confirm_its_funding,
+    the_public_chain_names_no_member,
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
@@ -298,4 +300,47 @@ async fn a_contest_cannot_open_with_an_award_centuries_away(app: &TestApp) {
             .expect(200);
         }
     }
+}
+
+async fn an_admin_in_the_brand_cannot_confirm_its_funding(app: &TestApp) {
+    let (owner, _, contest) = draft(app).await;
+    concours::app::accounts::grant_admin(&mut app.conn(), "owner@acme.example").unwrap();
+    let owner = {
+        let _ = owner;
+        app.login("owner@acme.example").await
+    };
+    let funding = app
+        .post(
+            &format!("/api/v1/contests/{contest}/fundings"),
+            Some(&owner),
+            json!({"amount_cents": 700_000, "reference": "SELF-1"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let confirm = format!(
+        "/api/v1/admin/fundings/{}/confirm",
+        funding["id"].as_str().unwrap()
+    );
+    app.post(&confirm, Some(&owner), json!({}))
+        .await
+        .expect_error(403, "forbidden");
+    let other = admin(app).await;
+    app.post(&confirm, Some(&other), json!({}))
+        .await
+        .expect(200);
+}
+
+async fn the_public_chain_names_no_member(app: &TestApp) {
+    let (owner, contest) = in_submission(app, &["one@jury.example"]).await;
+    let _ = owner;
+    let owner = app.login("owner@acme.example").await;
+    let me = app.get("/api/v1/me", Some(&owner)).await.expect(200).json();
+    let chain = app
+        .get(&format!("/api/v1/contests/{contest}/audit"), None)
+        .await
+        .expect(200)
+        .text;
+    assert!(chain.contains("contest_opened"), "{chain}");
+    assert!(!chain.contains(me["id"].as_str().unwrap()), "{chain}");
 }
