@@ -112,7 +112,8 @@ fn check_valid(value: &Value, rules: &Rules) {
     let reparsed: Value = serde_json::from_str(&text).expect("canonical rules are JSON");
     assert_eq!(Rules::parse(&reparsed).as_ref(), Ok(rules));
 
-    // Opening: allowed exactly while the submission deadline is ahead.
+    // Opening: allowed exactly while the submission deadline is ahead and the award (the
+    // judging deadline) lies within the horizon.
     let nanos = Duration::nanoseconds(1);
     for now in [
         rules.opens_at,
@@ -130,9 +131,14 @@ fn check_valid(value: &Value, rules: &Rules) {
         DateTime::<Utc>::MAX_UTC,
     ] {
         let result = rules.check_can_open(now);
+        let within_horizon = now
+            .checked_add_signed(Duration::days(
+                concours::domain::rules::MAX_AWARD_HORIZON_DAYS,
+            ))
+            .is_none_or(|limit| rules.judging_deadline <= limit);
         assert_eq!(
             result.is_ok(),
-            now < rules.submission_deadline,
+            now < rules.submission_deadline && within_horizon,
             "check_can_open({now}) = {result:?}"
         );
         if let Err(errors) = result {

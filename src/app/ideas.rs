@@ -410,11 +410,18 @@ pub fn create(
     view(ctx, conn, &idea)
 }
 
-/// A juror of a contest cannot enter it: hidden from their own entry, they could score every
-/// rival low. The answer is the one a juror with an entry gets on accepting (see
+/// A juror or an organiser of a contest cannot enter it: hidden from their own entry, a juror
+/// could score every rival low. The answer is the one a juror with an entry gets on accepting (see
 /// `jury::accept`). Called under the author's lock, which the acceptance takes too.
 fn refuse_jurors(conn: &mut DbConnection, contest_id: &str, user_id: &str) -> AppResult<()> {
     if store::jury::membership(conn, contest_id, user_id)?.is_some() {
+        return Err(super::jury::juror_and_author());
+    }
+    // Nor can its organisers: they read every entry and could clear the field for their own.
+    let organization_id = store::contests::find(conn, contest_id)?
+        .map(|contest| contest.organization_id)
+        .unwrap_or_default();
+    if store::organizations::role_of(conn, &organization_id, user_id)?.is_some() {
         return Err(super::jury::juror_and_author());
     }
     Ok(())

@@ -302,12 +302,12 @@ pub fn accept(
     })
 }
 
-/// The one answer for a person who would be both juror and author of a contest, whichever
-/// came first.
+/// The one answer for a person who would hold two of a contest's roles (author, juror,
+/// organiser), whichever came first.
 pub fn juror_and_author() -> AppError {
     AppError::conflict(
         "conflict_of_interest",
-        "Nobody can both sit on a contest's jury and enter it.",
+        "Nobody can hold two roles in one contest: its authors, its jurors and its organisers are different people.",
     )
 }
 

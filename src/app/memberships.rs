@@ -236,6 +236,13 @@ pub fn accept(
                 "This invitation has expired; ask the organisation for a new one.",
             ));
         }
+        if store::organizations::has_stake_in_running_contest(
+            conn,
+            &invitation.organization_id,
+            &account.id,
+        )? {
+            return Err(super::jury::juror_and_author());
+        }
         if !store::organizations::accept_invitation(
             conn,
             &invitation.id,

@@ -102,13 +102,20 @@ fn clean_pdf(bytes: &[u8]) -> Result<Cleaned, Refusal> {
     doc.trailer = trailer;
     for object in doc.objects.values_mut() {
         scrub_pdf_object(object, &mut removed);
-        if let Object::Stream(stream) = object
-            && is_dct(&stream.dict)
-            && let Ok(image) = clean_jpeg(&stream.content)
-            && image.bytes != stream.content
-        {
-            removed.extend(image.removed);
-            stream.set_content(image.bytes);
+        if let Object::Stream(stream) = object {
+            match jpeg_filter(&stream.dict) {
+                JpegFilter::None => {}
+                // A JPEG inside further filters cannot be checked here: refused rather than
+                // passed on with whatever its EXIF says.
+                JpegFilter::Chained => return Err(Refusal::Unreadable),
+                JpegFilter::Only => {
+                    let image = clean_jpeg(&stream.content).map_err(|_| Refusal::Unreadable)?;
+                    if image.bytes != stream.content {
+                        removed.extend(image.removed);
+                        stream.set_content(image.bytes);
+                    }
+                }
+            }
         }
     }
     doc.prune_objects();
@@ -174,11 +181,21 @@ fn scrub_pdf_dict(dict: &mut Dictionary, removed: &mut Vec<&'static str>) {
     }
 }
 
-/// Whether a stream is a JPEG image (its only or last filter is `DCTDecode`).
-fn is_dct(dict: &Dictionary) -> bool {
+/// Whether a stream holds a JPEG image: `DCTDecode` as its filter (a name, or an array of one),
+/// or among several filters.
+enum JpegFilter {
+    None,
+    Only,
+    Chained,
+}
+
+fn jpeg_filter(dict: &Dictionary) -> JpegFilter {
+    let is_dct = |object: &Object| matches!(object, Object::Name(name) if name == b"DCTDecode");
     match dict.get(b"Filter") {
-        Ok(Object::Name(name)) => name == b"DCTDecode",
-        _ => false,
+        Ok(object) if is_dct(object) => JpegFilter::Only,
+        Ok(Object::Array(filters)) if filters.len() == 1 && is_dct(&filters[0]) => JpegFilter::Only,
+        Ok(Object::Array(filters)) if filters.iter().any(is_dct) => JpegFilter::Chained,
+        _ => JpegFilter::None,
     }
 }
 

@@ -201,7 +201,8 @@ impl Rules {
         }
         // The award runs by itself at the judging deadline: a deadline centuries away would
         // hold the escrow forever and never pay the prize.
-        if self.judging_deadline > now + chrono::Duration::days(MAX_AWARD_HORIZON_DAYS) {
+        let horizon = now.checked_add_signed(chrono::Duration::days(MAX_AWARD_HORIZON_DAYS));
+        if horizon.is_some_and(|limit| self.judging_deadline > limit) {
             return Err(vec![RuleError {
                 path: "rules.judging_deadline".into(),
                 message: format!(

@@ -263,3 +263,35 @@ pub fn lock(conn: &mut DbConnection, organization_id: &str) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// Whether the person entered, or sits on the jury of, one of the organisation's contests that
+/// is not awarded yet: such a person may not join it (they would read its entries and scores,
+/// or judge their own rivals' fate as an organiser).
+pub fn has_stake_in_running_contest(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    user_id: &str,
+) -> QueryResult<bool> {
+    use super::schema::{contests, ideas, jurors};
+    let running: Vec<String> = contests::table
+        .filter(contests::organization_id.eq(organization_id))
+        .filter(contests::awarded_at.is_null())
+        .select(contests::id)
+        .load(conn)?;
+    if running.is_empty() {
+        return Ok(false);
+    }
+    let entered: i64 = ideas::table
+        .filter(ideas::contest_id.eq_any(&running))
+        .filter(ideas::author_id.eq(user_id))
+        .filter(ideas::first_submitted_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let judging: i64 = jurors::table
+        .filter(jurors::contest_id.eq_any(&running))
+        .filter(jurors::user_id.eq(user_id))
+        .filter(jurors::status.eq("accepted"))
+        .count()
+        .get_result(conn)?;
+    Ok(entered + judging > 0)
+}

@@ -197,7 +197,18 @@ pub fn scrub_traces(
     placeholder: &str,
     former: &str,
 ) -> QueryResult<()> {
-    use super::schema::{awards, jurors, outbox, payouts, rate_limits};
+    use super::schema::{awards, jurors, organization_invitations, outbox, payouts, rate_limits};
+    // Invitations to join an organisation: those to the address go (pending ones could still
+    // be accepted by whoever registers it next), those the person accepted or sent forget who.
+    diesel::delete(
+        organization_invitations::table.filter(organization_invitations::email.eq(email)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        organization_invitations::table.filter(organization_invitations::accepted_by.eq(user_id)),
+    )
+    .set(organization_invitations::accepted_by.eq(None::<String>))
+    .execute(conn)?;
     // Mail not sent yet to the person is cancelled; mail sent keeps its row (the worker's
     // bookkeeping) but neither the address nor what it said.
     diesel::delete(

@@ -507,6 +507,23 @@ async fn a_deleted_account_leaves_its_address_and_name_in_no_table(app: &TestApp
     )
     .await
     .expect_error(401, "unauthorized");
+    // The brand invites the author to its organisation: the invitation row names the address.
+    let owner = app.login("owner@acme.example").await;
+    let contest = app
+        .get(&format!("/api/v1/contests/{}", j.contest), None)
+        .await
+        .expect(200)
+        .json();
+    app.post(
+        &format!(
+            "/api/v1/organizations/{}/members",
+            contest["organization_id"].as_str().unwrap()
+        ),
+        Some(&owner),
+        json!({"email": "dan@example.org"}),
+    )
+    .await
+    .expect(201);
 
     for email in ["dan@example.org", "one@jury.example"] {
         let token = app.login(email).await;

@@ -35,6 +35,25 @@ pub fn tiny_pdf() -> Vec<u8> {
     bytes
 }
 
+/// `pdf_document(Some(NAME))` with its JPEG's filter written as `filters` (an array).
+fn pdf_with_image_filters(filters: &[&str]) -> Vec<u8> {
+    let mut doc = pdf_document(Some(NAME));
+    for object in doc.objects.values_mut() {
+        if let Object::Stream(stream) = object
+            && stream.dict.get(b"Filter").ok() == Some(&Object::Name(b"DCTDecode".to_vec()))
+        {
+            let names = filters
+                .iter()
+                .map(|f| Object::Name(f.as_bytes().to_vec()))
+                .collect::<Vec<_>>();
+            stream.dict.set("Filter", Object::Array(names));
+        }
+    }
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
 /// A one-page PDF; with `author`, it names them in its Info dictionary, in XMP on the catalog
 /// and on the page, in the page's private PieceInfo, as the author of a comment, and in the
 /// EXIF of a JPEG image it shows.
@@ -380,6 +399,13 @@ async fn metadata_naming_the_author_reaches_no_juror_and_no_blind_organiser(app:
         ("photo.jpg", jpeg_with(NAME), "image/jpeg"),
         ("sketch.png", png_with(NAME), "image/png"),
     ];
+    // The JPEG's filter as an array of one (`[/DCTDecode]`), as some writers put it, is
+    // cleaned too (the idea's five attachments are taken: checked on the cleaner itself).
+    let array = pdf_with_image_filters(&["DCTDecode"]);
+    assert!(contains(&array, NAME.as_bytes()));
+    let cleaned = concours::domain::clean::clean(concours::domain::ideas::FileKind::Pdf, &array)
+        .expect("a readable PDF");
+    assert_clean(&cleaned.bytes, "application/pdf");
     for (filename, bytes, content_type) in &files {
         assert!(
             contains(bytes, NAME.as_bytes()),
@@ -526,6 +552,11 @@ async fn files_that_cannot_be_cleaned_are_refused_with_422(app: &TestApp) {
             format!("%PDF-1.4 /Author ({NAME})").into_bytes(),
         ),
         ("locked.pdf", encrypted),
+        // A JPEG behind another filter cannot be checked: refused, not passed on.
+        (
+            "chained.pdf",
+            pdf_with_image_filters(&["FlateDecode", "DCTDecode"]),
+        ),
         ("cut.png", truncated_png),
         ("bad.jpg", vec![0xFF, 0xD8, 0xFF]),
         (

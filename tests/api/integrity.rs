@@ -21,6 +21,7 @@ both_backends!(
     a_contest_cannot_open_with_an_award_centuries_away,
     an_admin_in_the_brand_cannot_confirm_its_funding,
     the_public_chain_names_no_member,
+    an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot_enter,
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
@@ -343,4 +344,75 @@ async fn the_public_chain_names_no_member(app: &TestApp) {
         .text;
     assert!(chain.contains("contest_opened"), "{chain}");
     assert!(!chain.contains(me["id"].as_str().unwrap()), "{chain}");
+}
+
+async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot_enter(
+    app: &TestApp,
+) {
+    // An author who became an organiser could disqualify every rival; a juror who joined the
+    // organisation would read its dashboard and come back to score.
+    let j = judging(app, None, &["one@jury.example"]).await;
+    let contest = app
+        .get(&format!("/api/v1/contests/{}", j.contest), None)
+        .await
+        .expect(200)
+        .json();
+    let org = contest["organization_id"].as_str().unwrap().to_owned();
+    for email in [j.authors[0].1.as_str(), "one@jury.example"] {
+        app.post(
+            &format!("/api/v1/organizations/{org}/members"),
+            Some(&j.owner),
+            json!({"email": email}),
+        )
+        .await
+        .expect(201);
+        let token = crate::organizations::invitation_token(app, email).await;
+        let session = app.login(email).await;
+        app.post(
+            &format!("/api/v1/organization-invitations/{token}/accept"),
+            Some(&session),
+            json!({}),
+        )
+        .await
+        .expect_error(409, "conflict_of_interest");
+    }
+    // And a member does not enter the organisation's own contest.
+    let (owner, fresh) = in_submission_of(app, &j.owner, &org).await;
+    app.person("max@acme.example", "Max Member").await;
+    let max = crate::organizations::join(app, &owner, &org, "max@acme.example", "member").await;
+    app.post(
+        &format!("/api/v1/contests/{fresh}/ideas"),
+        Some(&max),
+        json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": true}),
+    )
+    .await
+    .expect_error(409, "conflict_of_interest");
+}
+
+/// A second contest of `org`, funded, opened and taking ideas: (owner token, contest id).
+async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, String) {
+    let contest = app
+        .post(
+            "/api/v1/contests",
+            Some(owner),
+            json!({"organization_id": org, "title": "Second", "brief": "b", "rules": crate::contests::rules(app)}),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = app.login("admin@concours.example").await;
+    fund(app, owner, &admin, &contest, 700_000).await;
+    invite_juror(app, owner, &contest, "two@jury.example").await;
+    app.post(
+        &format!("/api/v1/contests/{contest}/open"),
+        Some(owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    app.advance(Duration::days(1));
+    (app.login("owner@acme.example").await, contest)
 }
