@@ -94,6 +94,9 @@ pub fn invite(
             &format!("org_invite:{organization_id}"),
             INVITATIONS_PER_WINDOW,
         )?;
+        // And per recipient, with every other mail a person can have sent to an address: many
+        // organisations cannot take turns at one mailbox.
+        super::mail_request_limit(ctx, conn, &[format!("mail:to:{}", email.as_str())])?;
         let now = ctx.now();
         let expires_at = now + Duration::days(INVITATION_TTL_DAYS);
         let token = super::accounts::new_secret_token();

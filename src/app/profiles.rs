@@ -243,6 +243,10 @@ pub struct PendingDeletion {
 /// Deletion's first stage, for a request from `client_ip`: the password guesses count in the
 /// sign-in limits of the account (see [`super::passwords`]) and are refused (429) past them
 /// before anything is hashed.
+/// Tries at deleting one's account per sign-in window, right password or wrong (the wrong ones
+/// also count as failed sign-ins).
+const DELETION_ATTEMPTS_PER_WINDOW: u32 = 10;
+
 pub fn stage_deletion(
     ctx: &Ctx,
     conn: &mut DbConnection,
@@ -255,6 +259,22 @@ pub fn stage_deletion(
     let user = store::users::find(conn, &id)?.ok_or_else(|| AppError::not_found("account"))?;
     let limits = super::passwords::SignInLimits::new(&user.email, Some(&user.id), client_ip);
     limits.check(ctx, conn)?;
+    // Every attempt costs a hash, a right password too (refused while one is an owner): counted
+    // per address, with sign-in attempts, and per account, before hashing.
+    store::write_tx(conn, |conn| {
+        super::rate_limit(
+            ctx,
+            conn,
+            &format!("login:attempts:ip:{client_ip}"),
+            ctx.settings.auth.login_max_attempts_per_ip,
+        )?;
+        super::rate_limit(
+            ctx,
+            conn,
+            &format!("delete:account:{}", user.id),
+            DELETION_ATTEMPTS_PER_WINDOW,
+        )
+    })?;
     let hash = user.password_hash.clone();
     Ok(super::passwords::Staged {
         state: PendingDeletion { user, limits },

@@ -22,6 +22,8 @@ both_backends!(
     an_admin_in_the_brand_cannot_confirm_its_funding,
     the_public_chain_names_no_member,
     an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot_enter,
+    organisations_taking_turns_cannot_flood_one_mailbox,
+    deletion_with_the_right_password_is_limited_too,
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
@@ -415,4 +417,48 @@ async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, Str
     .expect(200);
     app.advance(Duration::days(1));
     (app.login("owner@acme.example").await, contest)
+}
+
+async fn organisations_taking_turns_cannot_flood_one_mailbox(app: &TestApp) {
+    let (owner, _) = app.person("spammer@acme.example", "Sam").await;
+    let mut answers = Vec::new();
+    for i in 0..8 {
+        let org = app.organization(&owner, &format!("Brand {i}")).await;
+        let answer = app
+            .post(
+                &format!("/api/v1/organizations/{org}/members"),
+                Some(&owner),
+                json!({"email": "victim@example.org"}),
+            )
+            .await;
+        answers.push(answer.status.as_u16());
+    }
+    assert!(answers.contains(&429), "{answers:?}");
+    app.deliver_mail().await;
+    let mails = app.mail_to("victim@example.org").await;
+    assert!(
+        mails.len() <= 5,
+        "{} invitations reached one mailbox",
+        mails.len()
+    );
+}
+
+async fn deletion_with_the_right_password_is_limited_too(app: &TestApp) {
+    // An owner cannot delete their account (409): each try still costs a password hash.
+    let (owner, _) = app.person("owner@acme.example", "Olive").await;
+    app.organization(&owner, "Acme").await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let answer = app
+            .request(
+                Method::DELETE,
+                "/api/v1/me",
+                Some(&owner),
+                Some(json!({"password": crate::helpers::PASSWORD})),
+            )
+            .await;
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(statuses[0], 409, "{statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
 }
