@@ -146,6 +146,19 @@ impl TrustedProxies {
     }
 }
 
+/// The key under which a client's requests are counted: an IPv4 address as it is, an IPv6
+/// address by its /64 network. One subscriber usually holds a whole /64, so counting each of
+/// its 2^64 addresses apart would let one person pass every per-address limit.
+pub fn rate_limit_key(ip: IpAddr) -> String {
+    match canonical(ip) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & (u128::MAX << 64);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+    }
+}
+
 /// One `X-Forwarded-For` entry as an address: `203.0.113.7`, `203.0.113.7:4711`, `2001:db8::1`
 /// or `[2001:db8::1]:4711`.
 fn forwarded_address(entry: &str) -> Option<IpAddr> {
@@ -161,6 +174,17 @@ fn forwarded_address(entry: &str) -> Option<IpAddr> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        let key = |text: &str| rate_limit_key(text.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+    }
+
     use super::*;
 
     fn ip(text: &str) -> IpAddr {

@@ -125,6 +125,7 @@ impl FromRequest for Caller {
 /// The client's address, for rate limits: the TCP peer, or, when the peer is one of
 /// `server.trusted_proxies`, the rightmost `X-Forwarded-For` entry that is not (see
 /// [`crate::proxies`]). The leftmost entries are the client's own words and never believed.
+/// An IPv6 client is named by its /64 network ([`crate::proxies::rate_limit_key`]).
 pub fn client_ip(req: &HttpRequest, proxies: &crate::proxies::TrustedProxies) -> String {
     let Some(peer) = req.peer_addr().map(|addr| addr.ip()) else {
         return "unknown".into();
@@ -135,5 +136,5 @@ pub fn client_ip(req: &HttpRequest, proxies: &crate::proxies::TrustedProxies) ->
         // A value that is not text is an entry that is not an address.
         .map(|value| value.to_str().unwrap_or(""))
         .collect();
-    proxies.client(peer, &forwarded).to_string()
+    crate::proxies::rate_limit_key(proxies.client(peer, &forwarded))
 }
