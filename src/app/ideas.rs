@@ -359,7 +359,7 @@ pub fn create(
         let now = ctx.now();
         require_phase(&contest, now, input.draft)?;
         if !input.draft {
-            refuse_jurors(conn, contest_id, &user.id)?;
+            refuse_insiders(conn, &contest, &user.id)?;
         }
         let rules: crate::domain::rules::Rules = super::contests::rules_of(&contest)?;
         if !input.draft
@@ -413,15 +413,12 @@ pub fn create(
 /// A juror or an organiser of a contest cannot enter it: hidden from their own entry, a juror
 /// could score every rival low. The answer is the one a juror with an entry gets on accepting (see
 /// `jury::accept`). Called under the author's lock, which the acceptance takes too.
-fn refuse_jurors(conn: &mut DbConnection, contest_id: &str, user_id: &str) -> AppResult<()> {
-    if store::jury::membership(conn, contest_id, user_id)?.is_some() {
+fn refuse_insiders(conn: &mut DbConnection, contest: &Contest, user_id: &str) -> AppResult<()> {
+    if store::jury::membership(conn, &contest.id, user_id)?.is_some() {
         return Err(super::jury::juror_and_author());
     }
     // Nor can its organisers: they read every entry and could clear the field for their own.
-    let organization_id = store::contests::find(conn, contest_id)?
-        .map(|contest| contest.organization_id)
-        .unwrap_or_default();
-    if store::organizations::role_of(conn, &organization_id, user_id)?.is_some() {
+    if store::organizations::role_of(conn, &contest.organization_id, user_id)?.is_some() {
         return Err(super::jury::juror_and_author());
     }
     Ok(())
@@ -504,7 +501,7 @@ pub fn submit_draft(
         backend::lock_author_in_contest(conn, &contest.id, &idea.author_id)?;
         let now = ctx.now();
         require_phase(&contest, now, false)?;
-        refuse_jurors(conn, &contest.id, &idea.author_id)?;
+        refuse_insiders(conn, &contest, &idea.author_id)?;
         let rules = super::contests::rules_of(&contest)?;
         if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
             >= i64::from(rules.max_ideas_per_person)
