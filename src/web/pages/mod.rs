@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assets;
 pub mod contests;
 pub mod insight;
+pub mod kit;
 pub mod manage;
 pub mod organizations;
 pub mod participate;
@@ -27,6 +28,8 @@ use crate::app::sessions;
 use super::AppState;
 use super::auth::SESSION_COOKIE;
 use super::i18n;
+
+pub use kit::{CsrfForm, PageError, SignedInPage, t, t_with};
 
 pub const LANG_COOKIE: &str = "concours_lang";
 pub const CSRF_COOKIE: &str = "concours_csrf";
@@ -220,7 +223,7 @@ impl Page {
     /// A posted form without this reader's CSRF token: refused, with a page that says why.
     pub fn csrf_refused(&self, tera: &Tera) -> HttpResponse {
         let mut context = self.context();
-        context.insert("message", &i18n::texts(self.lang)["csrf_refused"]);
+        context.insert("message", &t(self.lang, "csrf_refused"));
         self.render_status(
             tera,
             "errors/refused.html",
@@ -243,7 +246,7 @@ impl Page {
         let summary = match error {
             // Messages written for the person (English); the French pages use the catalogue's
             // sentence for the code when there is one.
-            AppError::Internal(_) => texts["error_internal"].clone(),
+            AppError::Internal(_) => t(self.lang, "error_internal"),
             _ => texts
                 .get(&format!("error_{code}"))
                 .filter(|_| self.lang != "en")
@@ -251,7 +254,7 @@ impl Page {
                 .unwrap_or_else(|| error.to_string()),
         };
         let summary = if let AppError::Validation(_) = error {
-            texts["error_validation_failed"].clone()
+            t(self.lang, "error_validation_failed")
         } else {
             summary
         };
