@@ -220,16 +220,10 @@ impl Page {
     /// The page for an error when there is no form to show again: [`Page::refusal`], else the
     /// refused page with the error's sentence and status.
     pub fn error(&self, tera: &Tera, error: impl Into<PageError>) -> HttpResponse {
-        let error = error.into();
-        if let Some(answer) = self.refusal(tera, &error) {
-            return answer;
-        }
-        let PageError::App(error) = error else {
-            return self.not_found(tera);
+        let error = match self.shown_error(tera, error.into()) {
+            Ok(error) => error,
+            Err(answer) => return answer,
         };
-        if let AppError::Internal(cause) = &error {
-            tracing::error!(error = ?cause, path = %self.path, "page failed");
-        }
         let mut context = self.context();
         let status = self.insert_error(&mut context, &error);
         let message = context
@@ -250,18 +244,27 @@ impl Page {
         mut context: Context,
         error: impl Into<PageError>,
     ) -> HttpResponse {
-        let error = error.into();
+        let error = match self.shown_error(tera, error.into()) {
+            Ok(error) => error,
+            Err(answer) => return answer,
+        };
+        let status = self.insert_error(&mut context, &error);
+        self.render_status(tera, template, &context, status)
+    }
+
+    /// The error a page shows in its own words, or the answer [`Page::refusal`] gives instead.
+    /// An internal error is logged here, with its cause, once.
+    fn shown_error(&self, tera: &Tera, error: PageError) -> Result<AppError, HttpResponse> {
         if let Some(answer) = self.refusal(tera, &error) {
-            return answer;
+            return Err(answer);
         }
         let PageError::App(error) = error else {
-            return self.not_found(tera);
+            return Err(self.not_found(tera));
         };
         if let AppError::Internal(cause) = &error {
             tracing::error!(error = ?cause, path = %self.path, "page use case failed");
         }
-        let status = self.insert_error(&mut context, &error);
-        self.render_status(tera, template, &context, status)
+        Ok(error)
     }
 }
 
