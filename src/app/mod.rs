@@ -64,6 +64,21 @@ impl Ctx {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
+
+    /// The links mail carries back (the public address, signed unsubscribe links), with the
+    /// unsubscribe key derived from the session secret for this one purpose.
+    pub fn mail_links(&self) -> crate::mail::Links {
+        crate::mail::Links::new(
+            self.settings.public_url(),
+            format!("unsubscribe:{}", self.entry_salt).as_bytes(),
+        )
+    }
+}
+
+impl crate::mail::MailSettingsOf for Ctx {
+    fn mail_settings(&self) -> &crate::config::MailSettings {
+        &self.settings.mail
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
