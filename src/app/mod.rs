@@ -81,6 +81,12 @@ impl crate::mail::MailSettingsOf for Ctx {
     }
 }
 
+/// Whether this instance can serve: its database answers. What `GET /healthz` reports.
+pub fn ready(conn: &mut store::DbConnection) -> AppResult<()> {
+    store::ping(conn)?;
+    Ok(())
+}
+
 pub type AppResult<T> = Result<T, AppError>;
 
 /// Counts one more mail that somebody asked the platform to send (a verification link, a reset

@@ -217,6 +217,12 @@ where
     }
 }
 
+/// Whether the database answers: one round trip (`SELECT 1`), for health checks.
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
+}
+
 /// Applies the migrations this binary carries that the database lacks.
 pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     backend::run_migrations(conn)
