@@ -18,6 +18,7 @@ use crate::mail::worker::{self, Worker};
 use crate::mail::{MemoryMailbox, Transport};
 use crate::store::{self, Pool};
 use crate::web::telemetry::RequestSpan;
+use crate::web::cache::PublicCache;
 use crate::web::{AppState, error, openapi, routes};
 
 /// A built instance, not yet running.
@@ -116,12 +117,13 @@ pub fn build_background(
         },
     )?;
     let scheduler = Scheduler::new(pool.clone(), ctx.clone());
+    let writes = pool.writes();
     let state = AppState {
         ctx,
         pool,
         tera,
         openapi_json: Arc::new(openapi::document_json()),
-        public_cache: Arc::default(),
+        public_cache: Arc::new(PublicCache::new(move || writes.generation())),
         hashing,
     };
     Ok((state, worker, scheduler))
