@@ -35,6 +35,8 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 
+use secrecy::ExposeSecret;
+
 use crate::config::DatabaseSettings;
 
 /// A connection to whichever database the settings name.
@@ -130,11 +132,23 @@ impl DatabaseUrl {
 }
 
 /// Opens connections for the pool and sets each SQLite one up the way Concours needs it.
-#[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
     sqlite_busy_timeout_ms: u32,
     writes: Arc<Writes>,
+}
+
+/// Never the password: a pool is printed with its manager.
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
+            DatabaseUrl::Postgres(url) => redact(url),
+        };
+        f.debug_struct("Manager")
+            .field("url", &url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ManageConnection for Manager {
@@ -177,7 +191,7 @@ impl Manager {
 
 /// Builds the pool; for SQLite, creates the file's folder first.
 pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
-    let url = DatabaseUrl::parse(&settings.url).map_err(anyhow::Error::msg)?;
+    let url = DatabaseUrl::parse(settings.url.expose_secret()).map_err(anyhow::Error::msg)?;
     if let DatabaseUrl::Sqlite(path) = &url
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -208,7 +222,7 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         .map_err(|e| {
             anyhow::anyhow!(
                 "cannot connect to the database ({}): {e}",
-                redact(&settings.url)
+                redact(settings.url.expose_secret())
             )
         })?;
     if let Some(path) = sqlite_path {
@@ -452,6 +466,18 @@ mod tests {
         write_tx(&mut b.get().unwrap(), |conn| ping(conn)).unwrap();
         assert_eq!((a.generation(), b.generation()), (1, 1));
         assert_eq!(a.clone().generation(), 1, "clones share the count");
+    }
+
+    #[test]
+    fn a_pool_prints_no_password() {
+        let manager = Manager {
+            url: DatabaseUrl::Postgres("postgres://app:s3cret@db/concours".into()),
+            sqlite_busy_timeout_ms: 1,
+            writes: Arc::default(),
+        };
+        let printed = format!("{manager:?}");
+        assert!(printed.contains("postgres://app:***@db/concours"), "{printed}");
+        assert!(!printed.contains("s3cret"), "{printed}");
     }
 
     #[test]
