@@ -95,7 +95,12 @@ fn save(
     store::notifications::set_preferences(conn, user_id, p, store::to_db(now))?;
     for category in Category::ALL {
         if !category.wanted(&p) {
-            store::notifications::drop_pending(conn, email, &category.templates(), category)?;
+            store::notifications::drop_pending(
+                conn,
+                email,
+                &category.templates(),
+                category.as_str(),
+            )?;
         }
     }
     Ok(())

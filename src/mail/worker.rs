@@ -134,7 +134,7 @@ impl Worker {
             let wanted = store::notifications::preferences_by_email(&mut conn, &recipient)?
                 .is_none_or(|(_, preferences)| category.wanted(&preferences));
             if !wanted {
-                store::outbox::mark_skipped(&mut conn, &id, category)?;
+                store::outbox::mark_skipped(&mut conn, &id, category.as_str())?;
             }
             Ok(!wanted)
         })
