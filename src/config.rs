@@ -361,9 +361,18 @@ mod tests {
         let settings = Settings::load_from(
             None,
             env(&[
-                ("DATABASE__URL", "postgres://app:db-password-4711@db/concours"),
-                ("AUTH__JWT_SECRET", "jwt-secret-of-more-than-32-characters-0815"),
-                ("MAIL__SMTP_URL", "smtps://mailer:smtp-password-42@mail.example"),
+                (
+                    "DATABASE__URL",
+                    "postgres://app:db-password-4711@db/concours",
+                ),
+                (
+                    "AUTH__JWT_SECRET",
+                    "jwt-secret-of-more-than-32-characters-0815",
+                ),
+                (
+                    "MAIL__SMTP_URL",
+                    "smtps://mailer:smtp-password-42@mail.example",
+                ),
             ]),
         )
         .expect("valid");

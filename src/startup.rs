@@ -17,8 +17,8 @@ use crate::jobs::Scheduler;
 use crate::mail::worker::{self, Worker};
 use crate::mail::{MemoryMailbox, Transport};
 use crate::store::{self, Pool};
-use crate::web::telemetry::RequestSpan;
 use crate::web::cache::PublicCache;
+use crate::web::telemetry::RequestSpan;
 use crate::web::{AppState, error, openapi, routes};
 
 /// A built instance, not yet running.

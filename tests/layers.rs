@@ -40,7 +40,10 @@ fn lower_layers_never_name_higher_ones() {
             }
         }
     }
-    assert!(checked > 20, "only {checked} files of the lower layers were found");
+    assert!(
+        checked > 20,
+        "only {checked} files of the lower layers were found"
+    );
     assert!(
         broken.is_empty(),
         "layers must import one way only (see ARCHITECTURE.md):\n{}",
@@ -62,14 +65,26 @@ fn the_checker_sees_every_way_of_naming_a_module() {
     assert_eq!(tops(&store_file, "use crate::app::Ctx;"), ["app"]);
     assert_eq!(tops(&store_file, "fn f() { crate::web::x(); }"), ["web"]);
     assert_eq!(
-        tops(&store_file, "use crate::{\n    domain::x,\n    mail::{self, y},\n};"),
+        tops(
+            &store_file,
+            "use crate::{\n    domain::x,\n    mail::{self, y},\n};"
+        ),
         ["domain", "mail"]
     );
     assert_eq!(tops(&store_file, "use super::super::app::Ctx;"), ["app"]);
-    assert_eq!(tops(&store_file, "use super::super::{app, domain};"), ["app", "domain"]);
+    assert_eq!(
+        tops(&store_file, "use super::super::{app, domain};"),
+        ["app", "domain"]
+    );
     assert_eq!(tops(&store_root, "use super::app;"), ["app"]);
     assert_eq!(tops(&store_file, "use super::DbConnection;"), ["store"]);
-    assert_eq!(tops(&store_file, "macro_rules! m { () => { $crate::web::x() }; }"), ["web"]);
+    assert_eq!(
+        tops(
+            &store_file,
+            "macro_rules! m { () => { $crate::web::x() }; }"
+        ),
+        ["web"]
+    );
     assert!(
         tops(
             &store_file,
@@ -160,7 +175,8 @@ fn tokens(source: &str) -> Vec<(Token, usize)> {
                     i += 1;
                 }
             }
-        } else if c == 'r' && (at(i + 1) == '"' || (at(i + 1) == '#' && matches!(at(i + 2), '#' | '"')))
+        } else if c == 'r'
+            && (at(i + 1) == '"' || (at(i + 1) == '#' && matches!(at(i + 2), '#' | '"')))
         {
             // A raw string: r"…", r#"…"#, …
             let mut j = i + 1;

@@ -157,7 +157,9 @@ mod tests {
     #[test]
     fn debug_shows_no_secret() {
         let mut settings = Settings::load_without_env(None).expect("defaults");
-        settings.database.url = "postgres://app:db-password-4711@db/concours".to_owned().into();
+        settings.database.url = "postgres://app:db-password-4711@db/concours"
+            .to_owned()
+            .into();
         let secret = "jwt-secret-of-more-than-32-characters-0815";
         settings.auth.jwt_secret = secret.to_owned().into();
         let ctx = Ctx::new(
@@ -169,6 +171,9 @@ mod tests {
         for hidden in ["db-password-4711", secret, ctx.entry_salt.as_str()] {
             assert!(!printed.contains(hidden), "{hidden} in {printed}");
         }
-        assert!(printed.contains("public_url"), "the rest is shown: {printed}");
+        assert!(
+            printed.contains("public_url"),
+            "the rest is shown: {printed}"
+        );
     }
 }

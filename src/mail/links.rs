@@ -89,7 +89,8 @@ mod tests {
     fn a_link_is_escaped_signed_and_checked() {
         let links = Links::new("https://concours.test/", b"unsubscribe:key");
         let url = links.unsubscribe_url("a+b@example.org", Category::Reminders);
-        let prefix = "https://concours.test/unsubscribe?email=a%2Bb%40example.org&kind=reminders&sig=";
+        let prefix =
+            "https://concours.test/unsubscribe?email=a%2Bb%40example.org&kind=reminders&sig=";
         assert!(url.starts_with(prefix), "{url}");
         let signature = hex::decode(&url[prefix.len()..]).unwrap();
         assert!(links.unsubscribe_signed("a+b@example.org", Category::Reminders, &signature));

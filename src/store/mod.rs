@@ -455,15 +455,23 @@ mod tests {
             pool_timeout_ms: 5_000,
             sqlite_busy_timeout_ms: 5_000,
         };
-        let (a, b) = (connect(&settings("a.db")).unwrap(), connect(&settings("b.db")).unwrap());
+        let (a, b) = (
+            connect(&settings("a.db")).unwrap(),
+            connect(&settings("b.db")).unwrap(),
+        );
         let mut conn = a.get().unwrap();
-        write_tx(&mut conn, |conn| ping(conn)).unwrap();
+        write_tx(&mut conn, ping).unwrap();
         assert_eq!((a.generation(), b.generation()), (1, 0));
-        let rolled_back: QueryResult<()> =
-            write_tx(&mut conn, |_| Err(diesel::result::Error::RollbackTransaction));
+        let rolled_back: QueryResult<()> = write_tx(&mut conn, |_| {
+            Err(diesel::result::Error::RollbackTransaction)
+        });
         assert!(rolled_back.is_err());
-        assert_eq!(a.generation(), 1, "a rolled-back transaction changed nothing");
-        write_tx(&mut b.get().unwrap(), |conn| ping(conn)).unwrap();
+        assert_eq!(
+            a.generation(),
+            1,
+            "a rolled-back transaction changed nothing"
+        );
+        write_tx(&mut b.get().unwrap(), ping).unwrap();
         assert_eq!((a.generation(), b.generation()), (1, 1));
         assert_eq!(a.clone().generation(), 1, "clones share the count");
     }
@@ -476,7 +484,10 @@ mod tests {
             writes: Arc::default(),
         };
         let printed = format!("{manager:?}");
-        assert!(printed.contains("postgres://app:***@db/concours"), "{printed}");
+        assert!(
+            printed.contains("postgres://app:***@db/concours"),
+            "{printed}"
+        );
         assert!(!printed.contains("s3cret"), "{printed}");
     }
 

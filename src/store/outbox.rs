@@ -87,11 +87,7 @@ pub fn skipped_reason(kind: &str) -> String {
 
 /// Settles a claimed message as `skipped`: its recipient turned its kind off before it went.
 /// Neither sent nor failed (`concours mail failed` does not list it), and never retried.
-pub fn mark_skipped(
-    conn: &mut DbConnection,
-    id: &str,
-    kind: &str,
-) -> QueryResult<()> {
+pub fn mark_skipped(conn: &mut DbConnection, id: &str, kind: &str) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq("skipped"),

@@ -201,7 +201,10 @@ async fn demo(backend: Backend) {
     let run = |args: &[&str]| {
         concours()
             .current_dir(dir.path())
-            .env("CONCOURS_DATABASE__URL", settings.database.url.expose_secret())
+            .env(
+                "CONCOURS_DATABASE__URL",
+                settings.database.url.expose_secret(),
+            )
             .env("CONCOURS_MAIL__TRANSPORT", "memory")
             .args(args)
             .output()
@@ -331,7 +334,10 @@ async fn no_secret_in_the_logs(backend: Backend, format: &str) {
     let mut server = concours()
         .current_dir(dir.path())
         .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("CONCOURS_DATABASE__URL", settings.database.url.expose_secret())
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .env("CONCOURS_MAIL__TRANSPORT", "file")
         .env("CONCOURS_MAIL__FILE_DIR", &mail_dir)
         .env("CONCOURS_MAIL__POLL_MS", "50")
@@ -533,7 +539,10 @@ async fn two_instances(backend: Backend) {
         concours()
             .current_dir(dir.path())
             .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{}", ports[i]))
-            .env("CONCOURS_DATABASE__URL", settings.database.url.expose_secret())
+            .env(
+                "CONCOURS_DATABASE__URL",
+                settings.database.url.expose_secret(),
+            )
             .env("CONCOURS_AUTH__REQUIRE_VERIFIED_EMAIL", "false")
             .env(
                 "CONCOURS_AUTH__JWT_SECRET",
@@ -632,7 +641,10 @@ async fn two_instances(backend: Backend) {
     }
     let granted = concours()
         .current_dir(dir.path())
-        .env("CONCOURS_DATABASE__URL", settings.database.url.expose_secret())
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .args(["admin", "grant", "admin@concours.example"])
         .output()
         .unwrap();
@@ -826,7 +838,10 @@ async fn two_instances(backend: Backend) {
     assert!(sent >= 10, "the contest's life sent its mail ({sent})");
     let check = concours()
         .current_dir(dir.path())
-        .env("CONCOURS_DATABASE__URL", settings.database.url.expose_secret())
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .arg("check")
         .output()
         .unwrap();

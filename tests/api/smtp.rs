@@ -199,7 +199,10 @@ const WORKER_CONCURRENCY: usize = 4;
 fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
     crate::served::concours()
         .current_dir(app.dir.path())
-        .env("CONCOURS_DATABASE__URL", app.settings.database.url.expose_secret())
+        .env(
+            "CONCOURS_DATABASE__URL",
+            app.settings.database.url.expose_secret(),
+        )
         .env("CONCOURS_MAIL__TRANSPORT", "smtp")
         .env("CONCOURS_MAIL__SMTP_URL", server.url())
         .env(
