@@ -36,8 +36,9 @@ use crate::config::Settings;
 use crate::store;
 
 /// What every use case needs besides its input and a connection: settings, the clock and the
-/// session keys. Built once at start-up and shared. Its `Debug` shows no secret (the settings
-/// redact theirs; the keys and the salt derived from the session secret are left out).
+/// session keys. Built once at start-up and shared. Its `Debug` shows no secret: the settings
+/// redact theirs, the keys print without their secret, and the salt derived from the session
+/// secret is left out.
 pub struct Ctx {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
