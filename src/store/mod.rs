@@ -34,7 +34,6 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
-
 use secrecy::ExposeSecret;
 
 use crate::config::DatabaseSettings;
