@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use figment::providers::{Format, Toml};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// The defaults, compiled in so that the binary runs from any folder with no configuration.
@@ -42,7 +42,8 @@ pub struct ServerSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    pub url: String,
+    /// A secret: a PostgreSQL URL carries its password (`Debug` shows none of it).
+    pub url: SecretString,
     pub pool_size: u32,
     pub pool_timeout_ms: u64,
     pub sqlite_busy_timeout_ms: u32,
@@ -175,9 +176,10 @@ impl Settings {
     /// Checks the values that serde alone cannot, naming the key at fault.
     fn validate(&self) -> Result<(), ConfigError> {
         let fail = |key: &str, why: &str| Err(ConfigError(format!("{key}: {why}")));
-        if !(self.database.url.starts_with("sqlite://")
-            || self.database.url.starts_with("postgres://")
-            || self.database.url.starts_with("postgresql://"))
+        let database_url = self.database.url.expose_secret();
+        if !(database_url.starts_with("sqlite://")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
         {
             return fail(
                 "database.url",
@@ -304,7 +306,10 @@ mod tests {
     fn the_defaults_load_and_validate() {
         let settings = Settings::load_without_env(None).expect("defaults are valid");
         assert_eq!(settings.server.bind, "127.0.0.1:8080");
-        assert_eq!(settings.database.url, "sqlite://data/concours.db");
+        assert_eq!(
+            settings.database.url.expose_secret(),
+            "sqlite://data/concours.db"
+        );
         assert_eq!(settings.jobs.tick_ms, 1000);
         assert!(settings.auth.require_verified_email);
     }
@@ -350,9 +355,36 @@ mod tests {
         )
     }
 
+    /// Settings are printed in logs and panics with `{:?}`: never a password or a secret.
+    #[test]
+    fn debug_shows_no_secret() {
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                (
+                    "DATABASE__URL",
+                    "postgres://app:db-password-4711@db/concours",
+                ),
+                (
+                    "AUTH__JWT_SECRET",
+                    "jwt-secret-of-more-than-32-characters-0815",
+                ),
+                (
+                    "MAIL__SMTP_URL",
+                    "smtps://mailer:smtp-password-42@mail.example",
+                ),
+            ]),
+        )
+        .expect("valid");
+        let printed = format!("{settings:?}");
+        for secret in ["db-password-4711", "jwt-secret-of", "smtp-password-42"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("REDACTED"), "{printed}");
+    }
+
     #[test]
     fn environment_overrides_the_file() {
-        use secrecy::ExposeSecret;
         let settings = Settings::load_from(
             None,
             env(&[

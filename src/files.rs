@@ -42,7 +42,9 @@ pub fn tighten_existing(settings: &Settings) -> Vec<String> {
     let data_dir = &settings.storage.data_dir;
     tighten(data_dir, 0o700, &mut tightened);
     tighten(&data_dir.join("jwt_secret"), 0o600, &mut tightened);
-    if let Ok(DatabaseUrl::Sqlite(db)) = DatabaseUrl::parse(&settings.database.url) {
+    if let Ok(DatabaseUrl::Sqlite(db)) =
+        DatabaseUrl::parse(secrecy::ExposeSecret::expose_secret(&settings.database.url))
+    {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             tighten(Path::new(&format!("{db}{suffix}")), 0o600, &mut tightened);
         }

@@ -2,7 +2,8 @@
 //! prize that is paid, to the cent and exactly once, even when no idea is good enough.
 //!
 //! Data flows one way: `web` → `app` → (`domain`, `store`, `mail`); `domain` imports nothing
-//! of the project and no framework.
+//! of the project and no framework. `tests/layers.rs` fails when a lower layer names a higher
+//! one; ARCHITECTURE.md says what goes where.
 
 pub mod app;
 pub mod clock;

@@ -14,8 +14,10 @@ use crate::app::Ctx;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::jobs::Scheduler;
-use crate::mail::{MemoryMailbox, Transport, worker::Worker};
+use crate::mail::worker::{self, Worker};
+use crate::mail::{MemoryMailbox, Transport};
 use crate::store::{self, Pool};
+use crate::web::cache::PublicCache;
 use crate::web::telemetry::RequestSpan;
 use crate::web::{AppState, error, openapi, routes};
 
@@ -104,14 +106,24 @@ pub fn build_background(
         settings.auth.hash_concurrency.max(1) as usize,
     ));
     let ctx = Arc::new(Ctx::new(settings, clock, &secret));
-    let worker = Worker::new(pool.clone(), ctx.clone(), tera.clone(), transport)?;
+    let worker = Worker::new(
+        pool.clone(),
+        worker::Setup {
+            clock: ctx.clock.clone(),
+            settings: ctx.settings.mail.clone(),
+            links: ctx.mail_links(),
+            tera: tera.clone(),
+            transport,
+        },
+    )?;
     let scheduler = Scheduler::new(pool.clone(), ctx.clone());
+    let writes = pool.writes();
     let state = AppState {
         ctx,
         pool,
         tera,
         openapi_json: Arc::new(openapi::document_json()),
-        public_cache: Arc::default(),
+        public_cache: Arc::new(PublicCache::new(move || writes.generation())),
         hashing,
     };
     Ok((state, worker, scheduler))

@@ -1,5 +1,6 @@
-//! The invariant checker behind `concours check`: finds states the rules forbid. The
-//! integration tests run it after every test; later issues add the contest invariants.
+//! The invariant checker behind `concours check`: finds states the rules forbid (organisations,
+//! the outbox, submission windows, conflicts of interest, awards and payouts, audit chains,
+//! escrow). The integration tests run it after every test.
 
 use crate::store::{self, DbConnection};
 

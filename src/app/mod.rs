@@ -1,5 +1,6 @@
 //! Use cases: one public function per thing a person can do, one transaction each, combining
-//! the domain rules, the store, the outbox and (later) the audit log. Nothing here knows HTTP.
+//! the domain rules, the store, the outbox and the audit log ([`audit`]). Nothing here knows
+//! HTTP.
 
 pub mod access;
 pub mod accounts;
@@ -35,8 +36,9 @@ use crate::config::Settings;
 use crate::store;
 
 /// What every use case needs besides its input and a connection: settings, the clock and the
-/// session keys. Built once at start-up and shared.
-#[derive(Debug)]
+/// session keys. Built once at start-up and shared. Its `Debug` shows no secret: the settings
+/// redact theirs, the keys print without their secret, and the salt derived from the session
+/// secret is left out.
 pub struct Ctx {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
@@ -64,6 +66,37 @@ impl Ctx {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
+
+    /// The links mail carries back (the public address, signed unsubscribe links), with the
+    /// unsubscribe key derived from the session secret for this one purpose.
+    pub fn mail_links(&self) -> crate::mail::Links {
+        crate::mail::Links::new(
+            self.settings.public_url(),
+            format!("unsubscribe:{}", self.entry_salt).as_bytes(),
+        )
+    }
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("settings", &self.settings)
+            .field("clock", &self.clock)
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl crate::mail::MailSettingsOf for Ctx {
+    fn mail_settings(&self) -> &crate::config::MailSettings {
+        &self.settings.mail
+    }
+}
+
+/// Whether this instance can serve: its database answers. What `GET /healthz` reports.
+pub fn ready(conn: &mut store::DbConnection) -> AppResult<()> {
+    store::ping(conn)?;
+    Ok(())
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -114,4 +147,34 @@ pub fn rate_limit(
     }
     store::rate_limits::hit(conn, bucket, store::to_db(now), window_start)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A context is printed in logs and panics with `{:?}`: never the database password, the
+    /// session secret, or the salt derived from it.
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut settings = Settings::load_without_env(None).expect("defaults");
+        settings.database.url = "postgres://app:db-password-4711@db/concours"
+            .to_owned()
+            .into();
+        let secret = "jwt-secret-of-more-than-32-characters-0815";
+        settings.auth.jwt_secret = secret.to_owned().into();
+        let ctx = Ctx::new(
+            settings,
+            Arc::new(crate::clock::SystemClock),
+            secret.as_bytes(),
+        );
+        let printed = format!("{ctx:?}");
+        for hidden in ["db-password-4711", secret, ctx.entry_salt.as_str()] {
+            assert!(!printed.contains(hidden), "{hidden} in {printed}");
+        }
+        assert!(
+            printed.contains("public_url"),
+            "the rest is shown: {printed}"
+        );
+    }
 }

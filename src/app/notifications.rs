@@ -3,10 +3,8 @@
 //! queue mail for many people in batches, outside the request that caused it.
 
 use chrono::Duration;
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 use crate::domain::account::{Email, check_password};
 use crate::mail::{self, Category, Outgoing};
@@ -38,39 +36,10 @@ impl From<Preferences> for PreferencesView {
     }
 }
 
-fn signing_key(ctx: &Ctx) -> Hmac<Sha256> {
-    // Derived from the session secret, for this one purpose.
-    Hmac::<Sha256>::new_from_slice(format!("unsubscribe:{}", ctx.entry_salt).as_bytes())
-        .expect("HMAC takes any key length")
-}
-
-fn signature(ctx: &Ctx, email: &str, category: Category) -> Vec<u8> {
-    let mut mac = signing_key(ctx);
-    mac.update(format!("{email}\n{}", category.as_str()).as_bytes());
-    mac.finalize().into_bytes().to_vec()
-}
-
-fn query_escape(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The link in every mail of `category`: it turns that kind off for `email`, with one click.
+/// The link in every mail of `category`: it turns that kind off for `email`, with one click
+/// (built by [`mail::Links`], which the mail worker holds too).
 pub fn unsubscribe_url(ctx: &Ctx, email: &str, category: Category) -> String {
-    format!(
-        "{}/unsubscribe?email={}&kind={}&sig={}",
-        ctx.settings.public_url(),
-        query_escape(email),
-        category.as_str(),
-        hex::encode(signature(ctx, email, category)),
-    )
+    ctx.mail_links().unsubscribe_url(email, category)
 }
 
 /// An unsubscribe link, as it came back.
@@ -92,9 +61,12 @@ fn invalid_link() -> AppError {
 pub fn check_unsubscribe(ctx: &Ctx, link: &Unsubscribe) -> AppResult<Category> {
     let category = Category::parse(&link.kind).ok_or_else(invalid_link)?;
     let given = hex::decode(&link.sig).map_err(|_| invalid_link())?;
-    let mut mac = signing_key(ctx);
-    mac.update(format!("{}\n{}", link.email, category.as_str()).as_bytes());
-    mac.verify_slice(&given).map_err(|_| invalid_link())?;
+    if !ctx
+        .mail_links()
+        .unsubscribe_signed(&link.email, category, &given)
+    {
+        return Err(invalid_link());
+    }
     Ok(category)
 }
 
@@ -123,7 +95,12 @@ fn save(
     store::notifications::set_preferences(conn, user_id, p, store::to_db(now))?;
     for category in Category::ALL {
         if !category.wanted(&p) {
-            store::notifications::drop_pending(conn, email, &category.templates(), category)?;
+            store::notifications::drop_pending(
+                conn,
+                email,
+                &category.templates(),
+                category.as_str(),
+            )?;
         }
     }
     Ok(())

@@ -1,6 +1,9 @@
 //! The scheduler: wakes every `jobs.tick_ms` and runs what the passage of time triggers. Each
 //! job is safe to run from several instances at once (it claims its work in the database).
-//! Today: contest phase transitions and housekeeping; the automatic award joins it later.
+//! Each tick: housekeeping (expired tokens, old rate-limit counters, sign-in addresses and
+//! idempotency keys), then `app::phases::run_due` (phase transitions with their mail, draft and
+//! juror reminders, the automatic award at the judging deadline), then the mail fan-outs
+//! (`app::notifications::run_fanouts`).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,12 @@
 //! Outgoing mail: the outbox (written in the caller's transaction), rendering from
-//! `templates/emails/<name>/`, the transports, and the worker that delivers.
+//! `templates/emails/<name>/`, the transports, the links mail carries, and the worker that
+//! delivers.
+//!
+//! Mail sits below the use cases: it imports the store and the settings, never `app` or `web`
+//! (the layer test checks). What it needs from its caller comes as [`MailSettingsOf`] and
+//! [`Links`].
 
+pub mod links;
 pub mod render;
 pub mod transport;
 pub mod worker;
@@ -8,10 +14,36 @@ pub mod worker;
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 
-use crate::app::Ctx;
+use crate::config::MailSettings;
 use crate::store::{self, DbConnection};
 
+pub use links::Links;
 pub use transport::{MemoryMailbox, SentMail, Transport};
+
+/// Whatever holds the mail settings: the settings themselves, and `app::Ctx`, which every use
+/// case has, so that a use case queues mail with its context while mail names no type of the
+/// layers above it.
+pub trait MailSettingsOf {
+    fn mail_settings(&self) -> &MailSettings;
+}
+
+impl MailSettingsOf for MailSettings {
+    fn mail_settings(&self) -> &MailSettings {
+        self
+    }
+}
+
+impl<T: MailSettingsOf + ?Sized> MailSettingsOf for std::sync::Arc<T> {
+    fn mail_settings(&self) -> &MailSettings {
+        (**self).mail_settings()
+    }
+}
+
+impl<T: MailSettingsOf + ?Sized> MailSettingsOf for &T {
+    fn mail_settings(&self) -> &MailSettings {
+        (**self).mail_settings()
+    }
+}
 
 /// A message to queue: the template under `templates/emails/`, its recipient and language, and
 /// the data the template shows.
@@ -31,7 +63,7 @@ pub struct Outgoing<'a> {
 /// (`mail.per_recipient_interval_seconds`): a person concerned by many events at once gets them
 /// at a bounded rate.
 pub fn enqueue(
-    ctx: &Ctx,
+    settings: &(impl MailSettingsOf + ?Sized),
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     message: &Outgoing,
@@ -44,7 +76,7 @@ pub fn enqueue(
     {
         return Ok(None);
     }
-    let interval = i64::from(ctx.settings.mail.per_recipient_interval_seconds);
+    let interval = i64::from(settings.mail_settings().per_recipient_interval_seconds);
     let mut send_at = now;
     if interval > 0
         && !Category::is_urgent(message.template)

@@ -16,40 +16,49 @@ use lettre::message::Mailbox;
 use rand::Rng;
 use tera::Tera;
 
-use crate::app::Ctx;
+use crate::clock::Clock;
+use crate::config::MailSettings;
 use crate::store::{self, Pool, outbox::OutboxMessage, write_tx};
 
 use super::transport::Transport;
-use super::{message_id, render};
+use super::{Links, message_id, render};
 
 /// Everything the worker needs; cheap to clone.
 #[derive(Clone)]
 pub struct Worker {
     pool: Pool,
-    ctx: Arc<Ctx>,
+    clock: Arc<dyn Clock>,
+    settings: Arc<MailSettings>,
+    links: Links,
     tera: Arc<Tera>,
     transport: Transport,
     from: Mailbox,
 }
 
+/// What a [`Worker`] is built from besides the pool: start-up gathers it from the settings and
+/// the application's context.
+pub struct Setup {
+    pub clock: Arc<dyn Clock>,
+    pub settings: MailSettings,
+    pub links: Links,
+    pub tera: Arc<Tera>,
+    pub transport: Transport,
+}
+
 impl Worker {
-    pub fn new(
-        pool: Pool,
-        ctx: Arc<Ctx>,
-        tera: Arc<Tera>,
-        transport: Transport,
-    ) -> anyhow::Result<Worker> {
-        let from = ctx
+    pub fn new(pool: Pool, setup: Setup) -> anyhow::Result<Worker> {
+        let from = setup
             .settings
-            .mail
             .from
             .parse()
             .map_err(|e| anyhow::anyhow!("mail.from is not a valid address: {e}"))?;
         Ok(Worker {
             pool,
-            ctx,
-            tera,
-            transport,
+            clock: setup.clock,
+            settings: Arc::new(setup.settings),
+            links: setup.links,
+            tera: setup.tera,
+            transport: setup.transport,
             from,
         })
     }
@@ -63,7 +72,7 @@ impl Worker {
         // Several messages in flight at once: one SMTP exchange is mostly waiting for the
         // server. Every delivery runs to its end, so that none is left claimed but unrecorded
         // because another failed.
-        let concurrency = self.ctx.settings.mail.concurrency.max(1) as usize;
+        let concurrency = self.settings.concurrency.max(1) as usize;
         let outcomes: Vec<anyhow::Result<()>> = stream::iter(claimed)
             .map(|message| self.deliver(message))
             .buffer_unordered(concurrency)
@@ -75,11 +84,11 @@ impl Worker {
 
     /// Runs until `shutdown` resolves, waking every `mail.poll_ms`.
     pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-        let poll = Duration::from_millis(self.ctx.settings.mail.poll_ms);
+        let poll = Duration::from_millis(self.settings.poll_ms);
         loop {
             match self.run_once().await {
                 // A full batch: there may be more waiting, so go on at once.
-                Ok(n) if n as u32 >= self.ctx.settings.mail.batch_size => continue,
+                Ok(n) if n as u32 >= self.settings.batch_size => continue,
                 Ok(_) => {}
                 Err(error) => {
                     tracing::warn!(error = %format!("{error:#}"), "mail delivery pass failed")
@@ -94,17 +103,17 @@ impl Worker {
 
     async fn claim(&self) -> anyhow::Result<Vec<OutboxMessage>> {
         let pool = self.pool.clone();
-        let ctx = self.ctx.clone();
+        let (clock, settings) = (self.clock.clone(), self.settings.clone());
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            let now = ctx.now();
-            let lease = TimeDelta::seconds(i64::from(ctx.settings.mail.claim_lease_seconds));
+            let now = clock.now();
+            let lease = TimeDelta::seconds(i64::from(settings.claim_lease_seconds));
             let claimed = write_tx(&mut conn, |conn| {
                 store::outbox::claim_due(
                     conn,
                     store::to_db(now),
                     store::to_db(now + lease),
-                    i64::from(ctx.settings.mail.batch_size),
+                    i64::from(settings.batch_size),
                 )
             })?;
             Ok(claimed)
@@ -125,7 +134,7 @@ impl Worker {
             let wanted = store::notifications::preferences_by_email(&mut conn, &recipient)?
                 .is_none_or(|(_, preferences)| category.wanted(&preferences));
             if !wanted {
-                store::outbox::mark_skipped(&mut conn, &id, category)?;
+                store::outbox::mark_skipped(&mut conn, &id, category.as_str())?;
             }
             Ok(!wanted)
         })
@@ -141,14 +150,13 @@ impl Worker {
             );
             return Ok(());
         }
-        let settings = &self.ctx.settings;
-        let message_id = message_id(&message.id, &settings.mail.message_id_domain);
-        let unsubscribe = super::Category::of(&message.template).map(|category| {
-            crate::app::notifications::unsubscribe_url(&self.ctx, &message.recipient, category)
-        });
+        let settings = &self.settings;
+        let message_id = message_id(&message.id, &settings.message_id_domain);
+        let unsubscribe = super::Category::of(&message.template)
+            .map(|category| self.links.unsubscribe_url(&message.recipient, category));
         let outcome = match render::render(
             &self.tera,
-            settings.public_url(),
+            self.links.public_url(),
             &message,
             unsubscribe.as_deref(),
         ) {
@@ -162,12 +170,12 @@ impl Worker {
                 message: format!("{error:#}"),
             }),
         };
-        let now = self.ctx.now();
+        let now = self.clock.now();
         let retry_at = match &outcome {
             Ok(()) => None,
             Err(error) if error.permanent => None,
-            Err(_) if message.attempts + 1 >= settings.mail.max_attempts as i32 => None,
-            Err(_) => Some(now + backoff(settings.mail.retry_base_ms, message.attempts)),
+            Err(_) if message.attempts + 1 >= settings.max_attempts as i32 => None,
+            Err(_) => Some(now + backoff(settings.retry_base_ms, message.attempts)),
         };
         match &outcome {
             Ok(()) => {

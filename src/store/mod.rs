@@ -22,14 +22,19 @@ pub mod talent;
 pub mod tokens;
 pub mod users;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, TransactionManager,
+};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
+use secrecy::ExposeSecret;
 
 use crate::config::DatabaseSettings;
 
@@ -40,8 +45,67 @@ pub enum DbConnection {
     Pg(PgConnection),
 }
 
-pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The connections to one database, and what they share: built once by [`connect`] (start-up
+/// calls it) and cloned into whatever needs a connection. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    connections: r2d2::Pool<Manager>,
+    writes: Arc<Writes>,
+}
+
+impl Pool {
+    /// A connection, waiting up to `database.pool_timeout_ms` for one to be free.
+    pub fn get(&self) -> Result<PooledConnection, r2d2::PoolError> {
+        self.connections.get()
+    }
+
+    /// How many write transactions this pool's connections have committed: a value read
+    /// before computing something from the database, and read again later, tells whether it
+    /// may have changed since (the caches of `web::cache` use it; writes of other processes
+    /// are covered by the caches' expiry).
+    pub fn generation(&self) -> u64 {
+        self.writes.generation()
+    }
+
+    /// What the pool's connections share, for a reader that outlives one call (the cache of
+    /// `web::cache` reads its generation on every lookup).
+    pub fn writes(&self) -> Arc<Writes> {
+        self.writes.clone()
+    }
+}
+
+/// What the connections of one pool know together and none alone: how many write
+/// transactions they committed, and, on SQLite, whose turn it is to write (see [`write_tx`]).
+#[derive(Debug, Default)]
+pub struct Writes {
+    committed: AtomicU64,
+    sqlite_writer: parking_lot::Mutex<()>,
+}
+
+impl Writes {
+    /// See [`Pool::generation`].
+    pub fn generation(&self) -> u64 {
+        self.committed.load(Ordering::Acquire)
+    }
+}
+
+/// How a connection finds its pool's [`Writes`]: `write_tx` is handed a bare connection, so
+/// the pool puts this in the one slot a diesel connection keeps for its owner, its
+/// instrumentation (which otherwise does nothing here: no event is recorded).
+struct PoolLink(Arc<Writes>);
+
+impl Instrumentation for PoolLink {
+    fn on_connection_event(&mut self, _: InstrumentationEvent<'_>) {}
+}
+
+/// The [`Writes`] of the pool `conn` came from; `None` for a connection opened outside a pool.
+fn writes_of(conn: &mut DbConnection) -> Option<Arc<Writes>> {
+    conn.instrumentation()
+        .downcast_ref::<PoolLink>()
+        .map(|link| link.0.clone())
+}
 
 /// Which database a URL names. Parsed once, so that a `postgres://` URL can never be mistaken
 /// for a SQLite file name (diesel's own `establish` tries each backend in turn).
@@ -67,10 +131,23 @@ impl DatabaseUrl {
 }
 
 /// Opens connections for the pool and sets each SQLite one up the way Concours needs it.
-#[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
     sqlite_busy_timeout_ms: u32,
+    writes: Arc<Writes>,
+}
+
+/// Never the password: a pool is printed with its manager.
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
+            DatabaseUrl::Postgres(url) => redact(url),
+        };
+        f.debug_struct("Manager")
+            .field("url", &url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ManageConnection for Manager {
@@ -78,18 +155,9 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn =
-                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                backend::configure_sqlite(&mut conn, self.sqlite_busy_timeout_ms)
-                    .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
-            }
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
-        }
+        let mut conn = self.open()?;
+        conn.set_instrumentation(PoolLink(self.writes.clone()));
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
@@ -103,9 +171,26 @@ impl ManageConnection for Manager {
     }
 }
 
+impl Manager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                backend::configure_sqlite(&mut conn, self.sqlite_busy_timeout_ms)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+}
+
 /// Builds the pool; for SQLite, creates the file's folder first.
 pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
-    let url = DatabaseUrl::parse(&settings.url).map_err(anyhow::Error::msg)?;
+    let url = DatabaseUrl::parse(settings.url.expose_secret()).map_err(anyhow::Error::msg)?;
     if let DatabaseUrl::Sqlite(path) = &url
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -121,11 +206,13 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         DatabaseUrl::Sqlite(path) => Some(path.clone()),
         _ => None,
     };
+    let writes = Arc::new(Writes::default());
     let manager = Manager {
         url,
         sqlite_busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+        writes: writes.clone(),
     };
-    let pool = r2d2::Pool::builder()
+    let connections = r2d2::Pool::builder()
         .max_size(settings.pool_size)
         // Connections open when the load needs them, not all at start (idle memory).
         .min_idle(Some(1))
@@ -134,13 +221,16 @@ pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Pool> {
         .map_err(|e| {
             anyhow::anyhow!(
                 "cannot connect to the database ({}): {e}",
-                redact(&settings.url)
+                redact(settings.url.expose_secret())
             )
         })?;
     if let Some(path) = sqlite_path {
         backend::start_checkpointer(&path, settings.sqlite_busy_timeout_ms);
     }
-    Ok(pool)
+    Ok(Pool {
+        connections,
+        writes,
+    })
 }
 
 /// The URL without its password, for messages.
@@ -167,27 +257,27 @@ pub fn write_tx<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    let committed = write_tx_inner(conn, f);
-    if committed.is_ok() {
-        WRITES.fetch_add(1, std::sync::atomic::Ordering::Release);
+    let writes = writes_of(conn);
+    let committed = write_tx_inner(conn, writes.as_deref(), f);
+    if committed.is_ok()
+        && let Some(writes) = &writes
+    {
+        writes.committed.fetch_add(1, Ordering::Release);
     }
     committed
 }
 
-/// How many write transactions this process has committed: a value read before computing
-/// something from the database, and read again later, tells whether it may have changed
-/// since (the caches of `web::cache` use it; other processes are covered by their expiry).
+/// A stand-in, for the build only, for the page that still asks the store for the generation
+/// instead of `web::cache::PublicCache::generation` (the counter now lives in the [`Pool`]):
+/// a value the pool's generation never reaches, so that what is kept with it is never served,
+/// only recomputed. Remove it once no page calls it.
 pub fn generation() -> u64 {
-    WRITES.load(std::sync::atomic::Ordering::Acquire)
+    u64::MAX
 }
-
-static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The SQLite writers of this process, one at a time (see `write_tx`).
-static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 fn write_tx_inner<T, E>(
     conn: &mut DbConnection,
+    writes: Option<&Writes>,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
@@ -196,11 +286,12 @@ where
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(sqlite) => {
-            // SQLite has one writer at a time. Writers of this process queue here, in order,
+            // SQLite has one writer at a time. Writers of this pool queue here, in order,
             // rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms and
             // lets a late writer overtake one that has waited long (the tail latency of a
-            // deadline rush). Another process on the same file still waits in the busy handler.
-            let _writer = SQLITE_WRITER.lock();
+            // deadline rush). Another pool or process on the same file still waits in the busy
+            // handler, and so does a connection opened outside a pool.
+            let _writer = writes.map(|writes| writes.sqlite_writer.lock());
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {
@@ -215,6 +306,12 @@ where
             }
         }
     }
+}
+
+/// Whether the database answers: one round trip (`SELECT 1`), for health checks.
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
 }
 
 /// Applies the migrations this binary carries that the database lacks.
@@ -344,6 +441,53 @@ mod tests {
         ));
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    /// Each pool counts the writes its connections commit, and only those: what a cache
+    /// compares is the generation of its own database.
+    #[test]
+    fn each_pool_counts_its_own_committed_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = |name: &str| DatabaseSettings {
+            url: format!("sqlite://{}", dir.path().join(name).display()).into(),
+            pool_size: 2,
+            pool_timeout_ms: 5_000,
+            sqlite_busy_timeout_ms: 5_000,
+        };
+        let (a, b) = (
+            connect(&settings("a.db")).unwrap(),
+            connect(&settings("b.db")).unwrap(),
+        );
+        let mut conn = a.get().unwrap();
+        write_tx(&mut conn, ping).unwrap();
+        assert_eq!((a.generation(), b.generation()), (1, 0));
+        let rolled_back: QueryResult<()> = write_tx(&mut conn, |_| {
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+        assert!(rolled_back.is_err());
+        assert_eq!(
+            a.generation(),
+            1,
+            "a rolled-back transaction changed nothing"
+        );
+        write_tx(&mut b.get().unwrap(), ping).unwrap();
+        assert_eq!((a.generation(), b.generation()), (1, 1));
+        assert_eq!(a.clone().generation(), 1, "clones share the count");
+    }
+
+    #[test]
+    fn a_pool_prints_no_password() {
+        let manager = Manager {
+            url: DatabaseUrl::Postgres("postgres://app:s3cret@db/concours".into()),
+            sqlite_busy_timeout_ms: 1,
+            writes: Arc::default(),
+        };
+        let printed = format!("{manager:?}");
+        assert!(
+            printed.contains("postgres://app:***@db/concours"),
+            "{printed}"
+        );
+        assert!(!printed.contains("s3cret"), "{printed}");
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub fn drop_pending(
     conn: &mut DbConnection,
     email: &str,
     templates: &[&str],
-    category: crate::mail::Category,
+    kind: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         outbox::table
@@ -100,7 +100,7 @@ pub fn drop_pending(
     )
     .set((
         outbox::status.eq("skipped"),
-        outbox::last_error.eq(super::outbox::skipped_reason(category)),
+        outbox::last_error.eq(super::outbox::skipped_reason(kind)),
     ))
     .execute(conn)
 }

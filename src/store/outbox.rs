@@ -79,23 +79,20 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryR
         .map(drop)
 }
 
-/// Why a message was skipped, as `last_error` records it.
-pub fn skipped_reason(category: crate::mail::Category) -> String {
-    format!("skipped: the recipient turned {} off", category.as_str())
+/// Why a message was skipped, as `last_error` records it; `kind` is the mail category's name
+/// (`mail::Category::as_str`: the store names no type of mail).
+pub fn skipped_reason(kind: &str) -> String {
+    format!("skipped: the recipient turned {kind} off")
 }
 
 /// Settles a claimed message as `skipped`: its recipient turned its kind off before it went.
 /// Neither sent nor failed (`concours mail failed` does not list it), and never retried.
-pub fn mark_skipped(
-    conn: &mut DbConnection,
-    id: &str,
-    category: crate::mail::Category,
-) -> QueryResult<()> {
+pub fn mark_skipped(conn: &mut DbConnection, id: &str, kind: &str) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq("skipped"),
             outbox::claimed_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(skipped_reason(category)),
+            outbox::last_error.eq(skipped_reason(kind)),
         ))
         .execute(conn)
         .map(drop)

@@ -3,8 +3,8 @@
 //!
 //! A contest is mostly frozen once open, and the last hour before a deadline brings everyone to
 //! its page at once. An entry is served again only while nothing can have changed it:
-//! - no write transaction committed in this process since it was computed
-//!   (`store::generation`);
+//! - no write transaction committed through this process's pool since it was computed (the
+//!   pool's generation, which start-up hands the cache: see [`PublicCache::generation`]);
 //! - less than [`FRESH_FOR`] has passed, on the wall clock and on the application's clock (the
 //!   phase and the countdown follow the clock; another instance's writes show within that time).
 //!
@@ -37,15 +37,30 @@ pub struct Entry {
     clock: DateTime<Utc>,
 }
 
-#[derive(Default)]
 pub struct PublicCache {
     entries: Mutex<HashMap<String, Entry>>,
+    generation: Box<dyn Fn() -> u64 + Send + Sync>,
 }
 
 impl PublicCache {
+    /// A cache that reads `generation` to tell whether the database may have changed: a count
+    /// that grows with every write committed (start-up gives the pool's), so that the web
+    /// layer needs nothing of the store.
+    pub fn new(generation: impl Fn() -> u64 + Send + Sync + 'static) -> PublicCache {
+        PublicCache {
+            entries: Mutex::default(),
+            generation: Box::new(generation),
+        }
+    }
+
+    /// The database's generation now: read it *before* computing what is then [`put`](Self::put).
+    pub fn generation(&self) -> u64 {
+        (self.generation)()
+    }
+
     /// The entry for `key`, if it is still what would be computed now.
     pub fn get(&self, key: &str, now: DateTime<Utc>) -> Option<Entry> {
-        self.lookup(key, now, crate::store::generation())
+        self.lookup(key, now, self.generation())
     }
 
     fn lookup(&self, key: &str, now: DateTime<Utc>, generation: u64) -> Option<Entry> {
@@ -161,7 +176,7 @@ mod tests {
 
     #[test]
     fn an_entry_is_stale_after_a_write_or_when_the_clock_moves() {
-        let cache = PublicCache::default();
+        let cache = PublicCache::new(|| 0);
         let now = Utc::now();
         let stored = cache.put("k".into(), Bytes::from_static(b"a"), 7, now);
         assert_eq!(stored.etag, etag_of(b"a"));

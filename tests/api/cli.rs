@@ -4,6 +4,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use secrecy::ExposeSecret;
+
 use crate::helpers::{Backend, spawn_app};
 
 use crate::served::{concours, free_port};
@@ -139,7 +141,7 @@ async fn serve_on_an_empty_folder_just_works() {
 async fn admin_grant_and_check(backend: Backend) {
     let app = spawn_app(backend).await;
     app.register("boss@example.org", "Boss").await;
-    let url = app.settings.database.url.clone();
+    let url = app.settings.database.url.expose_secret().to_owned();
     let run = |args: &[&str]| {
         concours()
             .current_dir(app.dir.path())
@@ -199,7 +201,10 @@ async fn demo(backend: Backend) {
     let run = |args: &[&str]| {
         concours()
             .current_dir(dir.path())
-            .env("CONCOURS_DATABASE__URL", &settings.database.url)
+            .env(
+                "CONCOURS_DATABASE__URL",
+                settings.database.url.expose_secret(),
+            )
             .env("CONCOURS_MAIL__TRANSPORT", "memory")
             .args(args)
             .output()
@@ -257,7 +262,7 @@ async fn backup_and_restore(backend: Backend) {
             .output()
             .unwrap()
     };
-    let url = settings.database.url.clone();
+    let url = settings.database.url.expose_secret().to_owned();
     assert!(run(&url, &["demo"]).status.success());
     let copy = dir.path().join("backup.db");
     let output = run(&url, &["backup", copy.to_str().unwrap()]);
@@ -287,7 +292,7 @@ async fn backup_and_restore(backend: Backend) {
     use diesel::prelude::*;
     let count = |url: &str| {
         let mut database = settings.database.clone();
-        database.url = url.to_owned();
+        database.url = url.to_owned().into();
         let pool = concours::store::connect(&database).unwrap();
         let mut conn = pool.get().unwrap();
         (
@@ -329,7 +334,10 @@ async fn no_secret_in_the_logs(backend: Backend, format: &str) {
     let mut server = concours()
         .current_dir(dir.path())
         .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .env("CONCOURS_MAIL__TRANSPORT", "file")
         .env("CONCOURS_MAIL__FILE_DIR", &mail_dir)
         .env("CONCOURS_MAIL__POLL_MS", "50")
@@ -531,7 +539,10 @@ async fn two_instances(backend: Backend) {
         concours()
             .current_dir(dir.path())
             .env("CONCOURS_SERVER__BIND", format!("127.0.0.1:{}", ports[i]))
-            .env("CONCOURS_DATABASE__URL", &settings.database.url)
+            .env(
+                "CONCOURS_DATABASE__URL",
+                settings.database.url.expose_secret(),
+            )
             .env("CONCOURS_AUTH__REQUIRE_VERIFIED_EMAIL", "false")
             .env(
                 "CONCOURS_AUTH__JWT_SECRET",
@@ -630,7 +641,10 @@ async fn two_instances(backend: Backend) {
     }
     let granted = concours()
         .current_dir(dir.path())
-        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .args(["admin", "grant", "admin@concours.example"])
         .output()
         .unwrap();
@@ -824,7 +838,10 @@ async fn two_instances(backend: Backend) {
     assert!(sent >= 10, "the contest's life sent its mail ({sent})");
     let check = concours()
         .current_dir(dir.path())
-        .env("CONCOURS_DATABASE__URL", &settings.database.url)
+        .env(
+            "CONCOURS_DATABASE__URL",
+            settings.database.url.expose_secret(),
+        )
         .arg("check")
         .output()
         .unwrap();

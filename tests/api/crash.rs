@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
@@ -25,7 +26,7 @@ async fn killed_during_a_deadline_rush(backend: Backend) {
     let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
     let mut server = Server::start(
         dir.path(),
-        &settings.database.url,
+        settings.database.url.expose_secret(),
         &[
             ("CONCOURS_IDEAS__MAX_WRITES_PER_WINDOW", "100000"),
             ("CONCOURS_AUTH__REGISTER_MAX_PER_IP", "100000"),
@@ -179,7 +180,7 @@ async fn a_server_killed_during_a_deadline_rush_loses_no_acknowledged_idea_postg
 async fn killed_during_the_award(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
-    let mut server = Server::start(dir.path(), &settings.database.url, &[]).await;
+    let mut server = Server::start(dir.path(), settings.database.url.expose_secret(), &[]).await;
     let innovator = server.account("inno@example.org").await;
     let t0 = Utc::now();
     let at =

@@ -87,12 +87,13 @@ pub fn test_settings(
     settings.auth.jwt_secret = "a-test-secret-that-is-long-enough-0123456789".into();
     let guard = match backend {
         Backend::Sqlite => {
-            settings.database.url = format!("sqlite://{}", dir.join("concours.db").display());
+            settings.database.url =
+                format!("sqlite://{}", dir.join("concours.db").display()).into();
             None
         }
         Backend::Postgres => {
             let db = TestDatabase::create();
-            settings.database.url = db.url();
+            settings.database.url = db.url().into();
             settings.database.pool_size = 4;
             Some(TestDatabaseGuard(db))
         }

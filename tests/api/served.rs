@@ -146,7 +146,7 @@ impl Server {
         // Verified, as the inbox link would: an unverified account creates no organisation
         // and mails nobody (finding 16.12).
         let mut settings = concours::config::Settings::load_without_env(None).unwrap();
-        settings.database.url = self.database_url.clone();
+        settings.database.url = self.database_url.clone().into();
         let pool = concours::store::connect(&settings.database).unwrap();
         concours::store::users::mark_verified(
             &mut pool.get().unwrap(),

@@ -14,6 +14,7 @@ use concours::clock::Clock;
 use concours::config::MailTransportKind;
 use concours::mail::{self, Outgoing};
 use concours::store::{self, write_tx};
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
@@ -198,7 +199,10 @@ const WORKER_CONCURRENCY: usize = 4;
 fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
     crate::served::concours()
         .current_dir(app.dir.path())
-        .env("CONCOURS_DATABASE__URL", &app.settings.database.url)
+        .env(
+            "CONCOURS_DATABASE__URL",
+            app.settings.database.url.expose_secret(),
+        )
         .env("CONCOURS_MAIL__TRANSPORT", "smtp")
         .env("CONCOURS_MAIL__SMTP_URL", server.url())
         .env(

@@ -108,12 +108,12 @@ impl TestApp {
         let database = match backend {
             Backend::Sqlite => {
                 let file = dir.path().join("concours.db");
-                settings.database.url = format!("sqlite://{}", file.display());
+                settings.database.url = format!("sqlite://{}", file.display()).into();
                 None
             }
             Backend::Postgres => {
                 let db = TestDatabase::create();
-                settings.database.url = db.url();
+                settings.database.url = db.url().into();
                 settings.database.pool_size = 4;
                 Some(db)
             }

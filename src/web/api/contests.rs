@@ -75,7 +75,7 @@ pub async fn show(
             entry.body,
         ));
     }
-    let generation = crate::store::generation();
+    let generation = state.public_cache.generation();
     let contest = state
         .run(move |ctx, conn| contests::show(ctx, conn, &caller.0, &id))
         .await?;

@@ -1,9 +1,9 @@
 //! `GET /healthz` and the OpenAPI document.
 
 use actix_web::{HttpResponse, get, web};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 
+use crate::app;
 use crate::web::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -19,13 +19,7 @@ pub struct Health {
 ))]
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let ok = state
-        .run(|_, conn| {
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
-        })
-        .await
-        .is_ok();
+    let ok = state.run(|_, conn| app::ready(conn)).await.is_ok();
     if ok {
         HttpResponse::Ok().json(Health { status: "ok" })
     } else {
