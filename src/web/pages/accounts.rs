@@ -82,13 +82,11 @@ pub async fn login_form(
     page.render(&state.tera, LOGIN, &context)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: Option<String>,
 }
 
@@ -164,13 +162,11 @@ pub async fn register_form(state: web::Data<AppState>, page: Page) -> HttpRespon
     page.render(&state.tera, REGISTER, &page.context())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RegisterForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     display_name: String,
 }
 
@@ -220,9 +216,9 @@ pub async fn register_submit(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TokenParam {
-    #[serde(default)]
     token: String,
 }
 

@@ -191,12 +191,10 @@ fn criterion<'a>(page: &Page, c: &'a CriterionStats) -> (&'a str, Chart, String,
 
 /// The filters of the talent page, as typed (an empty field is no filter).
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TalentQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     max_rank: String,
-    #[serde(default)]
     min_contests: String,
 }
 

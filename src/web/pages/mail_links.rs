@@ -16,13 +16,11 @@ const UNSUBSCRIBE: &str = "accounts/unsubscribe.html";
 const RESET: &str = "accounts/password_reset.html";
 
 /// An unsubscribe link's query, as it came (a missing part is empty, and the link invalid).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct UnsubscribeQuery {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     sig: String,
 }
 
@@ -139,13 +137,11 @@ pub async fn reset_form(
 }
 
 /// The reset forms: an address to send a link to, or (with the link's token) a new password.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ResetForm {
-    #[serde(default)]
     token: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
 }
 

@@ -39,11 +39,10 @@ fn back_to_dashboard(state: &AppState, page: &Page, done: Result<(), AppError>) 
 }
 
 /// An address to invite, and (optionally) the role it is invited to.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct InviteForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     role: String,
 }
 

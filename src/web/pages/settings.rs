@@ -131,11 +131,10 @@ pub async fn save_settings(
 }
 
 /// Following a brand, or (`follow=0`) no more; `back` is the page to go back to.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct FollowForm {
-    #[serde(default)]
     follow: String,
-    #[serde(default)]
     back: String,
 }
 
@@ -160,12 +159,11 @@ pub async fn follow(
 }
 
 /// One's public page: whether it is public, a text, links one per line.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ProfileForm {
     public: Option<String>,
-    #[serde(default)]
     bio: String,
-    #[serde(default)]
     links: String,
 }
 
@@ -258,9 +256,9 @@ pub async fn person(state: web::Data<AppState>, page: Page, id: web::Path<String
 }
 
 /// The password that confirms an account's deletion.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct DeleteForm {
-    #[serde(default)]
     password: String,
 }
 
