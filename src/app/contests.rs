@@ -486,3 +486,56 @@ pub fn open(
         view(conn, &opened, now)
     })
 }
+
+/// What a contest's public page shows, beyond the contest itself: who judges it, its
+/// announcements, the brand behind it and where the reader stands (member of the brand,
+/// follower, juror).
+#[derive(Debug)]
+pub struct ContestPage {
+    pub contest: ContestView,
+    /// The names of the jurors who accepted.
+    pub jury: Vec<super::jury::RosterEntry>,
+    pub announcements: Vec<super::announcements::AnnouncementView>,
+    /// The organisation's name.
+    pub brand: String,
+    /// The reader belongs to the organisation that runs the contest.
+    pub is_member: bool,
+    /// The reader follows the organisation's news.
+    pub following: bool,
+    /// The reader is an accepted juror of the contest.
+    pub is_juror: bool,
+    /// When the page was read (for the countdown).
+    pub now: DateTime<Utc>,
+}
+
+/// A contest's public page, as the reader may see it (404 for what they may not).
+pub fn page(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<ContestPage> {
+    let contest = show(ctx, conn, actor, contest_id)?;
+    let jury = super::jury::roster(conn, actor, contest_id)?;
+    let announcements = super::announcements::list(conn, actor, contest_id)?;
+    let is_member = actor.user().is_some()
+        && super::organizations::mine(conn, actor)?
+            .iter()
+            .any(|o| o.id == contest.organization_id);
+    let following = super::notifications::is_following(conn, actor, &contest.organization_id)?;
+    let is_juror = match actor.user() {
+        Some(user) => store::jury::membership(conn, &contest.id, &user.id)?.is_some(),
+        None => false,
+    };
+    let brand = super::organizations::brand_name(conn, &contest.organization_id)?;
+    Ok(ContestPage {
+        contest,
+        jury,
+        announcements,
+        brand,
+        is_member,
+        following,
+        is_juror,
+        now: ctx.now(),
+    })
+}

@@ -135,3 +135,11 @@ pub fn show(
         members,
     })
 }
+
+/// An organisation's name as its brand shows on its contests' pages: public, so no access
+/// check; empty when there is no such organisation (the page then shows no name).
+pub fn brand_name(conn: &mut DbConnection, organization_id: &str) -> AppResult<String> {
+    Ok(store::organizations::find(conn, organization_id)?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}

@@ -1,5 +1,6 @@
-//! Every route of Concours, wired in one place. API routes carry their OpenAPI description;
-//! the document at `/api/v1/openapi.json` is generated from exactly this list.
+//! Every route of Concours, wired in one place, in an order that does not matter. API routes
+//! carry their OpenAPI description; the document at `/api/v1/openapi.json` is generated from
+//! exactly this list.
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::{App, Error, web};
@@ -112,45 +113,161 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::notifications::confirm_reset);
 }
 
+/// A contest's id in the path of its page: any one segment but `new`, so that the contest
+/// page can never answer `/contests/new` (the contest editor's), whichever is added first.
+/// (Ids are UUIDs, but a malformed id must keep reaching the contest page, whose 404 is the
+/// reader's own page, with their sign-in and language, not the bare 404 of unknown paths.)
+const CONTEST: &str = "/contests/{id:(?:[^n/][^/]*|n(?:[^e/][^/]*)?|ne(?:[^w/][^/]*)?|new[^/]+)}";
+
+/// Wires one page route (or one resource, its methods together).
+type Wiring = fn(&mut web::ServiceConfig);
+
+/// The pages' routes. The order they are added in does not matter: no request matches two of
+/// them. Paths of different lengths never meet; where two paths of the same length differ by
+/// a fixed segment against an `{id}`, the `{id}` is constrained not to match it (the one such
+/// pair: [`CONTEST`] against `/contests/new`); a route added with `.route` guards its method,
+/// so a GET-only route lets a POST to the same path through to the route that takes it.
+/// `tests/api/routes.rs` adds them in reverse and checks that every page answers the same.
+fn pages() -> Vec<Wiring> {
+    use pages::{accounts, assets, contests, insight, mail_links, organizations, settings};
+    vec![
+        pages::manage::routes,
+        pages::participate::routes,
+        |cfg| {
+            cfg.route("/", web::get().to(contests::home));
+        },
+        |cfg| {
+            cfg.route("/assets/{file:.*}", web::get().to(assets::serve));
+        },
+        |cfg| {
+            cfg.route(CONTEST, web::get().to(contests::show));
+        },
+        |cfg| {
+            cfg.route("/contests/{id}/results", web::get().to(contests::results));
+        },
+        |cfg| {
+            cfg.route("/contests/{id}/insight", web::get().to(insight::dashboard));
+        },
+        |cfg| {
+            cfg.route("/organizations/{id}/talent", web::get().to(insight::talent));
+        },
+        |cfg| {
+            let invite = web::post().to(insight::invite);
+            cfg.route("/organizations/{id}/talent/invite", invite);
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/login")
+                    .route(web::get().to(accounts::login_form))
+                    .route(web::post().to(accounts::login_submit)),
+            );
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/register")
+                    .route(web::get().to(accounts::register_form))
+                    .route(web::post().to(accounts::register_submit)),
+            );
+        },
+        |cfg| {
+            cfg.route("/logout", web::post().to(accounts::logout));
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/verify")
+                    .route(web::get().to(accounts::verify_form))
+                    .route(web::post().to(accounts::verify_submit)),
+            );
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/settings")
+                    .route(web::get().to(settings::settings))
+                    .route(web::post().to(settings::save_settings)),
+            );
+        },
+        |cfg| {
+            cfg.route("/settings/profile", web::post().to(settings::save_profile));
+        },
+        |cfg| {
+            cfg.route("/settings/delete", web::post().to(settings::delete_account));
+        },
+        |cfg| {
+            cfg.route(
+                "/organizations/{id}/follow",
+                web::post().to(settings::follow),
+            );
+        },
+        |cfg| {
+            cfg.route("/people/{id}", web::get().to(settings::person));
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/unsubscribe")
+                    .route(web::get().to(mail_links::unsubscribe_form))
+                    .route(web::post().to(mail_links::unsubscribe_submit)),
+            );
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/password-reset")
+                    .route(web::get().to(mail_links::reset_form))
+                    .route(web::post().to(mail_links::reset_submit)),
+            );
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/organization-invitations/{token}")
+                    .route(web::get().to(organizations::invitation_page))
+                    .route(web::post().to(organizations::invitation_accept)),
+            );
+        },
+        |cfg| {
+            let invite = web::post().to(organizations::invite_post);
+            cfg.route("/organizations/{id}/invite", invite);
+        },
+        |cfg| {
+            let leave = web::post().to(organizations::leave_post);
+            cfg.route("/organizations/{id}/leave", leave);
+        },
+    ]
+}
+
+/// The order [`mount_in`] adds the pages' routes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// As [`pages`] lists them (what the server does).
+    AsListed,
+    /// The other way round: for the test that the order does not matter.
+    Reversed,
+}
+
 /// Adds every route to `app`.
 pub fn mount<T>(app: App<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
 {
+    mount_in(app, Order::AsListed)
+}
+
+/// Adds every route to `app`, the pages' routes in `order`. The API's routes are all under
+/// `/api/v1` (and `/healthz`), where no page is.
+pub fn mount_in<T>(app: App<T>, order: Order) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    let mut pages = pages();
+    if order == Order::Reversed {
+        pages.reverse();
+    }
     app.into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api::health::healthz)
         .service(scope::scope("/api/v1").configure(api_v1))
         .map(|app| {
-            // The pages' own routes first: `/contests/new` before `/contests/{id}`.
-            app.configure(pages::manage::routes)
-                .configure(pages::insight::routes)
-                .configure(pages::participate::routes)
-                .configure(pages::settings::routes)
-                .configure(pages::organizations::routes)
-                .route("/", web::get().to(pages::contests::home))
-                .route("/assets/{file:.*}", web::get().to(pages::assets::serve))
-                .route("/contests/{id}", web::get().to(pages::contests::show))
-                .route(
-                    "/contests/{id}/results",
-                    web::get().to(pages::contests::results),
-                )
-                .service(
-                    web::resource("/login")
-                        .route(web::get().to(pages::accounts::login_form))
-                        .route(web::post().to(pages::accounts::login_submit)),
-                )
-                .service(
-                    web::resource("/register")
-                        .route(web::get().to(pages::accounts::register_form))
-                        .route(web::post().to(pages::accounts::register_submit)),
-                )
-                .route("/logout", web::post().to(pages::accounts::logout))
-                .service(
-                    web::resource("/verify")
-                        .route(web::get().to(pages::accounts::verify_form))
-                        .route(web::post().to(pages::accounts::verify_submit)),
-                )
+            pages
+                .into_iter()
+                .fold(app, |app, wiring| app.configure(wiring))
         })
 }
 

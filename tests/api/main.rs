@@ -29,6 +29,7 @@ mod pages_participate;
 mod profiles;
 mod proxies;
 mod redirects;
+mod routes;
 mod served;
 mod sessions;
 mod smtp;

@@ -2,24 +2,68 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::error::InternalError;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::app::accounts::{self, Credentials, Registration};
 use crate::app::{AppError, sessions};
 use crate::web::AppState;
 use crate::web::auth::{SESSION_COOKIE, client_ip};
 
-use super::Page;
+use super::{CsrfForm, NoFields, Page};
 
-fn refused_csrf(page: &Page, state: &AppState, template: &str) -> HttpResponse {
-    let mut context = page.context();
-    context.insert("error", &crate::web::i18n::texts(page.lang)["csrf_refused"]);
-    // The verification page asks again, with a fresh form.
-    context.insert("outcome", "ask");
-    context.insert("token", "");
-    page.render_status(&state.tera, template, &context, StatusCode::FORBIDDEN)
+/// A form of the account pages, its CSRF token checked ([`CsrfForm`]). These pages refuse a
+/// form without it on their own page (the form again, with the reason; a fresh token comes
+/// with it) rather than on the refused page of the other forms; the verification page asks
+/// again, with a fresh form.
+pub struct AccountForm<T>(T);
+
+/// The page a form of the account pages is refused on.
+pub trait OnItsPage {
+    const TEMPLATE: &'static str;
 }
+
+impl<T: OnItsPage + DeserializeOwned + 'static> FromRequest for AccountForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<AccountForm<T>, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let form = CsrfForm::<T>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let error = match form.await {
+                Ok(form) => return Ok(AccountForm(form.into_inner())),
+                Err(error) => error,
+            };
+            // A body that is not a form keeps what actix answers for any form; these pages
+            // need no sign-in, so the kit refuses nothing else than the token.
+            if error.as_response_error().status_code() != StatusCode::FORBIDDEN {
+                return Err(error);
+            }
+            let page = Page::from_request(&req, &mut Payload::None).await?;
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .expect("AppState")
+                .clone();
+            let mut context = page.context();
+            context.insert("error", &page.t("csrf_refused"));
+            context.insert("outcome", "ask");
+            context.insert("token", "");
+            let refused =
+                page.render_status(&state.tera, T::TEMPLATE, &context, StatusCode::FORBIDDEN);
+            Err(InternalError::from_response("csrf refused", refused).into())
+        })
+    }
+}
+
+const LOGIN: &str = "accounts/login.html";
+const REGISTER: &str = "accounts/register.html";
+const VERIFY: &str = "accounts/verify.html";
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
@@ -35,18 +79,14 @@ pub async fn login_form(
     let mut context = page.context();
     context.insert("next", &super::safe_next(query.next.as_deref()));
     context.insert("reset_done", &query.reset.is_some());
-    page.render(&state.tera, "accounts/login.html", &context)
+    page.render(&state.tera, LOGIN, &context)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: Option<String>,
 }
 
@@ -54,12 +94,8 @@ pub async fn login_submit(
     state: web::Data<AppState>,
     page: Page,
     req: HttpRequest,
-    form: web::Form<LoginForm>,
+    AccountForm(form): AccountForm<LoginForm>,
 ) -> HttpResponse {
-    let form = form.into_inner();
-    if !page.csrf_ok(&form.csrf) {
-        return refused_csrf(&page, &state, "accounts/login.html");
-    }
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let email = form.email.clone();
     let next = super::safe_next(form.next.as_deref());
@@ -95,7 +131,7 @@ pub async fn login_submit(
             context.insert("error", &error.to_string());
             context.insert("email", &email);
             context.insert("next", &next);
-            page.render_status(&state.tera, "accounts/login.html", &context, status)
+            page.render_status(&state.tera, LOGIN, &context, status)
         }
     }
 }
@@ -104,11 +140,8 @@ pub async fn logout(
     state: web::Data<AppState>,
     page: Page,
     req: HttpRequest,
-    form: web::Form<super::CsrfField>,
+    _form: AccountForm<NoFields>,
 ) -> HttpResponse {
-    if !page.csrf_ok(&form.csrf) {
-        return refused_csrf(&page, &state, "accounts/login.html");
-    }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
         let _ = state
@@ -126,18 +159,14 @@ pub async fn logout(
 }
 
 pub async fn register_form(state: web::Data<AppState>, page: Page) -> HttpResponse {
-    page.render(&state.tera, "accounts/register.html", &page.context())
+    page.render(&state.tera, REGISTER, &page.context())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RegisterForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     display_name: String,
 }
 
@@ -145,12 +174,8 @@ pub async fn register_submit(
     state: web::Data<AppState>,
     page: Page,
     req: HttpRequest,
-    form: web::Form<RegisterForm>,
+    AccountForm(form): AccountForm<RegisterForm>,
 ) -> HttpResponse {
-    let form = form.into_inner();
-    if !page.csrf_ok(&form.csrf) {
-        return refused_csrf(&page, &state, "accounts/register.html");
-    }
     let mut context = page.context();
     context.insert("email", &form.email);
     context.insert("display_name", &form.display_name);
@@ -170,7 +195,7 @@ pub async fn register_submit(
     {
         Ok(_) => {
             context.insert("done", &true);
-            page.render(&state.tera, "accounts/register.html", &context)
+            page.render(&state.tera, REGISTER, &context)
         }
         Err(AppError::Validation(fields)) => {
             let by_field: std::collections::BTreeMap<String, String> =
@@ -178,7 +203,7 @@ pub async fn register_submit(
             context.insert("field_errors", &by_field);
             page.render_status(
                 &state.tera,
-                "accounts/register.html",
+                REGISTER,
                 &context,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -186,17 +211,15 @@ pub async fn register_submit(
         Err(error) => {
             let status = actix_web::ResponseError::status_code(&error);
             context.insert("error", &error.to_string());
-            page.render_status(&state.tera, "accounts/register.html", &context, status)
+            page.render_status(&state.tera, REGISTER, &context, status)
         }
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TokenParam {
-    #[serde(default)]
     token: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `/verify`: the page the verification email links to. Opening the link shows a button;
@@ -209,18 +232,14 @@ pub async fn verify_form(
     let mut context = page.context();
     context.insert("token", &query.token);
     context.insert("outcome", "ask");
-    page.render(&state.tera, "accounts/verify.html", &context)
+    page.render(&state.tera, VERIFY, &context)
 }
 
 pub async fn verify_submit(
     state: web::Data<AppState>,
     page: Page,
-    form: web::Form<TokenParam>,
+    AccountForm(form): AccountForm<TokenParam>,
 ) -> HttpResponse {
-    let form = form.into_inner();
-    if !page.csrf_ok(&form.csrf) {
-        return refused_csrf(&page, &state, "accounts/verify.html");
-    }
     let token = form.token;
     let result = state
         .run(move |ctx, conn| accounts::verify_email(ctx, conn, &token))
@@ -237,5 +256,22 @@ pub async fn verify_submit(
             context.insert("error", &error.to_string());
         }
     }
-    page.render(&state.tera, "accounts/verify.html", &context)
+    page.render(&state.tera, VERIFY, &context)
+}
+
+impl OnItsPage for LoginForm {
+    const TEMPLATE: &'static str = LOGIN;
+}
+
+impl OnItsPage for RegisterForm {
+    const TEMPLATE: &'static str = REGISTER;
+}
+
+impl OnItsPage for TokenParam {
+    const TEMPLATE: &'static str = VERIFY;
+}
+
+/// Signing out is refused on the sign-in page.
+impl OnItsPage for NoFields {
+    const TEMPLATE: &'static str = LOGIN;
 }

@@ -2,17 +2,19 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::app::access::Actor;
-use crate::app::contests::ContestView;
-use crate::app::{AppError, announcements, award, contests, jury};
+use crate::app::award::{PayoutView, Results};
+use crate::app::contests::{ContestPage, ContestView};
+use crate::app::{appreciation, award, contests};
 use crate::domain::lifecycle::Phase;
+use crate::domain::rules::{Fallback, Rules};
 use crate::web::i18n;
 use crate::web::{AppState, cache};
 
-use super::Page;
+use super::{Page, kit};
 
 /// A contest as the pages show it: everything formatted in the reader's language.
 #[derive(Debug, Serialize)]
@@ -27,57 +29,65 @@ pub(super) struct Card {
     judging_deadline: String,
 }
 
-fn instant(rules: &Value, key: &str, lang: &str) -> String {
-    rules[key]
-        .as_str()
-        .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
-        .map(|at| i18n::date(at, lang))
-        .unwrap_or_default()
-}
-
-/// A text of the catalogue by a key made at run time (tera cannot build keys).
+/// A text of the catalogue by a key made at run time: [`kit::t`], under the name the manage
+/// and participate pages still call it by.
 pub(super) fn label(lang: &str, key: &str) -> String {
-    i18n::texts(lang)
-        .get(key)
-        .cloned()
-        .unwrap_or_else(|| key.to_owned())
+    kit::t(lang, key)
 }
 
 pub(super) fn card(contest: &ContestView, lang: &str) -> Card {
+    let rules = kit::rules(contest);
+    let instant = |at: fn(&Rules) -> DateTime<Utc>| {
+        rules
+            .as_ref()
+            .map(|rules| i18n::date(at(rules), lang))
+            .unwrap_or_default()
+    };
     Card {
         id: contest.id.clone(),
         title: contest.title.clone(),
         phase: contest.phase.as_str(),
-        phase_label: label(lang, &format!("phase_{}", contest.phase.as_str())),
+        phase_label: kit::t(lang, &format!("phase_{}", contest.phase.as_str())),
         prize_pool: i18n::money(contest.prize_pool_cents, &contest.currency, lang),
-        opens_at: instant(&contest.rules, "opens_at", lang),
-        submission_deadline: instant(&contest.rules, "submission_deadline", lang),
-        judging_deadline: instant(&contest.rules, "judging_deadline", lang),
+        opens_at: instant(|r| r.opens_at),
+        submission_deadline: instant(|r| r.submission_deadline),
+        judging_deadline: instant(|r| r.judging_deadline),
     }
+}
+
+/// One group of contests on the home page.
+#[derive(Serialize)]
+struct Section {
+    id: &'static str,
+    title: String,
+    cards: Vec<Card>,
 }
 
 pub async fn home(state: web::Data<AppState>, page: Page) -> HttpResponse {
     let actor = page.actor.clone();
-    let Ok(list) = state
+    let list = match state
         .run(move |ctx, conn| contests::list(ctx, conn, &actor))
         .await
-    else {
-        return page.not_found(&state.tera);
+    {
+        Ok(list) => list,
+        Err(error) => return page.error(&state.tera, error),
     };
-    let group = |phase: Phase| -> Vec<Card> {
-        list.iter()
-            .filter(|c| c.phase == phase)
-            .map(|c| card(c, page.lang))
-            .collect()
-    };
-    let sections: Vec<Value> = [
+    let sections: Vec<Section> = [
         ("home_open", Phase::Submission),
         ("home_upcoming", Phase::Upcoming),
         ("home_judging", Phase::Judging),
         ("home_awarded", Phase::Awarded),
     ]
     .into_iter()
-    .map(|(key, phase)| serde_json::json!({"id": key, "title": label(page.lang, key), "cards": group(phase)}))
+    .map(|(id, phase)| Section {
+        id,
+        title: page.t(id),
+        cards: list
+            .iter()
+            .filter(|c| c.phase == phase)
+            .map(|c| card(c, page.lang))
+            .collect(),
+    })
     .collect();
     let mut context = page.context();
     context.insert("sections", &sections);
@@ -188,132 +198,147 @@ fn attributed(req: &HttpRequest, contest_id: &str, mut answer: HttpResponse) -> 
     answer
 }
 
+/// The next moment that matters on a contest page, and how long until it, for the countdown.
+#[derive(Serialize)]
+struct Countdown {
+    text: String,
+    left: String,
+    at: String,
+}
+
+/// What the contest page shows, beside the reader's context.
+#[derive(Serialize)]
+struct ContestShow<'a> {
+    contest: Card,
+    brief_html: String,
+    rules_hash: &'a Option<String>,
+    /// (label, amount) in rank order.
+    prizes: Vec<(&'a str, String)>,
+    /// (label, weight, max).
+    criteria: Vec<(&'a str, String, String)>,
+    // Texts with placeholders are filled by tera's `replace`, which takes strings.
+    minimum_score: String,
+    fallback_policy: &'static str,
+    fallback_n: String,
+    beneficiary: &'a str,
+    eligibility: &'a str,
+    ip_terms: &'a str,
+    publish_ideas: bool,
+    max_ideas: u32,
+    jury: Vec<&'a str>,
+    /// (date, text), newest first.
+    announcements: Vec<(String, &'a str)>,
+    is_member: bool,
+    following: bool,
+    is_juror: bool,
+    brand: &'a str,
+    organization_id: &'a str,
+    countdown: Option<Countdown>,
+}
+
+fn countdown(shown: &ContestPage, rules: &Rules, lang: &str) -> Option<Countdown> {
+    let (text, at) = match shown.contest.phase {
+        Phase::Upcoming => ("countdown_opens", rules.opens_at),
+        Phase::Submission => ("countdown_closes", rules.submission_deadline),
+        Phase::Judging => ("countdown_judged", rules.judging_deadline),
+        _ => return None,
+    };
+    Some(Countdown {
+        text: kit::t(lang, text),
+        left: i18n::countdown(shown.now, at, lang),
+        at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
 async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> HttpResponse {
     let actor = page.actor.clone();
-    let loaded = state
-        .run(move |ctx, conn| {
-            let contest = contests::show(ctx, conn, &actor, &id)?;
-            let roster = jury::roster(conn, &actor, &id)?;
-            let news = announcements::list(conn, &actor, &id)?;
-            let member = actor.user().is_some()
-                && crate::app::organizations::mine(conn, &actor)?
-                    .iter()
-                    .any(|o| o.id == contest.organization_id);
-            let following =
-                crate::app::notifications::is_following(conn, &actor, &contest.organization_id)?;
-            let juror = match actor.user() {
-                Some(user) => {
-                    crate::store::jury::membership(conn, &contest.id, &user.id)?.is_some()
-                }
-                None => false,
-            };
-            let brand = crate::store::organizations::find(conn, &contest.organization_id)?
-                .map(|o| o.name)
-                .unwrap_or_default();
-            Ok((
-                (contest, member, ctx.now(), following, brand, juror),
-                roster,
-                news,
-            ))
-        })
-        .await;
-    let ((contest, member, now, following, brand, juror), roster, news) = match loaded {
-        Ok(found) => found,
-        Err(AppError::NotFound(_) | AppError::Unauthorized(_) | AppError::Forbidden(_)) => {
-            return page.not_found(&state.tera);
-        }
-        Err(error) => {
-            tracing::error!(error = ?error, "contest page");
-            return page.not_found(&state.tera);
-        }
+    let shown = match state
+        .run(move |ctx, conn| contests::page(ctx, conn, &actor, &id))
+        .await
+    {
+        Ok(shown) => shown,
+        Err(error) => return page.error(&state.tera, error),
     };
-    let rules = &contest.rules;
-    let prizes: Vec<(String, String)> = rules["prizes"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|p| {
-                    (
-                        p["label"].as_str().unwrap_or_default().to_owned(),
-                        i18n::money(
-                            p["amount_cents"].as_i64().unwrap_or(0),
-                            &contest.currency,
-                            page.lang,
-                        ),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let news: Vec<(String, String)> = news
-        .into_iter()
-        .map(|a| (i18n::date(a.created_at, page.lang), a.body))
-        .collect();
-    let mut context = page.context();
-    context.insert("contest", &card(&contest, page.lang));
-    context.insert("brief_html", &crate::markdown::to_safe_html(&contest.brief));
-    context.insert("rules_hash", &contest.rules_hash);
-    context.insert("prizes", &prizes);
-    let criteria: Vec<(String, String, String)> = rules["criteria"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|c| {
-                    (
-                        c["label"].as_str().unwrap_or_default().to_owned(),
-                        c["weight"].to_string(),
-                        c["max"].to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    context.insert("criteria", &criteria);
-    // Texts with placeholders are filled by tera's `replace`, which takes strings.
-    context.insert("minimum_score", &rules["minimum_score"].to_string());
-    context.insert("fallback_policy", &rules["fallback"]["policy"]);
-    context.insert("fallback_n", &rules["fallback"]["n"].to_string());
-    context.insert(
-        "beneficiary",
-        rules["no_entry_beneficiary"].as_str().unwrap_or_default(),
-    );
-    context.insert("eligibility", &rules["eligibility"]);
-    context.insert("ip_terms", &rules["ip_terms"]);
-    context.insert(
-        "publish_ideas",
-        &(rules["publish_ideas"] == Value::Bool(true)),
-    );
-    context.insert("max_ideas", &rules["max_ideas_per_person"]);
-    context.insert(
-        "jury",
-        &roster
+    let contest = &shown.contest;
+    let Some(rules) = kit::rules(contest) else {
+        let invalid = format!("contest {} holds invalid rules", contest.id);
+        return page.error(&state.tera, crate::app::AppError::internal(invalid));
+    };
+    let lang = page.lang;
+    let view = ContestShow {
+        contest: card(contest, lang),
+        brief_html: crate::markdown::to_safe_html(&contest.brief),
+        rules_hash: &contest.rules_hash,
+        prizes: rules
+            .prizes
             .iter()
-            .map(|r| r.display_name.clone())
-            .collect::<Vec<_>>(),
-    );
-    context.insert("announcements", &news);
-    context.insert("is_member", &member);
-    context.insert("following", &following);
-    context.insert("is_juror", &juror);
-    context.insert("brand", &brand);
-    context.insert("organization_id", &contest.organization_id);
-    // The next moment that matters, and how long until it, for the countdown.
-    let next = match contest.phase {
-        Phase::Upcoming => Some(("countdown_opens", "opens_at")),
-        Phase::Submission => Some(("countdown_closes", "submission_deadline")),
-        Phase::Judging => Some(("countdown_judged", "judging_deadline")),
-        _ => None,
+            .map(|p| {
+                let amount = i18n::money(p.amount_cents, &contest.currency, lang);
+                (p.label.as_str(), amount)
+            })
+            .collect(),
+        criteria: rules
+            .criteria
+            .iter()
+            .map(|c| (c.label.as_str(), c.weight.to_string(), c.max.to_string()))
+            .collect(),
+        minimum_score: rules.minimum_score.to_string(),
+        fallback_policy: match rules.fallback {
+            Fallback::BestAnyway => "best_anyway",
+            Fallback::SplitTop { .. } => "split_top",
+            Fallback::SplitAll => "split_all",
+        },
+        fallback_n: match rules.fallback {
+            Fallback::SplitTop { n } => n.to_string(),
+            _ => String::new(),
+        },
+        beneficiary: &rules.no_entry_beneficiary,
+        eligibility: &rules.eligibility,
+        ip_terms: &rules.ip_terms,
+        publish_ideas: rules.publish_ideas,
+        max_ideas: rules.max_ideas_per_person,
+        jury: shown.jury.iter().map(|r| r.display_name.as_str()).collect(),
+        announcements: shown
+            .announcements
+            .iter()
+            .map(|a| (i18n::date(a.created_at, lang), a.body.as_str()))
+            .collect(),
+        is_member: shown.is_member,
+        following: shown.following,
+        is_juror: shown.is_juror,
+        brand: &shown.brand,
+        organization_id: &contest.organization_id,
+        countdown: countdown(&shown, &rules, lang),
+    };
+    page.render(&state.tera, "contests/show.html", &page.view(&view))
+}
+
+/// A payout on the results page, in the reader's language.
+#[derive(Serialize)]
+struct Payout<'a> {
+    recipient: &'a str,
+    amount: String,
+    reason: String,
+    status: String,
+}
+
+/// What the results page shows, beside the reader's context.
+#[derive(Serialize)]
+struct ResultsShow<'a> {
+    contest: Card,
+    results: &'a Results,
+    payouts: Vec<Payout<'a>>,
+    public_ideas: Option<appreciation::PublicIdeas>,
+    total: String,
+}
+
+fn payout<'a>(p: &'a PayoutView, currency: &str, lang: &str) -> Payout<'a> {
+    Payout {
+        recipient: &p.recipient,
+        amount: i18n::money(p.amount_cents, currency, lang),
+        reason: kit::t(lang, &format!("reason_{}", p.reason)),
+        status: kit::t(lang, &format!("status_{}", p.status)),
     }
-    .and_then(|(text, key)| {
-        let at: chrono::DateTime<chrono::Utc> = rules[key].as_str()?.parse().ok()?;
-        Some(serde_json::json!({
-            "text": label(page.lang, text),
-            "left": i18n::countdown(now, at, page.lang),
-            "at": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        }))
-    });
-    context.insert("countdown", &next);
-    page.render(&state.tera, "contests/show.html", &context)
 }
 
 pub async fn results(
@@ -328,33 +353,25 @@ pub async fn results(
             let contest = contests::show(ctx, conn, &actor, &id)?;
             let results = award::results(conn, &actor, &id)?;
             // The ideas themselves, when the rules publish them, with the crowd's marks.
-            let public = crate::app::appreciation::public_ideas(conn, &actor, &id).ok();
+            let public = appreciation::public_ideas(conn, &actor, &id).ok();
             Ok((contest, results, public))
         })
         .await;
-    let Ok((contest, results, public)) = loaded else {
-        return page.not_found(&state.tera);
+    let (contest, results, public_ideas) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return page.error(&state.tera, error),
     };
-    let payouts: Vec<Value> = results
-        .payouts
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "recipient": p.recipient,
-                "amount": i18n::money(p.amount_cents, &contest.currency, page.lang),
-                "reason": label(page.lang, &format!("reason_{}", p.reason)),
-                "status": label(page.lang, &format!("status_{}", p.status)),
-            })
-        })
-        .collect();
-    let mut context = page.context();
-    context.insert("contest", &card(&contest, page.lang));
-    context.insert("results", &results);
-    context.insert("payouts", &payouts);
-    context.insert("public_ideas", &public);
-    context.insert(
-        "total",
-        &i18n::money(results.total_paid_cents, &contest.currency, page.lang),
-    );
-    page.render(&state.tera, "contests/results.html", &context)
+    let lang = page.lang;
+    let view = ResultsShow {
+        contest: card(&contest, lang),
+        payouts: results
+            .payouts
+            .iter()
+            .map(|p| payout(p, &contest.currency, lang))
+            .collect(),
+        results: &results,
+        public_ideas,
+        total: i18n::money(results.total_paid_cents, &contest.currency, lang),
+    };
+    page.render(&state.tera, "contests/results.html", &page.view(&view))
 }

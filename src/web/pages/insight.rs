@@ -1,27 +1,37 @@
 //! The contest dashboard for its organisation's members: how the contest is going, in charts
 //! drawn on the server (SVG, each with its numbers in a table beside it) and in figures; how
-//! the jury scored; the exports.
+//! the jury scored; the exports. And the organisation's talent pool, with its invitations.
 
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use tera::Context;
 
-use crate::app::insight::{self, ContestStats};
-use crate::web::pages::contests::label;
+use crate::app::insight::{self, ContestStats, CriterionStats};
+use crate::app::talent::{self, TalentFilter, TalentView};
+use crate::app::{AppResult, contests, organizations};
+use crate::domain::lifecycle::Phase;
 use crate::web::{AppState, i18n, svg};
 
-use super::Page;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/contests/{id}/insight", web::get().to(dashboard))
-        .route("/organizations/{id}/talent", web::get().to(talent))
-        .route("/organizations/{id}/talent/invite", web::post().to(invite));
-}
+use super::{CsrfForm, Page, SignedInPage};
 
 #[derive(Serialize)]
 struct Chart {
     svg: String,
     /// (label, value) rows of the table beside the chart.
     rows: Vec<(String, String)>,
+}
+
+impl Chart {
+    /// A bar chart of `bars`, its table giving each bar's number.
+    fn bars(id: &str, title: &str, bars: &[(String, f64)]) -> Chart {
+        Chart {
+            svg: svg::bar_chart(id, title, bars),
+            rows: bars.iter().map(|(l, n)| (l.clone(), number(*n))).collect(),
+        }
+    }
 }
 
 fn number(x: f64) -> String {
@@ -49,83 +59,54 @@ fn duration(seconds: i64, lang: &str) -> String {
     }
 }
 
+/// What the contest dashboard shows, beside the reader's context.
+#[derive(Serialize)]
+struct Dashboard<'a> {
+    contest_id: &'a str,
+    contest_title: &'a str,
+    phase: &'static str,
+    phase_label: String,
+    stats: &'a ContestStats,
+    sources_as_of: Option<String>,
+    first_idea: String,
+    hundredth_idea: String,
+    over_time: Chart,
+    by_status: Chart,
+    sources: Chart,
+    /// (label, histogram, mean, standard deviation) per criterion.
+    criteria: Vec<(&'a str, Chart, String, String)>,
+    /// (the sentence with Kendall's W, the agreement's name).
+    agreement: Option<(String, String)>,
+    sheets_line: String,
+}
+
 pub async fn dashboard(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     id: web::Path<String>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
     let actor = page.actor.clone();
     let id = id.into_inner();
     let contest_id = id.clone();
     let loaded = state
         .run(move |ctx, conn| {
             let stats = insight::stats(ctx, conn, &actor, &contest_id)?;
-            let contest = crate::app::contests::show(ctx, conn, &actor, &contest_id)?;
+            let contest = contests::show(ctx, conn, &actor, &contest_id)?;
             Ok((stats, contest))
         })
         .await;
-    let (stats, contest): (ContestStats, _) = match loaded {
+    let (stats, contest) = match loaded {
         Ok(loaded) => loaded,
-        Err(error) => {
-            return super::manage::refusal(&page, &state, &error)
-                .unwrap_or_else(|| page.not_found(&state.tera));
-        }
+        Err(error) => return page.error(&state.tera, error),
     };
-    let lang = page.lang;
-    let t = i18n::texts(lang);
-    let mut context = page.context();
-    context.insert("contest_id", &id);
-    context.insert("contest_title", &contest.title);
-    context.insert("phase", contest.phase.as_str());
-    context.insert(
-        "phase_label",
-        &label(lang, &format!("phase_{}", contest.phase.as_str())),
-    );
-    context.insert("stats", &stats);
-    context.insert(
-        "sources_as_of",
-        &stats
-            .sources_as_of
-            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
-    );
-    let not_yet = t["insight_not_yet"].clone();
-    context.insert(
-        "first_idea",
-        &stats
-            .seconds_to_first_idea
-            .map_or(not_yet.clone(), |s| duration(s, lang)),
-    );
-    context.insert(
-        "hundredth_idea",
-        &stats
-            .seconds_to_hundredth_idea
-            .map_or(not_yet, |s| duration(s, lang)),
-    );
-
+    let not_yet = || page.t("insight_not_yet");
+    let since_opening =
+        |seconds: Option<i64>| seconds.map_or_else(not_yet, |s| duration(s, page.lang));
     let over_time: Vec<(String, f64)> = stats
         .timeline
         .iter()
         .map(|d| (d.date.clone(), d.submitted as f64))
         .collect();
-    context.insert(
-        "over_time",
-        &Chart {
-            svg: svg::line_chart("over-time", &t["insight_over_time_chart"], &over_time),
-            rows: stats
-                .timeline
-                .iter()
-                .map(|d| {
-                    (
-                        d.date.clone(),
-                        format!("{} ({})", d.submitted, d.submitters),
-                    )
-                })
-                .collect(),
-        },
-    );
     let statuses: Vec<(String, f64)> = [
         ("insight_drafts", stats.ideas.drafts),
         ("insight_submitted", stats.ideas.submitted),
@@ -133,18 +114,8 @@ pub async fn dashboard(
         ("insight_disqualified", stats.ideas.disqualified),
     ]
     .iter()
-    .map(|(key, n)| (t[*key].clone(), *n as f64))
+    .map(|(key, n)| (page.t(key), *n as f64))
     .collect();
-    context.insert(
-        "by_status",
-        &Chart {
-            svg: svg::bar_chart("by-status", &t["insight_status_chart"], &statuses),
-            rows: statuses
-                .iter()
-                .map(|(l, n)| (l.clone(), number(*n)))
-                .collect(),
-        },
-    );
     let sources: Vec<(String, f64)> = stats
         .sources
         .iter()
@@ -157,65 +128,73 @@ pub async fn dashboard(
             (label, c.participants as f64)
         })
         .collect();
-    context.insert(
-        "sources",
-        &Chart {
-            svg: svg::bar_chart("sources", &t["insight_sources_chart"], &sources),
-            rows: sources
+    let view = Dashboard {
+        contest_id: &id,
+        contest_title: &contest.title,
+        phase: contest.phase.as_str(),
+        phase_label: page.t(&format!("phase_{}", contest.phase.as_str())),
+        stats: &stats,
+        sources_as_of: stats
+            .sources_as_of
+            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        first_idea: since_opening(stats.seconds_to_first_idea),
+        hundredth_idea: since_opening(stats.seconds_to_hundredth_idea),
+        over_time: Chart {
+            svg: svg::line_chart("over-time", &page.t("insight_over_time_chart"), &over_time),
+            rows: stats
+                .timeline
                 .iter()
-                .map(|(l, n)| (l.clone(), number(*n)))
+                .map(|d| {
+                    let figure = format!("{} ({})", d.submitted, d.submitters);
+                    (d.date.clone(), figure)
+                })
                 .collect(),
         },
-    );
-    let criteria: Vec<(String, Chart, String, String)> = stats
-        .criteria
+        by_status: Chart::bars("by-status", &page.t("insight_status_chart"), &statuses),
+        sources: Chart::bars("sources", &page.t("insight_sources_chart"), &sources),
+        criteria: stats.criteria.iter().map(|c| criterion(&page, c)).collect(),
+        agreement: stats.calibration.as_ref().and_then(|c| {
+            let w = number(c.kendalls_w?);
+            let entries = c.w_entries.to_string();
+            Some((
+                page.t_with("insight_agreement", &[("w", &w), ("n", &entries)]),
+                page.t(&format!("agreement_{}", c.agreement.as_deref()?)),
+            ))
+        }),
+        sheets_line: page.t_with(
+            "insight_sheets",
+            &[
+                ("saved", &stats.judging.sheets_saved.to_string()),
+                ("expected", &stats.judging.sheets_expected.to_string()),
+            ],
+        ),
+    };
+    page.render(&state.tera, "manage/insight.html", &page.view(&view))
+}
+
+/// One criterion's histogram of scores and their mean and spread.
+fn criterion<'a>(page: &Page, c: &'a CriterionStats) -> (&'a str, Chart, String, String) {
+    let bars: Vec<(String, f64)> = c
+        .histogram
         .iter()
-        .map(|c| {
-            let bars: Vec<(String, f64)> = c
-                .histogram
-                .iter()
-                .enumerate()
-                .map(|(score, n)| (score.to_string(), *n as f64))
-                .collect();
-            let title = t["insight_criterion_chart"].replace("{criterion}", &c.label);
-            (
-                c.label.clone(),
-                Chart {
-                    svg: svg::bar_chart(&format!("criterion-{}", c.key), &title, &bars),
-                    rows: bars.iter().map(|(l, n)| (l.clone(), number(*n))).collect(),
-                },
-                c.summary.map(|s| number(s.mean)).unwrap_or_default(),
-                c.summary.map(|s| number(s.sd)).unwrap_or_default(),
-            )
-        })
+        .enumerate()
+        .map(|(score, n)| (score.to_string(), *n as f64))
         .collect();
-    context.insert("criteria", &criteria);
-    let agreement = stats.calibration.as_ref().and_then(|c| {
-        Some((
-            t["insight_agreement"]
-                .replace("{w}", &number(c.kendalls_w?))
-                .replace("{n}", &c.w_entries.to_string()),
-            label(lang, &format!("agreement_{}", c.agreement.as_deref()?)),
-        ))
-    });
-    context.insert("agreement", &agreement);
-    context.insert(
-        "sheets_line",
-        &t["insight_sheets"]
-            .replace("{saved}", &stats.judging.sheets_saved.to_string())
-            .replace("{expected}", &stats.judging.sheets_expected.to_string()),
-    );
-    page.render(&state.tera, "manage/insight.html", &context)
+    let title = page.t_with("insight_criterion_chart", &[("criterion", &c.label)]);
+    (
+        &c.label,
+        Chart::bars(&format!("criterion-{}", c.key), &title, &bars),
+        c.summary.map(|s| number(s.mean)).unwrap_or_default(),
+        c.summary.map(|s| number(s.sd)).unwrap_or_default(),
+    )
 }
 
 /// The filters of the talent page, as typed (an empty field is no filter).
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TalentQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     max_rank: String,
-    #[serde(default)]
     min_contests: String,
 }
 
@@ -223,108 +202,124 @@ pub struct TalentQuery {
 /// the chosen ones to a contest that takes ideas.
 pub async fn talent(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     id: web::Path<String>,
     query: web::Query<TalentQuery>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
     let context = page.context();
-    render_talent(
-        &state,
-        &page,
-        id.into_inner(),
-        query.into_inner(),
-        context,
-        actix_web::http::StatusCode::OK,
-    )
-    .await
+    match talent_page(&state, &page, id.into_inner(), query.into_inner(), context).await {
+        Ok(context) => page.render(&state.tera, TALENT, &context),
+        Err(error) => page.error(&state.tera, error),
+    }
 }
 
-async fn render_talent(
+const TALENT: &str = "manage/talent.html";
+
+/// A person of the talent pool, as the page shows them.
+#[derive(Serialize)]
+struct Talent<'a> {
+    user_id: &'a str,
+    display_name: &'a str,
+    contests: usize,
+    ideas: usize,
+    best_rank: String,
+    best_score: String,
+    last: String,
+}
+
+impl<'a> Talent<'a> {
+    fn of(person: &'a TalentView, lang: &str) -> Talent<'a> {
+        Talent {
+            user_id: &person.user_id,
+            display_name: &person.display_name,
+            contests: person.contests,
+            ideas: person.ideas,
+            best_rank: person.best_rank.map(|r| r.to_string()).unwrap_or_default(),
+            best_score: person.best_score.map(number).unwrap_or_default(),
+            last: i18n::date(person.last_submitted_at, lang),
+        }
+    }
+}
+
+/// What the talent page shows, beside the reader's context (and a notice or an error).
+#[derive(Serialize)]
+struct TalentPage<'a> {
+    organization_id: &'a str,
+    organization_name: &'a str,
+    people: Vec<Talent<'a>>,
+    /// (id, title) of the organisation's contests that take ideas.
+    open_contests: &'a [(String, String)],
+    q: &'a str,
+    max_rank: &'a str,
+    min_contests: &'a str,
+}
+
+/// The talent page's context: `context` and the pool, filtered by `query`.
+async fn talent_page(
     state: &web::Data<AppState>,
     page: &Page,
     id: String,
     query: TalentQuery,
-    mut context: tera::Context,
-    status: actix_web::http::StatusCode,
-) -> HttpResponse {
+    mut context: Context,
+) -> AppResult<Context> {
     let actor = page.actor.clone();
     let organization_id = id.clone();
-    let filter = crate::app::talent::TalentFilter {
+    let filter = TalentFilter {
         min_contests: query.min_contests.trim().parse().ok(),
         max_rank: query.max_rank.trim().parse().ok(),
         q: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
     };
-    let loaded = state
+    let (pool, name, open) = state
         .run(move |ctx, conn| {
-            let pool = crate::app::talent::pool(conn, &actor, &organization_id, &filter)?;
-            let name = crate::store::organizations::find(conn, &organization_id)?
-                .map(|o| o.name)
-                .unwrap_or_default();
-            let open: Vec<(String, String)> = crate::app::contests::list(ctx, conn, &actor)?
+            let pool = talent::pool(conn, &actor, &organization_id, &filter)?;
+            let name = organizations::brand_name(conn, &organization_id)?;
+            let open: Vec<(String, String)> = contests::list(ctx, conn, &actor)?
                 .into_iter()
                 .filter(|c| {
                     c.organization_id == organization_id
-                        && matches!(
-                            c.phase,
-                            crate::domain::lifecycle::Phase::Upcoming
-                                | crate::domain::lifecycle::Phase::Submission
-                        )
+                        && matches!(c.phase, Phase::Upcoming | Phase::Submission)
                 })
                 .map(|c| (c.id, c.title))
                 .collect();
             Ok((pool, name, open))
         })
-        .await;
-    let (pool, name, open) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            return super::manage::refusal(page, state, &error)
-                .unwrap_or_else(|| page.not_found(&state.tera));
-        }
+        .await?;
+    let view = TalentPage {
+        organization_id: &id,
+        organization_name: &name,
+        people: pool
+            .people
+            .iter()
+            .map(|p| Talent::of(p, page.lang))
+            .collect(),
+        open_contests: &open,
+        q: &query.q,
+        max_rank: &query.max_rank,
+        min_contests: &query.min_contests,
     };
-    let people: Vec<serde_json::Value> = pool
-        .people
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "user_id": p.user_id,
-                "display_name": p.display_name,
-                "contests": p.contests,
-                "ideas": p.ideas,
-                "best_rank": p.best_rank.map(|r| r.to_string()).unwrap_or_default(),
-                "best_score": p.best_score.map(number).unwrap_or_default(),
-                "last": i18n::date(p.last_submitted_at, page.lang),
-            })
-        })
-        .collect();
-    context.insert("organization_id", &id);
-    context.insert("organization_name", &name);
-    context.insert("people", &people);
-    context.insert("open_contests", &open);
-    context.insert("q", &query.q);
-    context.insert("max_rank", &query.max_rank);
-    context.insert("min_contests", &query.min_contests);
-    page.render_status(&state.tera, "manage/talent.html", &context, status)
+    super::add_view(&mut context, &view);
+    Ok(context)
 }
 
-/// Invites the ticked people (`person_<user id>` fields) to the chosen contest.
+/// The invitation form of the talent page: the chosen contest and a `person_<user id>` field
+/// for each person ticked.
+#[derive(Debug, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    contest_id: String,
+    #[serde(flatten)]
+    ticked: HashMap<String, String>,
+}
+
+/// Invites the ticked people to the chosen contest.
 pub async fn invite(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     id: web::Path<String>,
-    form: super::Form,
+    form: CsrfForm<InviteForm>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
-    if !page.csrf_ok(super::field(&form, "csrf")) {
-        return page.csrf_refused(&state.tera);
-    }
-    let contest_id = super::field(&form, "contest_id").to_owned();
-    let mut user_ids: Vec<String> = form
+    let InviteForm { contest_id, ticked } = form.into_inner();
+    let mut user_ids: Vec<String> = ticked
         .keys()
         .filter_map(|k| k.strip_prefix("person_"))
         .map(str::to_owned)
@@ -333,42 +328,31 @@ pub async fn invite(
     let actor = page.actor.clone();
     let outcome = state
         .run(move |ctx, conn| {
-            crate::app::talent::invite(
-                ctx,
-                conn,
-                &actor,
-                &contest_id,
-                crate::app::talent::Invitations { user_ids },
-            )
+            let invitations = talent::Invitations { user_ids };
+            talent::invite(ctx, conn, &actor, &contest_id, invitations)
         })
         .await;
     let mut context = page.context();
-    let t = i18n::texts(page.lang);
-    let status = match outcome {
+    let error = match outcome {
         Ok(done) => {
-            context.insert(
-                "notice",
-                &t["talent_invited"]
-                    .replace("{invited}", &done.invited.to_string())
-                    .replace("{already}", &done.already_invited.to_string()),
+            let invited = done.invited.to_string();
+            let already = done.already_invited.to_string();
+            let notice = page.t_with(
+                "talent_invited",
+                &[("invited", &invited), ("already", &already)],
             );
-            actix_web::http::StatusCode::OK
+            context.insert("notice", &notice);
+            None
         }
-        Err(
-            error @ (crate::app::AppError::NotFound(_) | crate::app::AppError::Unauthorized(_)),
-        ) => {
-            return super::manage::refusal(&page, &state, &error)
-                .unwrap_or_else(|| page.not_found(&state.tera));
-        }
-        Err(error) => page.insert_error(&mut context, &error),
+        // Said on the page, above the pool (unless it is about the page itself).
+        Err(error) => Some(error),
     };
-    render_talent(
-        &state,
-        &page,
-        id.into_inner(),
-        TalentQuery::default(),
-        context,
-        status,
-    )
-    .await
+    let id = id.into_inner();
+    match talent_page(&state, &page, id, TalentQuery::default(), context).await {
+        Ok(context) => match error {
+            Some(error) => page.error_on(&state.tera, TALENT, context, error),
+            None => page.render_status(&state.tera, TALENT, &context, StatusCode::OK),
+        },
+        Err(error) => page.error(&state.tera, error),
+    }
 }

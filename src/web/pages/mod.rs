@@ -7,6 +7,7 @@ pub mod assets;
 pub mod contests;
 pub mod insight;
 pub mod kit;
+pub mod mail_links;
 pub mod manage;
 pub mod organizations;
 pub mod participate;
@@ -115,11 +116,9 @@ impl FromRequest for Page {
     }
 }
 
-/// A posted form's CSRF field.
+/// The fields of a form that has nothing but its CSRF token ([`CsrfForm<NoFields>`]).
 #[derive(Debug, Deserialize)]
-pub struct CsrfField {
-    pub csrf: String,
-}
+pub struct NoFields {}
 
 impl Page {
     /// The context every template gets: `lang`, `t` (the texts), `user`, `csrf`, `path`.
@@ -133,7 +132,16 @@ impl Page {
         context
     }
 
+    /// The context of a page that shows a typed view: [`Page::context`] and every field of
+    /// `view` (a `#[derive(Serialize)]` struct; tera reads its fields as it read `json!`).
+    pub fn view(&self, view: &impl serde::Serialize) -> Context {
+        let mut context = self.context();
+        add_view(&mut context, view);
+        context
+    }
+
     /// Whether a posted form carries this reader's token (double-submit: cookie and field).
+    /// Kept for the manage and participate pages until they take a [`CsrfForm`].
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         !self.new_csrf
             && !submitted.is_empty()
@@ -208,7 +216,8 @@ impl Page {
         self.finish(render_with(tera, template, context, status))
     }
 
-    /// The signed-in reader, or a redirect to the sign-in page that comes back here.
+    /// The signed-in reader, or a redirect to the sign-in page that comes back here. Kept for
+    /// the manage and participate pages until they take a [`SignedInPage`].
     #[expect(
         clippy::result_large_err,
         reason = "the redirect is the answer the handler returns at once"
@@ -271,25 +280,16 @@ impl Page {
         actix_web::ResponseError::status_code(error)
     }
 
-    /// The page for a use case's error: not found for what the reader may not see, else the
-    /// page `template` with the error shown on it.
+    /// The page for a use case's error on `template`: the kit's one mapping,
+    /// [`Page::error_on`], for the pages that still hold the error by reference.
     pub fn error_page(
         &self,
         tera: &Tera,
         template: &str,
-        mut context: Context,
+        context: Context,
         error: &crate::app::AppError,
     ) -> HttpResponse {
-        use crate::app::AppError;
-        if matches!(error, AppError::NotFound(_)) {
-            return self.not_found(tera);
-        }
-        if matches!(error, AppError::Unauthorized(_)) && self.user.is_none() {
-            let next = url_escape(&self.path);
-            return self.finish(see_other(&format!("/login?next={next}")));
-        }
-        let status = self.insert_error(&mut context, error);
-        self.render_status(tera, template, &context, status)
+        self.error_on(tera, template, context, copy_of(error))
     }
 
     /// The page for a refused or missing object.
@@ -300,6 +300,40 @@ impl Page {
             &self.context(),
             actix_web::http::StatusCode::NOT_FOUND,
         )
+    }
+}
+
+/// Adds every field of `view` (a `#[derive(Serialize)]` struct) to `context`.
+pub fn add_view(context: &mut Context, view: &impl serde::Serialize) {
+    match Context::from_serialize(view) {
+        Ok(fields) => context.extend(fields),
+        // A view that is not a struct: a bug, and the template says what is missing.
+        Err(error) => tracing::error!(error = ?error, "page view"),
+    }
+}
+
+/// The same error again, owned ([`AppError`](crate::app::AppError) is not `Clone`: an
+/// internal error's cause is kept as its text).
+fn copy_of(error: &crate::app::AppError) -> crate::app::AppError {
+    use crate::app::AppError::*;
+    match error {
+        BadRequest(m) => BadRequest(m.clone()),
+        Unauthorized(m) => Unauthorized(m.clone()),
+        Forbidden(m) => Forbidden(m.clone()),
+        NotFound(m) => NotFound(m.clone()),
+        Conflict { code, message } => Conflict {
+            code,
+            message: message.clone(),
+        },
+        TooLarge(m) => TooLarge(m.clone()),
+        UnsupportedType(m) => UnsupportedType(m.clone()),
+        EmailNotVerified(m) => EmailNotVerified(m.clone()),
+        Validation(fields) => Validation(fields.clone()),
+        RateLimited { retry_after_secs } => RateLimited {
+            retry_after_secs: *retry_after_secs,
+        },
+        Unavailable(m) => Unavailable(m.clone()),
+        Internal(cause) => Internal(anyhow::anyhow!("{cause:#}")),
     }
 }
 
@@ -387,7 +421,8 @@ fn percent_decode(value: &str) -> Vec<u8> {
     decoded
 }
 
-/// A posted form as name → value, for pages whose fields are named at run time.
+/// A posted form as name → value, for pages whose fields are named at run time. Kept for the
+/// manage and participate pages until they take a typed [`CsrfForm`].
 pub type Form = web::Form<std::collections::HashMap<String, String>>;
 
 /// A posted field, empty when absent.

@@ -4,132 +4,110 @@
 //! dashboard's forms invite an address (owners) and leave an organisation (members).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, ResponseError, web};
+use serde::{Deserialize, Serialize};
 
 use crate::app::AppError;
 use crate::app::memberships::{self, InvitationInfo};
+use crate::app::organizations::NewMember;
 use crate::web::AppState;
 
-use super::{Form, Page, field, see_other, url_escape};
+use super::{CsrfForm, NoFields, Page, SignedInPage, see_other, url_escape};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/organization-invitations/{token}")
-            .route(web::get().to(invitation_page))
-            .route(web::post().to(invitation_accept)),
-    )
-    .route("/organizations/{id}/invite", web::post().to(invite_post))
-    .route("/organizations/{id}/leave", web::post().to(leave_post));
+const INVITATION: &str = "organizations/invitation.html";
+
+/// A refusal or a mistake on a dashboard form, said in the reader's language. The kit's
+/// mapping ([`Page::error`]), except that the dashboard has no field to show a mistake
+/// beside: the refused page says every field's message after the summary.
+fn refused(state: &AppState, page: &Page, error: AppError) -> HttpResponse {
+    let AppError::Validation(fields) = &error else {
+        return page.error(&state.tera, error);
+    };
+    let mut message = page.t("error_validation_failed");
+    for f in fields {
+        message.push_str(&format!(" {}", f.message));
+    }
+    page.refused(&state.tera, &message, error.status_code())
 }
 
-/// A refusal or a mistake on a dashboard form, said in the reader's language.
-fn refused(state: &AppState, page: &Page, error: &AppError) -> HttpResponse {
-    if matches!(error, AppError::NotFound(_)) {
-        return page.not_found(&state.tera);
+/// After a dashboard form: back to the dashboard, or the refusal.
+fn back_to_dashboard(state: &AppState, page: &Page, done: Result<(), AppError>) -> HttpResponse {
+    match done {
+        Ok(()) => page.finish(see_other("/dashboard")),
+        Err(error) => refused(state, page, error),
     }
-    let mut context = page.context();
-    let status = page.insert_error(&mut context, error);
-    let mut message = context
-        .get("error")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    if let AppError::Validation(fields) = error {
-        for f in fields {
-            message.push_str(&format!(" {}", f.message));
-        }
-    }
-    context.insert("message", &message);
-    page.render_status(&state.tera, "errors/refused.html", &context, status)
+}
+
+/// An address to invite, and (optionally) the role it is invited to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    email: String,
+    role: String,
 }
 
 /// An owner invites an address from the dashboard (the same use case as the API's).
 pub async fn invite_post(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     id: web::Path<String>,
-    form: Form,
+    form: CsrfForm<InviteForm>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
-    if !page.csrf_ok(field(&form, "csrf")) {
-        return page.csrf_refused(&state.tera);
-    }
-    let actor = page.actor.clone();
-    let input = crate::app::organizations::NewMember {
-        email: field(&form, "email").to_owned(),
-        role: match field(&form, "role") {
-            "" => None,
-            role => Some(role.to_owned()),
-        },
+    let InviteForm { email, role } = form.into_inner();
+    let input = NewMember {
+        email,
+        role: Some(role).filter(|role| !role.is_empty()),
     };
-    let id = id.into_inner();
-    match state
+    let (actor, id) = (page.actor.clone(), id.into_inner());
+    let invited = state
         .run(move |ctx, conn| memberships::invite(ctx, conn, &actor, &id, input))
-        .await
-    {
-        Ok(_) => page.finish(see_other("/dashboard")),
-        Err(error) => refused(&state, &page, &error),
-    }
+        .await;
+    back_to_dashboard(&state, &page, invited.map(drop))
 }
 
 /// A member leaves an organisation from the dashboard.
 pub async fn leave_post(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     id: web::Path<String>,
-    form: Form,
+    _form: CsrfForm<NoFields>,
 ) -> HttpResponse {
-    let user_id = match page.require_user() {
-        Ok(user) => user.id.clone(),
-        Err(redirect) => return redirect,
-    };
-    if !page.csrf_ok(field(&form, "csrf")) {
-        return page.csrf_refused(&state.tera);
-    }
-    let actor = page.actor.clone();
-    let id = id.into_inner();
-    match state
+    let (actor, id, user_id) = (page.actor.clone(), id.into_inner(), page.user().id.clone());
+    let left = state
         .run(move |_, conn| memberships::remove(conn, &actor, &id, &user_id))
-        .await
-    {
-        Ok(()) => page.finish(see_other("/dashboard")),
-        Err(error) => refused(&state, &page, &error),
-    }
+        .await;
+    back_to_dashboard(&state, &page, left)
 }
 
-fn render(
-    state: &AppState,
+/// What the invitation page shows, beside the reader's context.
+#[derive(Serialize)]
+struct InvitationView<'a> {
+    /// Empty unless the error of a refused acceptance is added.
+    error: &'static str,
+    action: String,
+    /// `ask`, `accepted` or `invalid` (no such invitation, or no more).
+    outcome: &'static str,
+    organization_name: &'a str,
+}
+
+/// The invitation page's context and status for `info` (`None`: the link is not valid).
+fn invitation(
     page: &Page,
     token: &str,
     info: Option<&InvitationInfo>,
-    error: Option<&AppError>,
-) -> HttpResponse {
-    let mut context = page.context();
-    context.insert("error", "");
-    context.insert(
-        "action",
-        &format!("/organization-invitations/{}", url_escape(token)),
-    );
-    context.insert("outcome", info.map_or("invalid", |i| i.outcome));
-    context.insert(
-        "organization_name",
-        info.map_or("", |i| i.organization_name.as_str()),
-    );
-    let mut status = match info.map_or("invalid", |i| i.outcome) {
+) -> (tera::Context, StatusCode) {
+    let outcome = info.map_or("invalid", |i| i.outcome);
+    let view = InvitationView {
+        error: "",
+        action: format!("/organization-invitations/{}", url_escape(token)),
+        outcome,
+        organization_name: info.map_or("", |i| i.organization_name.as_str()),
+    };
+    let status = match outcome {
         "invalid" => StatusCode::NOT_FOUND,
         _ => StatusCode::OK,
     };
-    if let Some(error) = error {
-        status = page.insert_error(&mut context, error);
-    }
-    page.render_status(
-        &state.tera,
-        "organizations/invitation.html",
-        &context,
-        status,
-    )
+    (page.view(&view), status)
 }
 
 async fn load(state: &AppState, page: &Page, token: String) -> Result<InvitationInfo, AppError> {
@@ -141,46 +119,42 @@ async fn load(state: &AppState, page: &Page, token: String) -> Result<Invitation
 
 pub async fn invitation_page(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     token: web::Path<String>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
     let token = token.into_inner();
-    match load(&state, &page, token.clone()).await {
-        Ok(info) => render(&state, &page, &token, Some(&info), None),
-        Err(AppError::NotFound(_)) => render(&state, &page, &token, None, None),
-        Err(error) => page.error_page(&state.tera, "errors/refused.html", page.context(), &error),
-    }
+    let info = match load(&state, &page, token.clone()).await {
+        Ok(info) => Some(info),
+        // An invalid link has its own page: the invitation page that says so.
+        Err(AppError::NotFound(_)) => None,
+        Err(error) => return page.error(&state.tera, error),
+    };
+    let (context, status) = invitation(&page, &token, info.as_ref());
+    page.render_status(&state.tera, INVITATION, &context, status)
 }
 
 pub async fn invitation_accept(
     state: web::Data<AppState>,
-    page: Page,
+    page: SignedInPage,
     token: web::Path<String>,
-    form: Form,
+    _form: CsrfForm<NoFields>,
 ) -> HttpResponse {
-    if let Err(redirect) = page.require_user() {
-        return redirect;
-    }
-    if !page.csrf_ok(field(&form, "csrf")) {
-        return page.csrf_refused(&state.tera);
-    }
     let token = token.into_inner();
     let actor = page.actor.clone();
     let accepting = token.clone();
     let accepted = state
         .run(move |ctx, conn| memberships::accept(ctx, conn, &actor, &accepting))
         .await;
-    match accepted {
-        Ok(_) => page.finish(see_other(&format!(
-            "/organization-invitations/{}",
-            url_escape(&token)
-        ))),
-        Err(error) => {
-            let info = load(&state, &page, token.clone()).await.ok();
-            render(&state, &page, &token, info.as_ref(), Some(&error))
-        }
+    let Err(error) = accepted else {
+        let again = format!("/organization-invitations/{}", url_escape(&token));
+        return page.finish(see_other(&again));
+    };
+    let info = load(&state, &page, token.clone()).await.ok();
+    let (mut context, _) = invitation(&page, &token, info.as_ref());
+    if let AppError::NotFound(_) = error {
+        // An invalid link is said on the invitation page, not on the page not found.
+        let status = page.insert_error(&mut context, &error);
+        return page.render_status(&state.tera, INVITATION, &context, status);
     }
+    page.error_on(&state.tera, INVITATION, context, error)
 }
