@@ -125,7 +125,8 @@ where
             // The pages' own routes first: `/contests/new` before `/contests/{id}`.
             app.configure(pages::manage::routes)
                 .configure(pages::insight::routes)
-                .configure(pages::participate::routes)
+                .configure(pages::ideas::routes)
+                .configure(pages::jury::routes)
                 .configure(pages::settings::routes)
                 .configure(pages::organizations::routes)
                 .route("/", web::get().to(pages::contests::home))
