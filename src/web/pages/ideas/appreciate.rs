@@ -22,11 +22,12 @@ pub(super) async fn appreciate(
     form: CsrfForm<AppreciateForm>,
 ) -> HttpResponse {
     let on = form.on != "0";
-    let actor = page.actor.clone();
     let idea_id = id.into_inner();
     let marked = idea_id.clone();
-    match state
-        .run(move |ctx, conn| ideas::appreciate(ctx, conn, &actor, &marked, on))
+    match page
+        .run(&state, move |ctx, conn, actor| {
+            ideas::appreciate(ctx, conn, actor, &marked, on)
+        })
         .await
     {
         Ok(contest) => page.finish(see_other(&format!(

@@ -9,9 +9,9 @@ use futures_util::StreamExt;
 use crate::app::AppError;
 use crate::app::ideas::{self, Upload};
 use crate::web::AppState;
-use crate::web::pages::{SignedInPage, see_other, url_escape};
+use crate::web::pages::SignedInPage;
 
-use super::show::{IdeaPageState, render_idea};
+use super::show::{Done, IdeaPageState, change_idea, render_idea};
 
 /// Reads the upload form: its CSRF field and one file, within the size limit.
 async fn read_upload(
@@ -71,9 +71,11 @@ pub(super) async fn attach_post(
     let id = id.into_inner();
     let limit = state.ctx.settings.ideas.max_attachment_bytes as usize;
     // Whether this person may attach to this idea now, before the body is read (issue 16.14).
-    let (actor, idea_id) = (page.actor.clone(), id.clone());
-    if let Err(error) = state
-        .run(move |ctx, conn| ideas::may_attach(ctx, conn, &actor, &idea_id))
+    let idea_id = id.clone();
+    if let Err(error) = page
+        .run(&state, move |ctx, conn, actor| {
+            ideas::may_attach(ctx, conn, actor, &idea_id)
+        })
         .await
     {
         return render_idea(&state, &page, id, IdeaPageState::failed(error)).await;
@@ -93,16 +95,13 @@ pub(super) async fn attach_post(
             return render_idea(&state, &page, id, IdeaPageState::failed(error)).await;
         }
     };
-    let actor = page.actor.clone();
-    let idea_id = id.clone();
-    match state
-        .run(move |ctx, conn| ideas::attach(ctx, conn, &actor, &idea_id, prepared))
-        .await
-    {
-        Ok(_) => page.finish(see_other(&format!(
-            "/ideas/{}?done=attached",
-            url_escape(&id)
-        ))),
-        Err(error) => render_idea(&state, &page, id, IdeaPageState::failed(error)).await,
-    }
+    change_idea(
+        &state,
+        &page,
+        id,
+        Done::Attached,
+        IdeaPageState::default(),
+        |ctx, conn, actor, id| ideas::attach(ctx, conn, actor, id, prepared),
+    )
+    .await
 }

@@ -38,26 +38,24 @@ struct MyIdeasView {
 }
 
 async fn load_mine(state: &AppState, page: &Page) -> AppResult<(Vec<IdeaView>, ContestsById)> {
-    let actor = page.actor.clone();
-    state
-        .run(move |ctx, conn| {
-            let mine = ideas::mine(ctx, conn, &actor)?;
-            let mut contests_by_id = ContestsById::new();
-            for idea in &mine {
-                if contests_by_id.contains_key(&idea.contest_id) {
-                    continue;
-                }
-                let contest = contests::show(ctx, conn, &actor, &idea.contest_id)?;
-                let results = if contest.phase == Phase::Awarded {
-                    award::results(conn, &actor, &contest.id).ok()
-                } else {
-                    None
-                };
-                contests_by_id.insert(contest.id.clone(), (contest, results));
+    page.run(state, move |ctx, conn, actor| {
+        let mine = ideas::mine(ctx, conn, actor)?;
+        let mut contests_by_id = ContestsById::new();
+        for idea in &mine {
+            if contests_by_id.contains_key(&idea.contest_id) {
+                continue;
             }
-            Ok((mine, contests_by_id))
-        })
-        .await
+            let contest = contests::show(ctx, conn, actor, &idea.contest_id)?;
+            let results = if contest.phase == Phase::Awarded {
+                award::results(conn, actor, &contest.id).ok()
+            } else {
+                None
+            };
+            contests_by_id.insert(contest.id.clone(), (contest, results));
+        }
+        Ok((mine, contests_by_id))
+    })
+    .await
 }
 
 /// An idea's result in an awarded contest: its rank and score, or that it was not ranked.

@@ -5,10 +5,12 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
+use crate::app::access::Actor;
 use crate::app::contests::{self, ContestView};
 use crate::app::ideas::{self, IdeaContent, IdeaView, SubmitDraft};
-use crate::app::{AppError, AppResult};
+use crate::app::{AppError, AppResult, Ctx};
 use crate::domain::ideas::Status;
+use crate::store::DbConnection;
 use crate::web::AppState;
 use crate::web::i18n;
 use crate::web::pages::{CsrfForm, Page, SignedInPage, see_other, url_escape};
@@ -24,22 +26,20 @@ pub(super) struct IdeaData {
 }
 
 pub(super) async fn load_idea(state: &AppState, page: &Page, id: String) -> AppResult<IdeaData> {
-    let actor = page.actor.clone();
-    state
-        .run(move |ctx, conn| {
-            let idea = ideas::show(ctx, conn, &actor, &id)?;
-            let contest = contests::show(ctx, conn, &actor, &idea.contest_id)?;
-            // The idea object never names its author: the reader wrote it if it is theirs.
-            let is_author = ideas::mine(ctx, conn, &actor)?
-                .iter()
-                .any(|i| i.id == idea.id);
-            Ok(IdeaData {
-                idea,
-                contest,
-                is_author,
-            })
+    page.run(state, move |ctx, conn, actor| {
+        let idea = ideas::show(ctx, conn, actor, &id)?;
+        let contest = contests::show(ctx, conn, actor, &idea.contest_id)?;
+        // The idea object never names its author: the reader wrote it if it is theirs.
+        let is_author = ideas::mine(ctx, conn, actor)?
+            .iter()
+            .any(|i| i.id == idea.id);
+        Ok(IdeaData {
+            idea,
+            contest,
+            is_author,
         })
-        .await
+    })
+    .await
 }
 
 /// What the idea page shows besides the idea: a notice, typed input, a preview, an error.
@@ -209,6 +209,38 @@ pub(super) async fn render_idea(
     }
 }
 
+/// Runs an author's change to idea `id`, then goes back to its page: with the notice of
+/// `done` (a `?done=` value), or with the error shown on `on_error` (what was typed).
+pub(super) async fn change_idea<T: Send + 'static>(
+    state: &AppState,
+    page: &Page,
+    id: String,
+    done: Done,
+    on_error: IdeaPageState,
+    change: impl FnOnce(&Ctx, &mut DbConnection, &Actor, &str) -> AppResult<T> + Send + 'static,
+) -> HttpResponse {
+    let idea_id = id.clone();
+    match page
+        .run(state, move |ctx, conn, actor| {
+            change(ctx, conn, actor, &idea_id)
+        })
+        .await
+    {
+        Ok(_) => page.finish(see_other(&format!(
+            "/ideas/{}?done={}",
+            url_escape(&id),
+            done.as_str()
+        ))),
+        Err(error) => {
+            let extra = IdeaPageState {
+                error: Some(error),
+                ..on_error
+            };
+            render_idea(state, page, id, extra).await
+        }
+    }
+}
+
 /// What a form that came back here had done (`?done=`), for the notice.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -223,6 +255,20 @@ pub(super) enum Done {
     Unknown,
 }
 
+impl Done {
+    /// The `?done=` value, also the end of the notice's key (`idea_notice_saved`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Done::Saved => "saved",
+            Done::Submitted => "submitted",
+            Done::Draft => "draft",
+            Done::Attached => "attached",
+            Done::Withdrawn => "withdrawn",
+            Done::Unknown => "",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct DoneQuery {
     done: Option<Done>,
@@ -235,15 +281,11 @@ pub(super) async fn idea_page(
     query: web::Query<DoneQuery>,
 ) -> HttpResponse {
     let notice = match query.done {
-        Some(Done::Saved) => Some("idea_notice_saved"),
-        Some(Done::Submitted) => Some("idea_notice_submitted"),
-        Some(Done::Draft) => Some("idea_notice_draft"),
-        Some(Done::Attached) => Some("idea_notice_attached"),
-        Some(Done::Withdrawn) => Some("idea_notice_withdrawn"),
         Some(Done::Unknown) | None => None,
+        Some(done) => Some(page.t(&format!("idea_notice_{}", done.as_str()))),
     };
     let extra = IdeaPageState {
-        notice: notice.map(|key| page.t(key)),
+        notice,
         ..Default::default()
     };
     render_idea(&state, &page, id.into_inner(), extra).await
@@ -253,11 +295,10 @@ pub(super) async fn edit_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
-    form: CsrfForm<IdeaForm>,
+    CsrfForm(form): CsrfForm<IdeaForm>,
 ) -> HttpResponse {
-    let form = form.into_inner();
-    let id = id.into_inner();
     let typed = form.typed();
+    let id = id.into_inner();
     if form.action == IdeaAction::Preview {
         let extra = IdeaPageState {
             typed: Some(typed),
@@ -271,22 +312,19 @@ pub(super) async fn edit_post(
         summary: form.summary,
         body: form.body,
     };
-    let actor = page.actor.clone();
-    let idea_id = id.clone();
-    match state
-        .run(move |ctx, conn| ideas::update(ctx, conn, &actor, &idea_id, input))
-        .await
-    {
-        Ok(_) => page.finish(see_other(&format!("/ideas/{}?done=saved", url_escape(&id)))),
-        Err(error) => {
-            let extra = IdeaPageState {
-                typed: Some(typed),
-                error: Some(error),
-                ..Default::default()
-            };
-            render_idea(&state, &page, id, extra).await
-        }
-    }
+    let on_error = IdeaPageState {
+        typed: Some(typed),
+        ..Default::default()
+    };
+    change_idea(
+        &state,
+        &page,
+        id,
+        Done::Saved,
+        on_error,
+        |ctx, conn, actor, id| ideas::update(ctx, conn, actor, id, input),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -305,16 +343,13 @@ pub(super) async fn submit_draft_post(
     let input = SubmitDraft {
         accept_terms: checked(&form.accept_terms),
     };
-    let actor = page.actor.clone();
-    let idea_id = id.clone();
-    match state
-        .run(move |ctx, conn| ideas::submit_draft(ctx, conn, &actor, &idea_id, input))
-        .await
-    {
-        Ok(_) => page.finish(see_other(&format!(
-            "/ideas/{}?done=submitted",
-            url_escape(&id)
-        ))),
-        Err(error) => render_idea(&state, &page, id, IdeaPageState::failed(error)).await,
-    }
+    change_idea(
+        &state,
+        &page,
+        id,
+        Done::Submitted,
+        IdeaPageState::default(),
+        |ctx, conn, actor, id| ideas::submit_draft(ctx, conn, actor, id, input),
+    )
+    .await
 }

@@ -10,6 +10,7 @@ use crate::web::AppState;
 use crate::web::pages::{CsrfForm, Page, SOURCE_COOKIE, SignedInPage, see_other};
 
 use super::shared::{ContestInfo, base_context, checked, show_error};
+use super::show::Done;
 
 /// What a person typed in an idea form, shown back to them.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -94,10 +95,10 @@ async fn load_contest(
     page: &Page,
     id: String,
 ) -> crate::app::AppResult<ContestView> {
-    let actor = page.actor.clone();
-    state
-        .run(move |ctx, conn| contests::show(ctx, conn, &actor, &id))
-        .await
+    page.run(state, move |ctx, conn, actor| {
+        contests::show(ctx, conn, actor, &id)
+    })
+    .await
 }
 
 pub(super) async fn submit_form(
@@ -141,16 +142,21 @@ pub(super) async fn submit_post(
         accept_terms: typed.accept_terms,
         draft,
     };
-    let actor = page.actor.clone();
     let contest_id = id.clone();
-    match state
-        .run(move |ctx, conn| ideas::create(ctx, conn, &actor, &id, input))
+    match page
+        .run(&state, move |ctx, conn, actor| {
+            ideas::create(ctx, conn, actor, &id, input)
+        })
         .await
     {
         Ok(idea) => {
             record_source(&req, &state, &page, &contest_id).await;
-            let done = if draft { "draft" } else { "submitted" };
-            page.finish(see_other(&format!("/ideas/{}?done={done}", idea.id)))
+            let done = if draft { Done::Draft } else { Done::Submitted };
+            page.finish(see_other(&format!(
+                "/ideas/{}?done={}",
+                idea.id,
+                done.as_str()
+            )))
         }
         Err(error) => {
             let (status, _) = show_error(&page, &mut context, &error, &[]);
@@ -173,15 +179,14 @@ async fn record_source(req: &HttpRequest, state: &AppState, page: &Page, contest
     if contest != contest_id {
         return;
     }
-    let (actor, contest, source, campaign) = (
-        page.actor.clone(),
+    let (contest, source, campaign) = (
         contest.to_owned(),
         source.to_owned(),
         campaign.unwrap_or_default().to_owned(),
     );
-    if let Err(error) = state
-        .run(move |ctx, conn| {
-            crate::app::insight::record_source(ctx, conn, &actor, &contest, &source, &campaign)
+    if let Err(error) = page
+        .run(state, move |ctx, conn, actor| {
+            crate::app::insight::record_source(ctx, conn, actor, &contest, &source, &campaign)
         })
         .await
     {

@@ -9,7 +9,7 @@ use crate::web::AppState;
 use crate::web::pages::{CsrfForm, Page, SignedInPage, see_other, url_escape};
 
 use super::shared::{checked, show_error};
-use super::show::{IdeaPageState, idea_context, load_idea};
+use super::show::{Done, IdeaPageState, idea_context, load_idea};
 
 async fn render_withdraw(
     state: &AppState,
@@ -61,15 +61,17 @@ pub(super) async fn withdraw_post(
         let unconfirmed = AppError::field("confirm", page.t("idea_withdraw_unconfirmed"));
         return render_withdraw(&state, &page, id, Some(unconfirmed)).await;
     }
-    let actor = page.actor.clone();
     let idea_id = id.clone();
-    match state
-        .run(move |ctx, conn| ideas::withdraw(ctx, conn, &actor, &idea_id))
+    match page
+        .run(&state, move |ctx, conn, actor| {
+            ideas::withdraw(ctx, conn, actor, &idea_id)
+        })
         .await
     {
         Ok(_) => page.finish(see_other(&format!(
-            "/ideas/{}?done=withdrawn",
-            url_escape(&id)
+            "/ideas/{}?done={}",
+            url_escape(&id),
+            Done::Withdrawn.as_str()
         ))),
         Err(error) => render_withdraw(&state, &page, id, Some(error)).await,
     }

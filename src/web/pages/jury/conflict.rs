@@ -26,10 +26,11 @@ pub(super) async fn conflict_post(
     let input = ConflictDeclaration {
         reason: form.reason.clone(),
     };
-    let actor = page.actor.clone();
     let (contest, entry) = (contest_id.clone(), entry_id.clone());
-    match state
-        .run(move |ctx, conn| jury::declare_conflict(ctx, conn, &actor, &contest, &entry, input))
+    match page
+        .run(&state, move |ctx, conn, actor| {
+            jury::declare_conflict(ctx, conn, actor, &contest, &entry, input)
+        })
         .await
     {
         Ok(()) => page.finish(see_other(&format!(

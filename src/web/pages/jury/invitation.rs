@@ -27,10 +27,10 @@ async fn load_invitation(
     page: &Page,
     token: String,
 ) -> crate::app::AppResult<InvitationView> {
-    let actor = page.actor.clone();
-    state
-        .run(move |ctx, conn| jury::invitation(ctx, conn, &actor, &token))
-        .await
+    page.run(state, move |ctx, conn, actor| {
+        jury::invitation(ctx, conn, actor, &token)
+    })
+    .await
 }
 
 fn render_invitation(
@@ -86,10 +86,11 @@ pub(super) async fn invitation_accept(
     _form: CsrfForm<Nothing>,
 ) -> HttpResponse {
     let token = token.into_inner();
-    let actor = page.actor.clone();
     let accepting = token.clone();
-    let accepted = state
-        .run(move |ctx, conn| jury::accept(ctx, conn, &actor, &accepting))
+    let accepted = page
+        .run(&state, move |ctx, conn, actor| {
+            jury::accept(ctx, conn, actor, &accepting)
+        })
         .await;
     let invitation = match load_invitation(&state, &page, token.clone()).await {
         Ok(invitation) => invitation,

@@ -287,14 +287,12 @@ async fn load_jury(
     page: &Page,
     contest_id: String,
 ) -> AppResult<(ContestView, AppResult<JuryEntries>)> {
-    let actor = page.actor.clone();
-    state
-        .run(move |ctx, conn| {
-            let contest = contests::show(ctx, conn, &actor, &contest_id)?;
-            let entries = jury::entries(ctx, conn, &actor, &contest_id);
-            Ok((contest, entries))
-        })
-        .await
+    page.run(state, move |ctx, conn, actor| {
+        let contest = contests::show(ctx, conn, actor, &contest_id)?;
+        let entries = jury::entries(ctx, conn, actor, &contest_id);
+        Ok((contest, entries))
+    })
+    .await
 }
 
 /// Renders the scoring page of a contest, with `extra`.
@@ -422,10 +420,11 @@ pub(super) async fn scores_post(
         scores,
         comment: typed.comment.clone(),
     };
-    let actor = page.actor.clone();
     let (contest, entry) = (contest_id.clone(), entry_id.clone());
-    match state
-        .run(move |ctx, conn| jury::save_scores(ctx, conn, &actor, &contest, &entry, sheet))
+    match page
+        .run(&state, move |ctx, conn, actor| {
+            jury::save_scores(ctx, conn, actor, &contest, &entry, sheet)
+        })
         .await
     {
         Ok(_) => page.finish(see_other(&format!(
