@@ -309,26 +309,3 @@ mod tests {
         );
     }
 }
-
-// Added by the participant pages (helper D): the `actor.clone()` + `state.run` preamble.
-
-impl Page {
-    /// Runs a use case as this reader: the one transaction of a handler, given the reader's
-    /// [`crate::app::access::Actor`].
-    pub async fn run<T, F>(&self, state: &AppState, use_case: F) -> crate::app::AppResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(
-                &crate::app::Ctx,
-                &mut crate::store::DbConnection,
-                &crate::app::access::Actor,
-            ) -> crate::app::AppResult<T>
-            + Send
-            + 'static,
-    {
-        let actor = self.actor.clone();
-        state
-            .run(move |ctx, conn| use_case(ctx, conn, &actor))
-            .await
-    }
-}

@@ -1,5 +1,6 @@
 //! What the pages of innovators and jurors share: a contest as they show it, file sizes, and
-//! an error shown on the form it came from, each field's message in the reader's language.
+//! an error shown on the form it came from, each field's message in the reader's language;
+//! and `Page::run`, a use case run as the reader.
 
 use std::collections::BTreeMap;
 
@@ -7,10 +8,13 @@ use actix_web::http::StatusCode;
 use serde::Serialize;
 use tera::Context;
 
-use crate::app::AppError;
+use crate::app::access::Actor;
 use crate::app::contests::ContestView;
+use crate::app::{AppError, AppResult, Ctx};
 use crate::domain::lifecycle::Phase;
 use crate::domain::rules::Criterion;
+use crate::store::DbConnection;
+use crate::web::AppState;
 use crate::web::i18n;
 use crate::web::pages::{Page, kit, t, t_with};
 
@@ -178,4 +182,21 @@ pub(crate) fn with_view(mut context: Context, view: &impl Serialize) -> Context 
 /// Whether a checkbox was ticked.
 pub(crate) fn checked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
+// Kept here rather than in kit.rs, which other page helpers are editing; it belongs with the
+// kit (`Page::run`) once they are merged.
+impl Page {
+    /// Runs a use case as this reader: the one transaction of a handler, given the reader's
+    /// [`Actor`] (instead of `let actor = page.actor.clone()` before every `state.run`).
+    pub async fn run<T, F>(&self, state: &AppState, use_case: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx, &mut DbConnection, &Actor) -> AppResult<T> + Send + 'static,
+    {
+        let actor = self.actor.clone();
+        state
+            .run(move |ctx, conn| use_case(ctx, conn, &actor))
+            .await
+    }
 }
