@@ -353,3 +353,39 @@ pub(super) async fn submit_draft_post(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::web::Query;
+
+    use super::{Done, DoneQuery};
+    use crate::web::pages::ideas::submit::IdeaAction;
+
+    fn done(query: &str) -> Option<&'static str> {
+        let query = Query::<DoneQuery>::from_query(query).unwrap();
+        query.done.map(Done::as_str)
+    }
+
+    #[test]
+    fn a_done_value_this_page_does_not_know_shows_no_notice() {
+        assert_eq!(done("done=saved"), Some("saved"));
+        assert_eq!(done("done=withdrawn"), Some("withdrawn"));
+        assert_eq!(done("done=Saved"), Some(""));
+        assert_eq!(done("done=%3Cb%3E"), Some(""));
+        assert_eq!(done(""), None);
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Button {
+        action: IdeaAction,
+    }
+
+    #[test]
+    fn an_unknown_button_submits_or_saves_rather_than_previews() {
+        let action = |raw: &str| Query::<Button>::from_query(&format!("action={raw}")).unwrap();
+        assert_eq!(action("preview").action, IdeaAction::Preview);
+        assert_eq!(action("draft").action, IdeaAction::Draft);
+        assert_eq!(action("Preview").action, IdeaAction::Other);
+        assert_eq!(action("").action, IdeaAction::Other);
+    }
+}

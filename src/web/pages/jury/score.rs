@@ -442,3 +442,41 @@ pub(super) async fn scores_post(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use actix_web::FromRequest;
+
+    use super::ScoreForm;
+    use crate::web::pages::{CSRF_COOKIE, CsrfForm};
+
+    #[actix_web::test]
+    async fn a_score_form_gives_its_scores_by_field_name_and_its_comment() {
+        let token = "b".repeat(64);
+        let (req, mut payload) = actix_web::test::TestRequest::post()
+            .cookie(actix_web::cookie::Cookie::new(CSRF_COOKIE, token.clone()))
+            .set_form([
+                ("csrf", token.as_str()),
+                ("score_impact", "7"),
+                ("score_impact", "8"),
+                ("score_cost", " 3 "),
+                ("comment", "Clear."),
+            ])
+            .to_http_parts();
+        let form = CsrfForm::<ScoreForm>::from_request(&req, &mut payload)
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(form.comment.as_deref(), Some("Clear."));
+        let scores: BTreeMap<&str, &str> = form
+            .fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("score_")?, v.as_str())))
+            .collect();
+        // The last of two fields of one name counts, as it always did.
+        assert_eq!(scores, BTreeMap::from([("cost", " 3 "), ("impact", "8")]));
+        assert!(!form.fields.contains_key("csrf"));
+    }
+}
