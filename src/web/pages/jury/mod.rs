@@ -6,6 +6,7 @@
 mod conflict;
 mod invitation;
 mod score;
+mod sheet;
 
 use actix_web::web;
 
@@ -19,7 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/contests/{id}/jury", web::get().to(score::jury_page))
     .route(
         "/contests/{id}/jury/entries/{entry_id}/scores",
-        web::post().to(score::scores_post),
+        web::post().to(sheet::scores_post),
     )
     .route(
         "/contests/{id}/jury/entries/{entry_id}/conflict",
