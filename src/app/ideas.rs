@@ -855,3 +855,18 @@ pub fn remind_drafts(
     }
     Ok(drafts.len())
 }
+
+/// Marks or unmarks a published idea ([`super::appreciation::mark`]) and names the contest it
+/// was entered in, for the results page the reader goes back to (empty if the idea is gone).
+pub fn appreciate(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    on: bool,
+) -> AppResult<String> {
+    let done = super::appreciation::mark(ctx, conn, actor, idea_id, on)?;
+    Ok(store::ideas::find(conn, &done.idea_id)?
+        .map(|idea| idea.contest_id)
+        .unwrap_or_default())
+}

@@ -1032,3 +1032,51 @@ pub fn disqualify(
         super::ideas::show(ctx, conn, actor, idea_id)
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// The invitation behind a link, as its page shows it (read-only; `accept` checks everything).
+
+/// Where the reader of an invitation link stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationOutcome {
+    /// The invitation waits for an answer: the page asks.
+    Ask,
+    /// This reader accepted it already.
+    Accepted,
+    /// No such invitation, or someone else accepted it: the page says the link is not valid.
+    Invalid,
+}
+
+/// An invitation as its page shows it: the outcome, and the contest if the reader may see it
+/// (before it opens, a contest is its organisation's: the page then names no contest).
+#[derive(Debug)]
+pub struct InvitationView {
+    pub outcome: InvitationOutcome,
+    pub contest: Option<super::contests::ContestView>,
+}
+
+/// The invitation behind a link, for its page. Read-only: [`accept`] is the use case that
+/// checks the address, the roles and the expiry.
+pub fn invitation(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    token: &str,
+) -> AppResult<InvitationView> {
+    let digest = super::accounts::token_digest(token.trim());
+    let Some(juror) = store::jury::find_by_token(conn, &digest)? else {
+        return Ok(InvitationView {
+            outcome: InvitationOutcome::Invalid,
+            contest: None,
+        });
+    };
+    let me = actor.user().map(|u| u.id.as_str());
+    let outcome = match (juror.status.as_str(), juror.user_id.as_deref()) {
+        ("accepted", Some(user)) if Some(user) == me => InvitationOutcome::Accepted,
+        ("accepted", _) => InvitationOutcome::Invalid,
+        _ => InvitationOutcome::Ask,
+    };
+    let contest = super::contests::show(ctx, conn, actor, &juror.contest_id).ok();
+    Ok(InvitationView { outcome, contest })
+}

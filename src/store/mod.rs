@@ -267,14 +267,6 @@ where
     committed
 }
 
-/// A stand-in, for the build only, for the page that still asks the store for the generation
-/// instead of `web::cache::PublicCache::generation` (the counter now lives in the [`Pool`]):
-/// a value the pool's generation never reaches, so that what is kept with it is never served,
-/// only recomputed. Remove it once no page calls it.
-pub fn generation() -> u64 {
-    u64::MAX
-}
-
 fn write_tx_inner<T, E>(
     conn: &mut DbConnection,
     writes: Option<&Writes>,

@@ -132,7 +132,8 @@ fn pages() -> Vec<Wiring> {
     use pages::{accounts, assets, contests, insight, mail_links, organizations, settings};
     vec![
         pages::manage::routes,
-        pages::participate::routes,
+        pages::ideas::routes,
+        pages::jury::routes,
         |cfg| {
             cfg.route("/", web::get().to(contests::home));
         },

@@ -113,7 +113,7 @@ pub async fn show(
         let answer = cache::respond(&req, &entry.etag, false, VARY, HTML, entry.body);
         return attributed(&req, &id, page.finish(answer));
     }
-    let generation = crate::store::generation();
+    let generation = state.public_cache.generation();
     let response = render_show(&state, &page, id.clone()).await;
     if response.status() != StatusCode::OK {
         return response;

@@ -5,12 +5,13 @@
 pub mod accounts;
 pub mod assets;
 pub mod contests;
+pub mod ideas;
 pub mod insight;
+pub mod jury;
 pub mod kit;
 pub mod mail_links;
 pub mod manage;
 pub mod organizations;
-pub mod participate;
 pub mod settings;
 
 use std::future::Future;
