@@ -4,9 +4,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Backend, spawn_app};
-
-use crate::served::{concours, free_port};
+use crate::helpers::{Backend, TestSettings, concours, free_port, spawn_app};
 
 #[test]
 fn help_explains_every_command() {
@@ -195,7 +193,10 @@ async fn admin_grant_check_and_migrate_postgres() {
 /// refuses to run twice.
 async fn demo(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let run = |args: &[&str]| {
         concours()
             .current_dir(dir.path())
@@ -247,7 +248,10 @@ async fn the_demo_fills_a_database_once_postgres() {
 /// explains pg_dump and writes nothing.
 async fn backup_and_restore(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let run = |url: &str, args: &[&str]| {
         concours()
             .current_dir(dir.path())
@@ -319,7 +323,10 @@ async fn no_secret_in_the_logs(backend: Backend, format: &str) {
     use serde_json::{Value, json};
 
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mail_dir = dir.path().join("mail");
@@ -520,7 +527,10 @@ async fn two_instances(backend: Backend) {
     use serde_json::{Value, json};
 
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let ports = [free_port(), free_port()];
     let bases: Vec<String> = ports
         .iter()
@@ -650,7 +660,7 @@ async fn two_instances(backend: Backend) {
         json!({"name": "Acme"}),
     )
     .await;
-    let mut rules = crate::contests::rules_at(&at(2), &at(8), &at(11));
+    let mut rules = crate::helpers::rules_at(&at(2), &at(8), &at(11));
     rules["min_jurors"] = json!(1);
     let (status, contest) = call(
         reqwest::Method::POST,

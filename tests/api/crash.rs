@@ -10,8 +10,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::helpers::Backend;
-use crate::served::Server;
+use crate::helpers::{Backend, Server, TestSettings};
 
 /// An acknowledged submission: the author's token, the idea's id and its receipt.
 type Acknowledged = (String, String, Value);
@@ -22,7 +21,10 @@ type Acknowledged = (String, String, Value);
 /// has beyond those are the few whose answer was lost with the connection; the deadline holds.
 async fn killed_during_a_deadline_rush(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let mut server = Server::start(
         dir.path(),
         &settings.database.url,
@@ -39,9 +41,9 @@ async fn killed_during_a_deadline_rush(backend: Backend) {
     let t0 = Utc::now();
     let at =
         |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let mut rules = crate::contests::rules_at(&at(3), &at(12), &at(60));
+    let mut rules = crate::helpers::rules_at(&at(3), &at(12), &at(60));
     rules["max_ideas_per_person"] = json!(100);
-    let (_, _, contest) = server.open_contest(rules).await;
+    let contest = server.open_contest(rules).await.contest;
     let deadline = chrono::DateTime::parse_from_rfc3339(&at(12))
         .unwrap()
         .with_timezone(&Utc);
@@ -178,14 +180,17 @@ async fn a_server_killed_during_a_deadline_rush_loses_no_acknowledged_idea_postg
 /// contest ends awarded exactly once and every invariant holds.
 async fn killed_during_the_award(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let mut server = Server::start(dir.path(), &settings.database.url, &[]).await;
     let innovator = server.account("inno@example.org").await;
     let t0 = Utc::now();
     let at =
         |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let rules = crate::contests::rules_at(&at(1), &at(6), &at(9));
-    let (_, _, id) = server.open_contest(rules).await;
+    let rules = crate::helpers::rules_at(&at(1), &at(6), &at(9));
+    let id = server.open_contest(rules).await.contest;
     while Utc::now() < t0 + chrono::Duration::seconds(1) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

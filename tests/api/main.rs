@@ -29,7 +29,6 @@ mod pages_participate;
 mod profiles;
 mod proxies;
 mod redirects;
-mod served;
 mod sessions;
 mod smtp;
 mod talent;

@@ -7,10 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::contests::{admin, fund, invite_juror, rules};
-use crate::helpers::TestApp;
-use crate::pages::page;
-use crate::pages_manage::signed_in;
+use crate::helpers::{LoggedIn, Page, TestApp, admin, fund, invite_juror, logged_in, page, rules};
 
 both_backends!(
     escrow_confirmed_in_idr_never_opens_a_contest_promising_euros,
@@ -23,7 +20,7 @@ both_backends!(
 
 /// The brand: its owner's token and its organisation.
 async fn brand(app: &TestApp) -> (String, String) {
-    let (owner, _) = app.person("owner@acme.example", "Olive").await;
+    let owner = app.person("owner@acme.example", "Olive").await.token;
     let org = app.organization(&owner, "Acme").await;
     (owner, org)
 }
@@ -172,8 +169,8 @@ async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &Tes
         .await
         .expect(200);
     // The admin's escrow page shows the funding in its own currency, not the contest's.
-    let (client, _) = signed_in(app, "admin@concours.example", None).await;
-    let (status, html) = page(&client, app, "/admin", None).await;
+    let client = logged_in(app, "admin@concours.example", None).await.client;
+    let Page { status, html } = page(&client, app, "/admin", None).await;
     assert_eq!(status, 200);
     assert!(html.contains("4,000.00 IDR"), "{html}");
     assert!(!html.contains("4,000.00 EUR"), "{html}");
@@ -426,11 +423,15 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
     assert!(!mails.iter().any(|m| m.text.contains("1,500.00 JPY")));
 
     // Pages in both languages.
-    let client = crate::pages::browser();
+    let client = crate::helpers::browser();
     for ((_, _, english, french, _), contest) in cases.iter().zip(&contests) {
-        let (_, en) = page(&client, app, &format!("/contests/{contest}"), Some("en")).await;
+        let en = page(&client, app, &format!("/contests/{contest}"), Some("en"))
+            .await
+            .html;
         assert!(en.contains(english), "{english}: {en}");
-        let (_, fr) = page(&client, app, &format!("/contests/{contest}"), Some("fr")).await;
+        let fr = page(&client, app, &format!("/contests/{contest}"), Some("fr"))
+            .await
+            .html;
         assert!(fr.contains(french), "{french}: {fr}");
     }
 
@@ -439,8 +440,8 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
     app.advance(Duration::days(20));
     app.scheduler.tick().await.unwrap();
     for lang in ["en", "fr"] {
-        let (client, _) = signed_in(app, "admin@concours.example", None).await;
-        let (status, html) = page(&client, app, &format!("/admin?lang={lang}"), None).await;
+        let client = logged_in(app, "admin@concours.example", None).await.client;
+        let Page { status, html } = page(&client, app, &format!("/admin?lang={lang}"), None).await;
         assert_eq!(status, 200);
         for (_, _, english, french, _) in cases {
             let expected = if lang == "fr" { french } else { english };
@@ -472,14 +473,19 @@ async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
     let (owner, org) = brand(app).await;
     admin(app).await;
     let contest = draft_in(app, &owner, &org, "BHD", &[1_500, 500]).await;
-    let (brand, csrf) = signed_in(app, "owner@acme.example", None).await;
-    let (_, edit) = page(&brand, app, &format!("/contests/{contest}/edit"), None).await;
+    let LoggedIn {
+        client: brand,
+        csrf,
+    } = logged_in(app, "owner@acme.example", None).await;
+    let edit = page(&brand, app, &format!("/contests/{contest}/edit"), None)
+        .await
+        .html;
     assert!(
         edit.contains(r#"value="1.500""#) && edit.contains(r#"value="0.500""#),
         "{edit}"
     );
     let manage = format!("/contests/{contest}/manage");
-    let (_, html) = page(&brand, app, &manage, None).await;
+    let html = page(&brand, app, &manage, None).await.html;
     assert!(html.contains("2.000 BHD"), "{html}");
     let send = |amount: &'static str| {
         let (brand, csrf, path) = (brand.clone(), csrf.clone(), format!("{manage}/fundings"));
@@ -507,8 +513,11 @@ async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
         (&json!(1_500), &json!("BHD"))
     );
     // The admin's form names what the admin saw; another amount is refused.
-    let (staff, staff_csrf) = signed_in(app, "admin@concours.example", None).await;
-    let (_, escrow) = page(&staff, app, "/admin", None).await;
+    let LoggedIn {
+        client: staff,
+        csrf: staff_csrf,
+    } = logged_in(app, "admin@concours.example", None).await;
+    let escrow = page(&staff, app, "/admin", None).await.html;
     assert!(escrow.contains("1.500 BHD"), "{escrow}");
     assert!(
         escrow.contains(r#"name="amount_cents" value="1500""#),

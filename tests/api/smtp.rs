@@ -196,7 +196,7 @@ async fn two_workers_on_one_database_send_each_message_once_postgres() {
 const WORKER_CONCURRENCY: usize = 4;
 
 fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
-    crate::served::concours()
+    crate::helpers::concours()
         .current_dir(app.dir.path())
         .env("CONCOURS_DATABASE__URL", &app.settings.database.url)
         .env("CONCOURS_MAIL__TRANSPORT", "smtp")

@@ -187,8 +187,8 @@ impl Server {
     }
 
     /// A brand owner and an admin; a contest with these rules, funded, its escrow confirmed, a
-    /// juror invited, opened. Returns (owner token, admin token, contest id).
-    pub async fn open_contest(&self, rules: Value) -> (String, String, String) {
+    /// juror invited, opened.
+    pub async fn open_contest(&self, rules: Value) -> ServedContest {
         let owner = self.account("owner@acme.example").await;
         let admin = self.account("admin@concours.example").await;
         let granted = self.command(&["admin", "grant", "admin@concours.example"]);
@@ -247,8 +247,25 @@ impl Server {
             )
             .await;
         assert_eq!(status, 200, "{opened}");
-        (owner, admin, id)
+        ServedContest {
+            owner,
+            admin,
+            contest: id,
+        }
     }
+}
+
+/// The contest [`Server::open_contest`] opened, and who opened it.
+#[allow(
+    dead_code,
+    reason = "the crash tests read only the contest; the tokens are for others"
+)]
+pub struct ServedContest {
+    /// The owner's token.
+    pub owner: String,
+    /// The admin's token (the admin who confirmed the escrow).
+    pub admin: String,
+    pub contest: String,
 }
 
 impl Drop for Server {
