@@ -604,5 +604,8 @@ async fn right_passwords_in_a_loop_are_limited_per_address_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn right_passwords_in_a_loop_are_limited_per_address_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     right_passwords_in_a_loop_are_limited_per_address(crate::helpers::Backend::Postgres).await;
 }

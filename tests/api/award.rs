@@ -460,5 +460,8 @@ async fn two_schedulers_award_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_schedulers_award_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_schedulers_award_once(crate::helpers::Backend::Postgres).await;
 }

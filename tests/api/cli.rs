@@ -186,6 +186,9 @@ async fn admin_grant_check_and_migrate_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_grant_check_and_migrate_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     admin_grant_and_check(Backend::Postgres).await;
 }
 
@@ -240,6 +243,9 @@ async fn the_demo_fills_a_database_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_fills_a_database_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     demo(Backend::Postgres).await;
 }
 
@@ -313,6 +319,9 @@ async fn a_backup_restores_into_a_whole_concours_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_restores_into_a_whole_concours_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     backup_and_restore(Backend::Postgres).await;
 }
 
@@ -515,6 +524,9 @@ async fn no_secret_in_the_logs_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_the_logs_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     no_secret_in_the_logs(Backend::Postgres, "json").await;
 }
 
@@ -847,6 +859,9 @@ async fn two_instances(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_database_award_once_and_mail_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_instances(Backend::Postgres).await;
 }
 
@@ -860,6 +875,9 @@ async fn two_instances_on_one_database_award_once_and_mail_once_sqlite() {
 /// of its own, since the tests' shared one must stay up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_under_load_is_503_then_recovers_by_itself_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     use serde_json::json;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

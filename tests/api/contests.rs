@@ -745,5 +745,8 @@ async fn two_schedulers_on_one_database_run_each_transition_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_schedulers_on_one_database_run_each_transition_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_schedulers(Backend::Postgres).await;
 }

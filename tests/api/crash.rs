@@ -173,6 +173,9 @@ async fn a_server_killed_during_a_deadline_rush_loses_no_acknowledged_idea_sqlit
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_during_a_deadline_rush_loses_no_acknowledged_idea_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     killed_during_a_deadline_rush(Backend::Postgres).await;
 }
 
@@ -253,5 +256,8 @@ async fn a_server_killed_during_the_award_awards_once_after_restart_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_during_the_award_awards_once_after_restart_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     killed_during_the_award(Backend::Postgres).await;
 }

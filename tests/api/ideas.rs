@@ -882,6 +882,9 @@ async fn oversized_attachments_are_413_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_attachments_are_413_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     oversized(Backend::Postgres).await;
 }
 
@@ -943,5 +946,8 @@ async fn the_checker_finds_what_is_broken_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_checker_finds_what_is_broken_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     the_checker_finds_what_is_broken(Backend::Postgres).await;
 }

@@ -584,5 +584,8 @@ async fn fanouts_go_in_batches_and_one_persons_mail_is_spaced_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fanouts_go_in_batches_and_one_persons_mail_is_spaced_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     batches_and_spacing(Backend::Postgres).await;
 }

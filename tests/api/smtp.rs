@@ -150,6 +150,9 @@ async fn temporary_smtp_refusals_are_retried_and_each_message_arrives_once_sqlit
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_smtp_refusals_are_retried_and_each_message_arrives_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     refused_then_accepted(Backend::Postgres).await;
 }
 
@@ -188,6 +191,9 @@ async fn two_workers_on_one_database_send_each_message_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_on_one_database_send_each_message_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_workers(Backend::Postgres).await;
 }
 
@@ -281,5 +287,8 @@ async fn a_worker_killed_while_sending_loses_nothing_and_duplicates_at_most_one_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_while_sending_loses_nothing_and_duplicates_at_most_one_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     killed_while_sending(Backend::Postgres).await;
 }

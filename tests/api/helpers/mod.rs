@@ -24,7 +24,7 @@ pub use attachments::{TINY_JPEG, jpeg_with, pdf_document, tiny_pdf};
 pub use contests::{
     Draft, Opened, admin, draft, fund, invite_juror, opened, opened_open_judging, rules, rules_at,
 };
-pub use database::Backend;
+pub use database::{Backend, skip_postgres};
 pub use insight::{ATTACK, FORMULA, arrive_and_submit, judged, judged_with};
 pub use jury::{Author, Judging, judging, juror, jury_invitation_token};
 pub use organizations::{join, organization_invitation_token};
@@ -33,7 +33,8 @@ pub use people::{PASSWORD, Person, extract_link};
 pub use served::{Server, concours, free_port};
 
 /// Declares each listed `async fn name(app: &TestApp)` as two tests, `name::sqlite` and
-/// `name::postgres`, each on a fresh instance, each followed by the invariant checker.
+/// `name::postgres`, each on a fresh instance, each followed by the invariant checker. Without
+/// `TEST_POSTGRES_URL`, `name::postgres` is skipped (see [`skip_postgres`]).
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -49,6 +50,9 @@ macro_rules! both_backends {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
+                    if $crate::helpers::skip_postgres() {
+                        return;
+                    }
                     let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
                     super::$name(&app).await;
                     app.assert_invariants().await;
