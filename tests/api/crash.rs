@@ -10,7 +10,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::helpers::{Backend, Server, TestSettings};
+use crate::helpers::{Backend, Reply, Server, TestSettings};
 
 /// An acknowledged submission: the author's token, the idea's id and its receipt.
 type Acknowledged = (String, String, Value);
@@ -136,7 +136,7 @@ async fn killed_during_a_deadline_rush(backend: Backend) {
 
     // Every acknowledged idea is there, submitted, with the receipt its author was given.
     for (token, id, receipt) in &acknowledged {
-        let (status, idea) = server
+        let Reply { status, body: idea } = server
             .get(&format!("/api/v1/ideas/{id}"), Some(token))
             .await;
         assert_eq!(status, 200, "acknowledged idea {id} was lost");
@@ -197,7 +197,7 @@ async fn killed_during_the_award(backend: Backend) {
     while Utc::now() < t0 + chrono::Duration::seconds(1) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (status, idea) = server
+    let Reply { status, body: idea } = server
         .post(
             &format!("/api/v1/contests/{id}/ideas"),
             Some(&innovator),
@@ -216,7 +216,7 @@ async fn killed_during_the_award(backend: Backend) {
     server.restart().await;
     let deadline = Instant::now() + Duration::from_secs(20);
     let results = loop {
-        let (status, body) = server
+        let Reply { status, body } = server
             .get(&format!("/api/v1/contests/{id}/results"), None)
             .await;
         if status == 200 {
@@ -235,9 +235,10 @@ async fn killed_during_the_award(backend: Backend) {
         .map(|p| p["amount_cents"].as_i64().unwrap())
         .sum();
     assert_eq!(total, 700_000);
-    let (_, audit) = server
+    let audit = server
         .get(&format!("/api/v1/contests/{id}/audit"), None)
-        .await;
+        .await
+        .body;
     let awards = audit["events"]
         .as_array()
         .unwrap()

@@ -30,7 +30,7 @@ pub use jury::{Author, Judging, judging, juror, jury_invitation_token};
 pub use organizations::{join, organization_invitation_token};
 pub use pages::{LoggedIn, Page, browser, csrf_of, logged_in, page, signed_in, text_of};
 pub use people::{PASSWORD, Person, extract_link};
-pub use served::{Server, concours, free_port};
+pub use served::{Reply, Server, concours, free_port};
 
 /// Declares each listed `async fn name(app: &TestApp)` as two tests, `name::sqlite` and
 /// `name::postgres`, each on a fresh instance, each followed by the invariant checker. Without
