@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, opened, spawn_app_with};
+use crate::helpers::{Backend, Opened, TestApp, opened, spawn_app_with};
 
 both_backends!(
     an_innovator_submits_edits_and_withdraws_with_a_receipt_each_time,
@@ -24,7 +24,7 @@ both_backends!(
 );
 
 async fn a_retried_submission_with_its_idempotency_key_is_answered_once(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let inno = app.person("retry@example.org", "Retry").await.token;
     let other = app.person("other@example.org", "Other").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
@@ -85,7 +85,7 @@ async fn a_retried_submission_with_its_idempotency_key_is_answered_once(app: &Te
 }
 
 async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
+    let Opened { owner, contest } = accepting(app).await;
     let submitter = app.person("submitter@example.org", "Submitter").await.token;
     let drafter = app.person("drafter@example.org", "Drafter").await.token;
     app.person("bystander@example.org", "Bystander").await;
@@ -129,13 +129,13 @@ async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestAp
     assert!(announcements(app.mail_to("bystander@example.org").await).is_empty());
 }
 
-/// An opened contest in its submission phase: (owner token, contest id).
-async fn accepting(app: &TestApp) -> (String, String) {
+/// An opened contest in its submission phase, its owner signed in again.
+async fn accepting(app: &TestApp) -> Opened {
     let contest = opened(app).await.contest;
     app.advance(Duration::days(1));
     // Sessions last hours: sign the owner in again after the jump.
     let owner = app.login("owner@acme.example").await;
-    (owner, contest)
+    Opened { owner, contest }
 }
 
 fn idea(title: &str) -> Value {
@@ -158,7 +158,7 @@ fn digest(title: &str, summary: &str, body: &str) -> String {
 }
 
 async fn an_innovator_submits_edits_and_withdraws_with_a_receipt_each_time(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let inno = app.person("inno@example.org", "Inès").await.token;
     let rules_hash = app
         .get(&format!("/api/v1/contests/{contest}"), None)
@@ -357,7 +357,7 @@ async fn the_deadline_is_exact_for_every_write(app: &TestApp) {
 }
 
 async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let path = format!("/api/v1/contests/{contest}/ideas");
     app.post(&path, None, idea("Anon"))
         .await
@@ -423,7 +423,7 @@ async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
 }
 
 async fn ideas_are_seen_by_their_author_the_organisation_and_admins_only(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
+    let Opened { owner, contest } = accepting(app).await;
     let inno = app.person("author@example.org", "Ada Author").await.token;
     let other = app
         .person("other@example.org", "Other Innovator")
@@ -488,7 +488,7 @@ async fn ideas_are_seen_by_their_author_the_organisation_and_admins_only(app: &T
 }
 
 async fn the_entry_limit_holds_under_concurrency(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let inno = app.person("eager@example.org", "Eager").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
     let attempts = (0..10).map(|i| app.post(&path, Some(&inno), idea(&format!("Idea {i}"))));
@@ -524,7 +524,7 @@ async fn the_entry_limit_holds_under_concurrency(app: &TestApp) {
 }
 
 async fn drafts_are_private_until_submitted_and_their_authors_are_reminded(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
+    let Opened { owner, contest } = accepting(app).await;
     let inno = app.person("drafter@example.org", "Drafter").await.token;
     let mut draft = idea("Half done");
     draft["draft"] = json!(true);
@@ -626,7 +626,7 @@ async fn upload(
 }
 
 async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
+    let Opened { owner, contest } = accepting(app).await;
     let inno = app.person("files@example.org", "Files").await.token;
     let other = app.person("other@example.org", "Other").await.token;
     let created = app
@@ -757,7 +757,7 @@ async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestAp
 /// Many innovators submitting at once while the deadline passes: every 2xx is a stored idea
 /// received before the deadline, every refusal is a clean 409, and nothing is lost.
 async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let deadline = concours::store::from_db(
         concours::store::contests::find(&mut app.conn(), &contest)
             .unwrap()
@@ -846,7 +846,7 @@ async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
 /// Oversized uploads are refused with 413 before being stored.
 async fn oversized(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.ideas.max_attachment_bytes = 2048).await;
-    let (_, contest) = accepting(&app).await;
+    let contest = accepting(&app).await.contest;
     let inno = app.person("big@example.org", "Big").await.token;
     let created = app
         .post(
@@ -893,7 +893,7 @@ async fn oversized_attachments_are_413_postgres() {
 async fn the_checker_finds_what_is_broken(backend: Backend) {
     use diesel::RunQueryDsl;
     let app = crate::helpers::spawn_app(backend).await;
-    let (_, contest) = accepting(&app).await;
+    let contest = accepting(&app).await.contest;
     let inno = app.person("inno@example.org", "Inno").await.token;
     let idea = app
         .post(

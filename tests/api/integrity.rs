@@ -7,7 +7,9 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{Draft, TestApp, admin, draft, fund, invite_juror, judging, juror, rules_at};
+use crate::helpers::{
+    Draft, Opened, TestApp, admin, draft, fund, invite_juror, judging, juror, rules_at,
+};
 
 both_backends!(
     a_juror_cannot_enter_the_contest_they_judge,
@@ -25,8 +27,8 @@ both_backends!(
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
-/// accepted yet): (owner token, contest id).
-async fn in_submission(app: &TestApp, invited: &[&str]) -> (String, String) {
+/// accepted yet).
+async fn in_submission(app: &TestApp, invited: &[&str]) -> Opened {
     let Draft { owner, contest, .. } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
@@ -41,11 +43,11 @@ async fn in_submission(app: &TestApp, invited: &[&str]) -> (String, String) {
     .await
     .expect(200);
     app.advance(Duration::days(1));
-    (owner, contest)
+    Opened { owner, contest }
 }
 
 async fn a_juror_cannot_enter_the_contest_they_judge(app: &TestApp) {
-    let (_, contest) = in_submission(app, &["judge@jury.example"]).await;
+    let contest = in_submission(app, &["judge@jury.example"]).await.contest;
     let token = juror(app, "judge@jury.example", "Judge").await;
     let ideas = format!("/api/v1/contests/{contest}/ideas");
     let idea = json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": true});
@@ -87,7 +89,9 @@ async fn a_juror_cannot_enter_the_contest_they_judge(app: &TestApp) {
 async fn an_author_cannot_join_the_jury_of_a_contest_they_entered(app: &TestApp) {
     // Invited to the jury, the person submits first (an invitation must not be a way for a
     // brand to keep someone out of its contest), then tries to accept.
-    let (_, contest) = in_submission(app, &["both@jury.example", "fair@jury.example"]).await;
+    let contest = in_submission(app, &["both@jury.example", "fair@jury.example"])
+        .await
+        .contest;
     let token = app.person("both@jury.example", "Both").await.token;
     app.post(
         &format!("/api/v1/contests/{contest}/ideas"),
@@ -129,7 +133,7 @@ async fn an_author_cannot_join_the_jury_of_a_contest_they_entered(app: &TestApp)
 async fn an_early_award_needs_accepted_jurors(app: &TestApp) {
     // Jurors invited, none ever accepts: when judging starts the organiser cannot award at
     // once and let the fallback pay the earliest entries; the deadline's award still pays.
-    let (owner, contest) = in_submission(app, &["ghost@jury.example"]).await;
+    let Opened { owner, contest } = in_submission(app, &["ghost@jury.example"]).await;
     for (email, name) in [("ann@example.org", "Ann"), ("bob@example.org", "Bob")] {
         let token = app.person(email, name).await.token;
         app.post(
@@ -225,7 +229,7 @@ async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
 }
 
 async fn an_unsubmitted_draft_stays_out_of_the_organisers_export(app: &TestApp) {
-    let (_, contest) = in_submission(app, &["one@jury.example"]).await;
+    let contest = in_submission(app, &["one@jury.example"]).await.contest;
     let owner = app.login("owner@acme.example").await;
     let lea = app.person("lea@example.org", "Lea").await.token;
     let ideas = format!("/api/v1/contests/{contest}/ideas");
@@ -333,7 +337,7 @@ async fn an_admin_in_the_brand_cannot_confirm_its_funding(app: &TestApp) {
 }
 
 async fn the_public_chain_names_no_member(app: &TestApp) {
-    let (owner, contest) = in_submission(app, &["one@jury.example"]).await;
+    let Opened { owner, contest } = in_submission(app, &["one@jury.example"]).await;
     let _ = owner;
     let owner = app.login("owner@acme.example").await;
     let me = app.get("/api/v1/me", Some(&owner)).await.expect(200).json();
@@ -377,7 +381,10 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
         .expect_error(409, "conflict_of_interest");
     }
     // And a member does not enter the organisation's own contest.
-    let (owner, fresh) = in_submission_of(app, &j.owner, &org).await;
+    let Opened {
+        owner,
+        contest: fresh,
+    } = in_submission_of(app, &j.owner, &org).await;
     app.person("max@acme.example", "Max Member").await;
     let max = crate::helpers::join(app, &owner, &org, "max@acme.example", "member").await;
     app.post(
@@ -389,8 +396,8 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
     .expect_error(409, "conflict_of_interest");
 }
 
-/// A second contest of `org`, funded, opened and taking ideas: (owner token, contest id).
-async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, String) {
+/// A second contest of `org`, funded, opened and taking ideas; its owner signed in again.
+async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> Opened {
     let contest = app
         .post(
             "/api/v1/contests",
@@ -414,7 +421,10 @@ async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, Str
     .await
     .expect(200);
     app.advance(Duration::days(1));
-    (app.login("owner@acme.example").await, contest)
+    Opened {
+        owner: app.login("owner@acme.example").await,
+        contest,
+    }
 }
 
 async fn organisations_taking_turns_cannot_flood_one_mailbox(app: &TestApp) {

@@ -18,11 +18,21 @@ both_backends!(
     forms_read_amounts_in_the_currency_s_unit,
 );
 
+/// A brand: its owner and its organisation.
+struct Brand {
+    /// The owner's token.
+    owner: String,
+    organization: String,
+}
+
 /// The brand: its owner's token and its organisation.
-async fn brand(app: &TestApp) -> (String, String) {
+async fn brand(app: &TestApp) -> Brand {
     let owner = app.person("owner@acme.example", "Olive").await.token;
     let org = app.organization(&owner, "Acme").await;
-    (owner, org)
+    Brand {
+        owner,
+        organization: org,
+    }
 }
 
 /// The default rules in `currency` with these prizes (minor units).
@@ -80,7 +90,10 @@ async fn patch_rules(
 /// Issue 16.1: 400000 recorded and confirmed while the draft says IDR, then the currency
 /// PATCHed to EUR before opening.
 async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "IDR", &[400_000]).await;
     invite_juror(app, &owner, &contest, "juror@jury.example").await;
@@ -217,7 +230,10 @@ async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &Tes
 /// Escrow beyond the pool has no way out (no refund ledger): it is never confirmed, and the
 /// pool may not shrink below what is confirmed.
 async fn escrow_never_exceeds_the_prize_pool(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     fund(app, &owner, &admin, &contest, 500_000).await;
@@ -261,7 +277,10 @@ async fn escrow_never_exceeds_the_prize_pool(app: &TestApp) {
 
 /// Issue 17.7: a 10-billion funding recorded and confirmed on an open, then awarded, contest.
 async fn nothing_is_funded_or_confirmed_after_opening(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     fund(app, &owner, &admin, &contest, 600_000).await;
@@ -321,7 +340,10 @@ async fn nothing_is_funded_or_confirmed_after_opening(app: &TestApp) {
 /// Issue 17.8: a funding's bank reference is committed to in the public chain with a keyed
 /// HMAC, so a short reference is not found by hashing guesses; earlier events still verify.
 async fn funding_references_are_keyed_in_the_public_chain(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     // An event of the form written before, as an existing chain holds it.
@@ -374,7 +396,10 @@ async fn funding_references_are_keyed_in_the_public_chain(app: &TestApp) {
 /// Issue 17.9: amounts in JPY (no decimals), EUR (two) and BHD (three) read in their own
 /// minor unit in mails, pages, the admin's payout page and the CSV, in English and French.
 async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     // (currency, prizes in minor units, English, French, CSV)
     let cases = [
@@ -470,7 +495,10 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
 /// The brand's funding form and the admin's confirmation read amounts in the contest's
 /// currency: `1.5` in a BHD contest is 1500 fils, not 150.
 async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     admin(app).await;
     let contest = draft_in(app, &owner, &org, "BHD", &[1_500, 500]).await;
     let LoggedIn {

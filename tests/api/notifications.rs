@@ -10,8 +10,8 @@ use serde_json::json;
 
 use crate::both_backends;
 use crate::helpers::{
-    Backend, Draft, PASSWORD, Page, TestApp, admin, draft, extract_link, fund, invite_juror,
-    spawn_app_with,
+    Backend, Draft, Opened, PASSWORD, Page, TestApp, admin, draft, extract_link, fund,
+    invite_juror, spawn_app_with,
 };
 
 both_backends!(
@@ -154,8 +154,8 @@ fn subjects(mails: &[mail::SentMail], prefix: &str) -> usize {
         .count()
 }
 
-/// An opened contest in its submission phase with two entrants: (owner token, contest id).
-async fn with_entrants(app: &TestApp) -> (String, String) {
+/// An opened contest in its submission phase with two entrants; its owner signed in again.
+async fn with_entrants(app: &TestApp) -> Opened {
     let Draft { owner, contest, .. } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
@@ -178,7 +178,10 @@ async fn with_entrants(app: &TestApp) -> (String, String) {
         .await
         .expect(201);
     }
-    (app.login("owner@acme.example").await, contest)
+    Opened {
+        owner: app.login("owner@acme.example").await,
+        contest,
+    }
 }
 
 async fn announce(app: &TestApp, owner: &str, contest: &str, body: &str) {
@@ -192,7 +195,7 @@ async fn announce(app: &TestApp, owner: &str, contest: &str, body: &str) {
 }
 
 async fn a_link_in_the_mail_turns_announcements_off_without_signing_in(app: &TestApp) {
-    let (owner, contest) = with_entrants(app).await;
+    let Opened { owner, contest } = with_entrants(app).await;
     announce(app, &owner, &contest, "First news.").await;
     let ann = app.mail_to("ann@example.org").await;
     let news: Vec<_> = ann
@@ -249,7 +252,7 @@ async fn a_link_in_the_mail_turns_announcements_off_without_signing_in(app: &Tes
 }
 
 async fn settings_turn_reminders_off_and_account_mail_still_arrives(app: &TestApp) {
-    let (_, contest) = with_entrants(app).await;
+    let contest = with_entrants(app).await.contest;
     let carol = app.person("carol@example.org", "Carol").await.token;
     app.post(
         &format!("/api/v1/contests/{contest}/ideas"),
@@ -480,7 +483,7 @@ async fn a_forgotten_password_is_reset_once_by_mail(app: &TestApp) {
 }
 
 async fn an_announcement_reaches_many_people_in_batches_outside_the_request(app: &TestApp) {
-    let (owner, contest) = with_entrants(app).await;
+    let Opened { owner, contest } = with_entrants(app).await;
     let outbox_size = |app: &TestApp| -> i64 {
         use concours::store::schema::outbox;
         use diesel::prelude::*;
@@ -511,7 +514,7 @@ async fn batches_and_spacing(backend: Backend) {
         s.mail.per_recipient_interval_seconds = 60;
     })
     .await;
-    let (owner, contest) = with_entrants(&app).await;
+    let Opened { owner, contest } = with_entrants(&app).await;
     for (email, name) in [
         ("c@example.org", "C"),
         ("d@example.org", "D"),

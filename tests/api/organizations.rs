@@ -690,8 +690,15 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
     assert_eq!(status, 404);
 }
 
+/// A browser signed in as `email`, the CSRF token of its dashboard, and the dashboard.
+struct Dashboard {
+    client: reqwest::Client,
+    csrf: String,
+    html: String,
+}
+
 /// A browser signed in as `email`, and the CSRF token of its dashboard.
-async fn dashboard_browser(app: &TestApp, email: &str) -> (reqwest::Client, String, String) {
+async fn dashboard_browser(app: &TestApp, email: &str) -> Dashboard {
     use crate::helpers::{browser, csrf_of, page};
     let client = browser();
     let form = page(&client, app, "/login", None).await.html;
@@ -707,7 +714,7 @@ async fn dashboard_browser(app: &TestApp, email: &str) -> (reqwest::Client, Stri
         .unwrap();
     let html = page(&client, app, "/dashboard?lang=en", None).await.html;
     let csrf = csrf_of(&html);
-    (client, csrf, html)
+    Dashboard { client, csrf, html }
 }
 
 async fn the_dashboard_invites_and_leaves(app: &TestApp) {
@@ -717,7 +724,7 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
     } = app.person("owner@acme.example", "Owner").await;
     app.person("max@acme.example", "Max").await;
     let org = app.organization(&owner, "Acme").await;
-    let (client, csrf, html) = dashboard_browser(app, "owner@acme.example").await;
+    let Dashboard { client, csrf, html } = dashboard_browser(app, "owner@acme.example").await;
     assert!(html.contains(&format!("action=\"/organizations/{org}/invite\"")));
     let sent = client
         .post(app.url(&format!("/organizations/{org}/invite")))
@@ -742,7 +749,11 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
     .await
     .expect(200);
     // A member sees no invitation form, and leaves.
-    let (member_client, member_csrf, html) = dashboard_browser(app, "max@acme.example").await;
+    let Dashboard {
+        client: member_client,
+        csrf: member_csrf,
+        html,
+    } = dashboard_browser(app, "max@acme.example").await;
     assert!(!html.contains(&format!("action=\"/organizations/{org}/invite\"")));
     let left = member_client
         .post(app.url(&format!("/organizations/{org}/leave")))
