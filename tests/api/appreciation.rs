@@ -6,8 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::TestApp;
-use crate::insight::{judged, judged_with, signed_in, text_of};
+use crate::helpers::{TestApp, judged, judged_with, signed_in, text_of};
 
 both_backends!(
     people_mark_the_published_ideas_they_like_beside_the_ranking,
@@ -58,7 +57,7 @@ async fn people_mark_the_published_ideas_they_like_beside_the_ranking(app: &Test
     };
     let ann = app.login("ann@example.org").await;
     let dan = app.login("dan@example.org").await;
-    let (visitor, _) = app.person("visitor@example.org", "Visitor").await;
+    let visitor = app.person("visitor@example.org", "Visitor").await.token;
     let marked = mark(Some(ann.clone()), d.clone(), Method::POST)
         .await
         .expect(200)
@@ -122,7 +121,7 @@ async fn people_mark_the_published_ideas_they_like_beside_the_ranking(app: &Test
     let html = text_of(&browser, app, &format!("/contests/{}/results", j.contest)).await;
     assert!(html.contains("The ideas") && html.contains("Liked by 1."));
     assert!(!html.contains("<script>alert('x')</script>"));
-    let csrf = crate::pages::csrf_of(&html);
+    let csrf = crate::helpers::csrf_of(&html);
     let posted = browser
         .post(app.url(&format!("/ideas/{attack}/appreciation")))
         .form(&[("csrf", csrf.as_str()), ("on", "1")])

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror};
-use crate::helpers::TestApp;
-use crate::insight::{arrive_and_submit, signed_in, text_of};
+use crate::helpers::{
+    Draft, Person, TestApp, admin, arrive_and_submit, draft, fund, invite_juror, signed_in, text_of,
+};
 
 both_backends!(
     a_personal_link_does_not_single_out_its_holder_in_a_blind_contests_sources,
@@ -52,7 +52,7 @@ async fn sources(app: &TestApp, owner: &str, contest: &str) -> Vec<(String, Stri
 /// Issue 16.2: the brand sends Lea a personal link `?ref=lea-0417` and watches the sources
 /// and `ideas.csv` for the moment it flips to `lea-0417: 1`.
 async fn a_personal_link_does_not_single_out_its_holder_in_a_blind_contests_sources(app: &TestApp) {
-    let (_, contest) = crate::contests::opened(app).await;
+    let contest = crate::helpers::opened(app).await.contest;
     app.advance(Duration::days(1));
     for i in 0..5 {
         arrive_and_submit(
@@ -124,7 +124,11 @@ fn make_member(app: &TestApp, organization: &str, user_id: &str) {
 /// Issue 16.3: an organisation member invites themself to their contest's jury (to read the
 /// entries beside the stats).
 async fn an_organiser_cannot_invite_themself_to_their_own_jury_nor_accept(app: &TestApp) {
-    let (owner, org, contest) = draft(app).await;
+    let Draft {
+        owner,
+        organization: org,
+        contest,
+    } = draft(app).await;
     let jurors = format!("/api/v1/contests/{contest}/jurors");
     app.post(
         &jurors,
@@ -134,9 +138,12 @@ async fn an_organiser_cannot_invite_themself_to_their_own_jury_nor_accept(app: &
     .await
     .expect_error(409, "organizer_on_jury");
     // Invited before they joined the organisation: the accept is refused while a member.
-    let (pal, pal_id) = app.person("pal@jury.example", "Pal").await;
+    let Person {
+        token: pal,
+        id: pal_id,
+    } = app.person("pal@jury.example", "Pal").await;
     invite_juror(app, &owner, &contest, "pal@jury.example").await;
-    let token = crate::jury::invitation_token(app, "pal@jury.example").await;
+    let token = crate::helpers::jury_invitation_token(app, "pal@jury.example").await;
     make_member(app, &org, &pal_id);
     app.post(
         &format!("/api/v1/jury-invitations/{token}/accept"),
@@ -150,7 +157,7 @@ async fn an_organiser_cannot_invite_themself_to_their_own_jury_nor_accept(app: &
 /// Issue 16.3: a juror who joins the organisation during judging loses the juror's access
 /// while a member, and the stats they can now read show nobody's scores before the award.
 async fn a_juror_who_joins_the_organisation_loses_the_jury_and_reads_no_scores(app: &TestApp) {
-    let j = crate::jury::judging(app, None, &["one@jury.example", "two@jury.example"]).await;
+    let j = crate::helpers::judging(app, None, &["one@jury.example", "two@jury.example"]).await;
     let contest = app
         .get(&format!("/api/v1/contests/{}", j.contest), Some(&j.owner))
         .await
@@ -209,7 +216,7 @@ async fn a_juror_who_joins_the_organisation_loses_the_jury_and_reads_no_scores(a
 /// Issue 16.13: a juror at lab.example probes entry ids: a conflicted entry (Cat's, at
 /// lab.example) must answer exactly like an id that is not on their list.
 async fn a_conflict_answers_exactly_like_an_entry_that_is_not_yours(app: &TestApp) {
-    let j = crate::jury::judging(app, None, &["one@jury.example", "two@lab.example"]).await;
+    let j = crate::helpers::judging(app, None, &["one@jury.example", "two@lab.example"]).await;
     let salt = &app.ctx.entry_salt;
     let conflicted = concours::domain::jury::entry_id(salt, &j.contest, &j.ideas[2]);
     let unknown = concours::domain::jury::entry_id(salt, &j.contest, "no-such-idea");
@@ -280,7 +287,7 @@ fn hmac_hex(key: &str, message: &str) -> String {
 /// Issue 17.1: a juror scores, then reads `GET /me/export` for the real idea ids, and hashes
 /// the text they see to find each entry's events (and their times) in the audit chain.
 async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) {
-    let j = crate::jury::judging(app, None, &["one@jury.example"]).await;
+    let j = crate::helpers::judging(app, None, &["one@jury.example"]).await;
     let base = format!("/api/v1/contests/{}/jury/entries", j.contest);
     let list = app.get(&base, Some(&j.jurors[0])).await.expect(200).json();
     let eid = list["entries"][0]["entry_id"].as_str().unwrap().to_owned();
@@ -314,7 +321,7 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
         .text;
     for (i, idea) in j.ideas.iter().enumerate() {
         let own = app
-            .get(&format!("/api/v1/ideas/{idea}"), Some(&j.authors[i].0))
+            .get(&format!("/api/v1/ideas/{idea}"), Some(&j.authors[i].token))
             .await
             .expect(200)
             .json();
@@ -328,7 +335,7 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
             .expect("the author's key");
         assert!(chain.contains(&hmac_hex(key, &format!("1:{digest}"))));
         // The receipt mail carries it too.
-        let mails = app.mail_to(&j.authors[i].1).await;
+        let mails = app.mail_to(&j.authors[i].email).await;
         assert!(
             mails.iter().any(|m| m.text.contains(key)),
             "the receipt mail"
@@ -461,7 +468,7 @@ async fn juror_snapshot(app: &TestApp, juror: &str, contest: &str) -> Vec<(Strin
 /// idea's id or exact time; in judging, nothing a juror reads may carry any of those, nor the
 /// idea's id (the public chain keeps the moment of each event, tied to no entry).
 async fn the_blind_differential_test(app: &TestApp) {
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
     invite_juror(app, &owner, &contest, "one@jury.example").await;
@@ -472,7 +479,7 @@ async fn the_blind_differential_test(app: &TestApp) {
     )
     .await
     .expect(200);
-    crate::jury::juror(app, "one@jury.example", "Juror One").await;
+    crate::helpers::juror(app, "one@jury.example", "Juror One").await;
     app.advance(Duration::days(1));
     for i in 0..6 {
         arrive_and_submit(
@@ -489,7 +496,10 @@ async fn the_blind_differential_test(app: &TestApp) {
     let owner = app.login("owner@acme.example").await;
     let before = organiser_snapshot(app, &owner, &contest).await;
 
-    let (lea, lea_id) = app
+    let Person {
+        token: lea,
+        id: lea_id,
+    } = app
         .person("lea.lunch@innovators.example", "Lea Lunch")
         .await;
     let browser = signed_in(app, &lea);
@@ -503,7 +513,7 @@ async fn the_blind_differential_test(app: &TestApp) {
     assert_eq!(visit.status(), 200);
     let path = format!("/contests/{contest}/submit");
     let form = text_of(&browser, app, &path).await;
-    let csrf = crate::pages::csrf_of(&form);
+    let csrf = crate::helpers::csrf_of(&form);
     let posted = browser
         .post(app.url(&path))
         .form(&[
@@ -532,8 +542,7 @@ async fn the_blind_differential_test(app: &TestApp) {
     let exact = received[..16].to_owned(); // YYYY-MM-DDTHH:MM
     let form = reqwest::multipart::Form::new().part(
         "file",
-        reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
-            .file_name("lea-lunch-0417.pdf"),
+        reqwest::multipart::Part::bytes(crate::helpers::tiny_pdf()).file_name("lea-lunch-0417.pdf"),
     );
     let uploaded = app
         .client

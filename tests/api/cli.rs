@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 
-use crate::helpers::{Backend, spawn_app};
-
-use crate::served::{concours, free_port};
+use crate::helpers::{Backend, TestSettings, concours, free_port, spawn_app};
 
 #[test]
 fn help_explains_every_command() {
@@ -190,6 +188,9 @@ async fn admin_grant_check_and_migrate_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_grant_check_and_migrate_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     admin_grant_and_check(Backend::Postgres).await;
 }
 
@@ -197,7 +198,10 @@ async fn admin_grant_check_and_migrate_postgres() {
 /// refuses to run twice.
 async fn demo(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let run = |args: &[&str]| {
         concours()
             .current_dir(dir.path())
@@ -244,6 +248,9 @@ async fn the_demo_fills_a_database_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_fills_a_database_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     demo(Backend::Postgres).await;
 }
 
@@ -252,7 +259,10 @@ async fn the_demo_fills_a_database_once_postgres() {
 /// explains pg_dump and writes nothing.
 async fn backup_and_restore(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let run = |url: &str, args: &[&str]| {
         concours()
             .current_dir(dir.path())
@@ -314,6 +324,9 @@ async fn a_backup_restores_into_a_whole_concours_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_restores_into_a_whole_concours_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     backup_and_restore(Backend::Postgres).await;
 }
 
@@ -324,7 +337,10 @@ async fn no_secret_in_the_logs(backend: Backend, format: &str) {
     use serde_json::{Value, json};
 
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mail_dir = dir.path().join("mail");
@@ -516,6 +532,9 @@ async fn no_secret_in_the_logs_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_the_logs_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     no_secret_in_the_logs(Backend::Postgres, "json").await;
 }
 
@@ -528,7 +547,10 @@ async fn two_instances(backend: Backend) {
     use serde_json::{Value, json};
 
     let dir = tempfile::tempdir().unwrap();
-    let (settings, _database) = crate::helpers::test_settings(backend, dir.path());
+    let TestSettings {
+        settings,
+        database: _database,
+    } = crate::helpers::test_settings(backend, dir.path());
     let ports = [free_port(), free_port()];
     let bases: Vec<String> = ports
         .iter()
@@ -664,7 +686,7 @@ async fn two_instances(backend: Backend) {
         json!({"name": "Acme"}),
     )
     .await;
-    let mut rules = crate::contests::rules_at(&at(2), &at(8), &at(11));
+    let mut rules = crate::helpers::rules_at(&at(2), &at(8), &at(11));
     rules["min_jurors"] = json!(1);
     let (status, contest) = call(
         reqwest::Method::POST,
@@ -854,6 +876,9 @@ async fn two_instances(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_database_award_once_and_mail_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_instances(Backend::Postgres).await;
 }
 
@@ -867,6 +892,9 @@ async fn two_instances_on_one_database_award_once_and_mail_once_sqlite() {
 /// of its own, since the tests' shared one must stay up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_under_load_is_503_then_recovers_by_itself_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     use serde_json::json;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use concours::clock::Clock;
+use chrono::Duration;
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{
+    Backend, Draft, TestApp, admin, draft, fund, invite_juror, opened, rules, spawn_app,
+};
 
 both_backends!(
     a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze,
@@ -23,128 +24,16 @@ both_backends!(
     announcements_clarify_without_touching_the_rules,
 );
 
-fn at(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// Valid rules whose timeline starts a day after the test clock's now.
-pub fn rules(app: &TestApp) -> Value {
-    let now = app.clock.now();
-    rules_at(
-        &at(now + Duration::days(1)),
-        &at(now + Duration::days(10)),
-        &at(now + Duration::days(20)),
-    )
-}
-
-/// Valid rules with the given timeline.
-pub fn rules_at(opens_at: &str, submission_deadline: &str, judging_deadline: &str) -> Value {
-    json!({
-        "opens_at": opens_at,
-        "submission_deadline": submission_deadline,
-        "judging_deadline": judging_deadline,
-        "criteria": [
-            {"key": "impact", "label": "Impact", "weight": 3, "max": 10},
-            {"key": "feasibility", "label": "Feasibility", "weight": 1, "max": 5}
-        ],
-        "currency": "EUR",
-        "prizes": [
-            {"label": "First prize", "amount_cents": 500_000},
-            {"label": "Second prize", "amount_cents": 200_000}
-        ],
-        "minimum_score": 60,
-        "fallback": {"policy": "best_anyway"},
-        "no_entry_beneficiary": "The Open Science Fund",
-        "max_ideas_per_person": 1,
-        "blind_judging": true,
-        "eligibility": "Anyone of age.",
-        "ip_terms": "Authors keep their rights.",
-        "min_jurors": 1
-    })
-}
-
-/// A brand: an owner, an organisation, a draft contest. Returns (owner token, org id, contest id).
-pub async fn draft(app: &TestApp) -> (String, String, String) {
-    let (owner, _) = app.person("owner@acme.example", "Olive").await;
-    let org = app.organization(&owner, "Acme").await;
-    let contest = app
-        .post(
-            "/api/v1/contests",
-            Some(&owner),
-            json!({"organization_id": org, "title": "Greener packaging", "brief": "Ideas for **less plastic**.", "rules": rules(app)}),
-        )
-        .await
-        .expect(201)
-        .json();
-    (owner, org, contest["id"].as_str().unwrap().to_owned())
-}
-
-pub async fn admin(app: &TestApp) -> String {
-    let (token, _) = app.person("admin@concours.example", "Admin").await;
-    concours::app::accounts::grant_admin(&mut app.conn(), "admin@concours.example").unwrap();
-    token
-}
-
-/// Records and confirms `cents` of escrow.
-pub async fn fund(app: &TestApp, owner: &str, admin: &str, contest: &str, cents: i64) -> String {
-    let funding = app
-        .post(
-            &format!("/api/v1/contests/{contest}/fundings"),
-            Some(owner),
-            json!({"amount_cents": cents, "reference": "TRANSFER-42"}),
-        )
-        .await
-        .expect(201)
-        .json();
-    assert_eq!(funding["status"], "pending");
-    let id = funding["id"].as_str().unwrap().to_owned();
-    let confirmed = app
-        .post(
-            &format!("/api/v1/admin/fundings/{id}/confirm"),
-            Some(admin),
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .json();
-    assert_eq!(confirmed["status"], "confirmed");
-    id
-}
-
-/// Invites a juror (the rules ask for at least one before opening).
-pub async fn invite_juror(app: &TestApp, owner: &str, contest: &str, email: &str) -> Value {
-    app.post(
-        &format!("/api/v1/contests/{contest}/jurors"),
-        Some(owner),
-        json!({"email": email}),
-    )
-    .await
-    .expect(201)
-    .json()
-}
-
-/// A funded, opened contest: (owner token, contest id).
-pub async fn opened(app: &TestApp) -> (String, String) {
-    let (owner, _, contest) = draft(app).await;
-    let admin = admin(app).await;
-    fund(app, &owner, &admin, &contest, 700_000).await;
-    invite_juror(app, &owner, &contest, "juror@jury.example").await;
-    app.post(
-        &format!("/api/v1/contests/{contest}/open"),
-        Some(&owner),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    (owner, contest)
-}
-
 fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &TestApp) {
-    let (owner, org, id) = draft(app).await;
+    let Draft {
+        owner,
+        organization: org,
+        contest: id,
+    } = draft(app).await;
     let path = format!("/api/v1/contests/{id}");
     let contest = app.get(&path, Some(&owner)).await.expect(200).json();
     assert_eq!(contest["organization_id"], org);
@@ -330,7 +219,11 @@ async fn a_brand_creates_funds_and_opens_a_contest_and_its_rules_freeze(app: &Te
 }
 
 async fn every_rule_error_is_reported_at_once_with_its_path(app: &TestApp) {
-    let (owner, org, id) = draft(app).await;
+    let Draft {
+        owner,
+        organization: org,
+        contest: id,
+    } = draft(app).await;
     let mut bad = rules(app);
     bad["prizes"][1]["amount_cents"] = json!(99.5);
     bad["criteria"][0]["weight"] = json!(0);
@@ -390,9 +283,13 @@ async fn every_rule_error_is_reported_at_once_with_its_path(app: &TestApp) {
 }
 
 async fn drafts_are_seen_and_changed_by_their_organisation_only(app: &TestApp) {
-    let (owner, org, id) = draft(app).await;
-    let (stranger, _) = app.person("stranger@else.example", "Stranger").await;
-    let (rival, _) = app.person("rival@rival.example", "Rival").await;
+    let Draft {
+        owner,
+        organization: org,
+        contest: id,
+    } = draft(app).await;
+    let stranger = app.person("stranger@else.example", "Stranger").await.token;
+    let rival = app.person("rival@rival.example", "Rival").await.token;
     app.organization(&rival, "Rival").await;
     let admin = admin(app).await;
     let path = format!("/api/v1/contests/{id}");
@@ -481,8 +378,7 @@ async fn drafts_are_seen_and_changed_by_their_organisation_only(app: &TestApp) {
     .expect_error(401, "unauthorized");
     // A member who is not the owner runs contests too.
     app.person("member@acme.example", "Member").await;
-    let member =
-        crate::organizations::join(app, &owner, &org, "member@acme.example", "member").await;
+    let member = crate::helpers::join(app, &owner, &org, "member@acme.example", "member").await;
     app.request(
         reqwest::Method::PATCH,
         &path,
@@ -496,7 +392,9 @@ async fn drafts_are_seen_and_changed_by_their_organisation_only(app: &TestApp) {
 }
 
 async fn only_admins_confirm_fundings_and_only_once(app: &TestApp) {
-    let (owner, _, id) = draft(app).await;
+    let Draft {
+        owner, contest: id, ..
+    } = draft(app).await;
     let funding = app
         .post(
             &format!("/api/v1/contests/{id}/fundings"),
@@ -563,7 +461,11 @@ async fn only_admins_confirm_fundings_and_only_once(app: &TestApp) {
 }
 
 async fn the_database_itself_refuses_to_change_frozen_rules(app: &TestApp) {
-    let (owner, _, draft_id) = draft(app).await;
+    let Draft {
+        owner,
+        contest: draft_id,
+        ..
+    } = draft(app).await;
     let (_, id) = {
         // A second, opened contest of the same organisation.
         let admin = admin(app).await;
@@ -632,7 +534,9 @@ async fn the_database_itself_refuses_to_change_frozen_rules(app: &TestApp) {
 }
 
 async fn opening_needs_a_deadline_ahead(app: &TestApp) {
-    let (owner, _, id) = draft(app).await;
+    let Draft {
+        owner, contest: id, ..
+    } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &id, 700_000).await;
     invite_juror(app, &owner, &id, "juror@jury.example").await;
@@ -667,7 +571,7 @@ async fn opening_needs_a_deadline_ahead(app: &TestApp) {
 }
 
 async fn phases_follow_the_clock_and_each_transition_runs_once(app: &TestApp) {
-    let (_, id) = opened(app).await;
+    let id = opened(app).await.contest;
     let phase = |answer: Value| answer["phase"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/contests/{id}");
     assert_eq!(phase(app.get(&path, None).await.json()), "upcoming");
@@ -710,7 +614,11 @@ async fn phases_follow_the_clock_and_each_transition_runs_once(app: &TestApp) {
 }
 
 async fn announcements_clarify_without_touching_the_rules(app: &TestApp) {
-    let (owner, _, draft_id) = draft(app).await;
+    let Draft {
+        owner,
+        contest: draft_id,
+        ..
+    } = draft(app).await;
     app.post(
         &format!("/api/v1/contests/{draft_id}/announcements"),
         Some(&owner),
@@ -731,7 +639,7 @@ async fn announcements_clarify_without_touching_the_rules(app: &TestApp) {
         .expect(200)
         .json();
     let path = format!("/api/v1/contests/{draft_id}/announcements");
-    let (innovator, _) = app.person("inno@example.org", "Inno").await;
+    let innovator = app.person("inno@example.org", "Inno").await.token;
     app.post(&path, None, json!({"body": "x"}))
         .await
         .expect_error(401, "unauthorized");
@@ -764,7 +672,11 @@ async fn announcements_clarify_without_touching_the_rules(app: &TestApp) {
 /// once.
 async fn two_schedulers(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (owner, org, first) = draft(&app).await;
+    let Draft {
+        owner,
+        organization: org,
+        contest: first,
+    } = draft(&app).await;
     let admin = admin(&app).await;
     let mut ids = vec![first];
     for i in 0..3 {
@@ -833,5 +745,8 @@ async fn two_schedulers_on_one_database_run_each_transition_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_schedulers_on_one_database_run_each_transition_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_schedulers(Backend::Postgres).await;
 }

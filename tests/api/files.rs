@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::served::{concours, free_port};
+use crate::helpers::{concours, free_port};
 
 /// The binary, started with umask 022 as a login shell would leave it.
 fn loose(mut command: Command) -> Command {

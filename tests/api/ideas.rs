@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::contests::opened;
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, Opened, TestApp, opened, spawn_app_with};
 
 both_backends!(
     an_innovator_submits_edits_and_withdraws_with_a_receipt_each_time,
@@ -25,9 +24,9 @@ both_backends!(
 );
 
 async fn a_retried_submission_with_its_idempotency_key_is_answered_once(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
-    let (inno, _) = app.person("retry@example.org", "Retry").await;
-    let (other, _) = app.person("other@example.org", "Other").await;
+    let contest = accepting(app).await.contest;
+    let inno = app.person("retry@example.org", "Retry").await.token;
+    let other = app.person("other@example.org", "Other").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
     let send = |token: &str, key: &str, body: Value| {
         app.client
@@ -86,9 +85,9 @@ async fn a_retried_submission_with_its_idempotency_key_is_answered_once(app: &Te
 }
 
 async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
-    let (submitter, _) = app.person("submitter@example.org", "Submitter").await;
-    let (drafter, _) = app.person("drafter@example.org", "Drafter").await;
+    let Opened { owner, contest } = accepting(app).await;
+    let submitter = app.person("submitter@example.org", "Submitter").await.token;
+    let drafter = app.person("drafter@example.org", "Drafter").await.token;
     app.person("bystander@example.org", "Bystander").await;
     let path = format!("/api/v1/contests/{contest}/ideas");
     app.post(&path, Some(&submitter), idea("One"))
@@ -130,13 +129,13 @@ async fn announcements_reach_everyone_who_submitted_and_no_one_else(app: &TestAp
     assert!(announcements(app.mail_to("bystander@example.org").await).is_empty());
 }
 
-/// An opened contest in its submission phase: (owner token, contest id).
-async fn accepting(app: &TestApp) -> (String, String) {
-    let (_, contest) = opened(app).await;
+/// An opened contest in its submission phase, its owner signed in again.
+async fn accepting(app: &TestApp) -> Opened {
+    let contest = opened(app).await.contest;
     app.advance(Duration::days(1));
     // Sessions last hours: sign the owner in again after the jump.
     let owner = app.login("owner@acme.example").await;
-    (owner, contest)
+    Opened { owner, contest }
 }
 
 fn idea(title: &str) -> Value {
@@ -159,8 +158,8 @@ fn digest(title: &str, summary: &str, body: &str) -> String {
 }
 
 async fn an_innovator_submits_edits_and_withdraws_with_a_receipt_each_time(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
-    let (inno, _) = app.person("inno@example.org", "Inès").await;
+    let contest = accepting(app).await.contest;
+    let inno = app.person("inno@example.org", "Inès").await.token;
     let rules_hash = app
         .get(&format!("/api/v1/contests/{contest}"), None)
         .await
@@ -285,8 +284,8 @@ async fn an_innovator_submits_edits_and_withdraws_with_a_receipt_each_time(app: 
 }
 
 async fn the_deadline_is_exact_for_every_write(app: &TestApp) {
-    let (_, contest) = opened(app).await;
-    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let contest = opened(app).await.contest;
+    let inno = app.person("inno@example.org", "Inno").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
     // Before the opening: no submission, but a draft may be prepared.
     app.post(&path, Some(&inno), idea("Early"))
@@ -305,14 +304,14 @@ async fn the_deadline_is_exact_for_every_write(app: &TestApp) {
     // One second before the deadline everything works...
     app.advance(Duration::days(10) - Duration::seconds(1));
     let inno = app.login("inno@example.org").await;
-    let (other, _) = app.person("other@example.org", "Other").await;
+    let other = app.person("other@example.org", "Other").await.token;
     let last = app
         .post(&path, Some(&other), idea("Just in time"))
         .await
         .expect(201)
         .json();
     let id = last["id"].as_str().unwrap().to_owned();
-    let pdf = crate::attachments::tiny_pdf();
+    let pdf = crate::helpers::tiny_pdf();
     upload(app, &other, &id, "plan.pdf", pdf.clone())
         .await
         .expect(201);
@@ -358,7 +357,7 @@ async fn the_deadline_is_exact_for_every_write(app: &TestApp) {
 }
 
 async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let path = format!("/api/v1/contests/{contest}/ideas");
     app.post(&path, None, idea("Anon"))
         .await
@@ -373,7 +372,7 @@ async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
     draft["draft"] = json!(true);
     app.post(&path, Some(&unverified), draft).await.expect(201);
 
-    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let inno = app.person("inno@example.org", "Inno").await.token;
     let mut no_terms = idea("No terms");
     no_terms["accept_terms"] = json!(false);
     let refused = app
@@ -407,7 +406,7 @@ async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
     let org = app.get("/api/v1/organizations", Some(&owner)).await.json()["organizations"][0]["id"]
         .clone();
     let draft_contest = app
-        .post("/api/v1/contests", Some(&owner), json!({"organization_id": org, "title": "Secret", "brief": "b", "rules": crate::contests::rules(app)}))
+        .post("/api/v1/contests", Some(&owner), json!({"organization_id": org, "title": "Secret", "brief": "b", "rules": crate::helpers::rules(app)}))
         .await
         .expect(201)
         .json();
@@ -424,10 +423,13 @@ async fn innovators_must_be_verified_and_accept_the_terms(app: &TestApp) {
 }
 
 async fn ideas_are_seen_by_their_author_the_organisation_and_admins_only(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
-    let (inno, _) = app.person("author@example.org", "Ada Author").await;
-    let (other, _) = app.person("other@example.org", "Other Innovator").await;
-    let (rival, _) = app.person("rival@rival.example", "Rival Brand").await;
+    let Opened { owner, contest } = accepting(app).await;
+    let inno = app.person("author@example.org", "Ada Author").await.token;
+    let other = app
+        .person("other@example.org", "Other Innovator")
+        .await
+        .token;
+    let rival = app.person("rival@rival.example", "Rival Brand").await.token;
     app.organization(&rival, "Rival").await;
     let created = app
         .post(
@@ -486,8 +488,8 @@ async fn ideas_are_seen_by_their_author_the_organisation_and_admins_only(app: &T
 }
 
 async fn the_entry_limit_holds_under_concurrency(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
-    let (inno, _) = app.person("eager@example.org", "Eager").await;
+    let contest = accepting(app).await.contest;
+    let inno = app.person("eager@example.org", "Eager").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
     let attempts = (0..10).map(|i| app.post(&path, Some(&inno), idea(&format!("Idea {i}"))));
     let answers = futures_util::future::join_all(attempts).await;
@@ -522,8 +524,8 @@ async fn the_entry_limit_holds_under_concurrency(app: &TestApp) {
 }
 
 async fn drafts_are_private_until_submitted_and_their_authors_are_reminded(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
-    let (inno, _) = app.person("drafter@example.org", "Drafter").await;
+    let Opened { owner, contest } = accepting(app).await;
+    let inno = app.person("drafter@example.org", "Drafter").await.token;
     let mut draft = idea("Half done");
     draft["draft"] = json!(true);
     draft["accept_terms"] = json!(false);
@@ -624,9 +626,9 @@ async fn upload(
 }
 
 async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestApp) {
-    let (owner, contest) = accepting(app).await;
-    let (inno, _) = app.person("files@example.org", "Files").await;
-    let (other, _) = app.person("other@example.org", "Other").await;
+    let Opened { owner, contest } = accepting(app).await;
+    let inno = app.person("files@example.org", "Files").await.token;
+    let other = app.person("other@example.org", "Other").await.token;
     let created = app
         .post(
             &format!("/api/v1/contests/{contest}/ideas"),
@@ -637,7 +639,7 @@ async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestAp
         .expect(201)
         .json();
     let id = created["id"].as_str().unwrap().to_owned();
-    let pdf = crate::attachments::tiny_pdf();
+    let pdf = crate::helpers::tiny_pdf();
     let attached = upload(app, &inno, &id, "../../etc/Plan <v2>.pdf", pdf.clone())
         .await
         .expect(201)
@@ -755,7 +757,7 @@ async fn attachments_are_checked_by_content_and_served_as_downloads(app: &TestAp
 /// Many innovators submitting at once while the deadline passes: every 2xx is a stored idea
 /// received before the deadline, every refusal is a clean 409, and nothing is lost.
 async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
-    let (_, contest) = accepting(app).await;
+    let contest = accepting(app).await.contest;
     let deadline = concours::store::from_db(
         concours::store::contests::find(&mut app.conn(), &contest)
             .unwrap()
@@ -768,7 +770,7 @@ async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
         tokens.push(
             app.person(&format!("rush{i}@example.org"), &format!("Rush {i}"))
                 .await
-                .0,
+                .token,
         );
     }
     // Half a second before the deadline; the clock passes it during the rush.
@@ -844,8 +846,8 @@ async fn a_deadline_rush_loses_nothing_and_accepts_nothing_late(app: &TestApp) {
 /// Oversized uploads are refused with 413 before being stored.
 async fn oversized(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.ideas.max_attachment_bytes = 2048).await;
-    let (_, contest) = accepting(&app).await;
-    let (inno, _) = app.person("big@example.org", "Big").await;
+    let contest = accepting(&app).await.contest;
+    let inno = app.person("big@example.org", "Big").await.token;
     let created = app
         .post(
             &format!("/api/v1/contests/{contest}/ideas"),
@@ -880,6 +882,9 @@ async fn oversized_attachments_are_413_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_attachments_are_413_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     oversized(Backend::Postgres).await;
 }
 
@@ -888,8 +893,8 @@ async fn oversized_attachments_are_413_postgres() {
 async fn the_checker_finds_what_is_broken(backend: Backend) {
     use diesel::RunQueryDsl;
     let app = crate::helpers::spawn_app(backend).await;
-    let (_, contest) = accepting(&app).await;
-    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let contest = accepting(&app).await.contest;
+    let inno = app.person("inno@example.org", "Inno").await.token;
     let idea = app
         .post(
             &format!("/api/v1/contests/{contest}/ideas"),
@@ -941,5 +946,8 @@ async fn the_checker_finds_what_is_broken_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_checker_finds_what_is_broken_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     the_checker_finds_what_is_broken(Backend::Postgres).await;
 }

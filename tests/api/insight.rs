@@ -2,12 +2,12 @@
 //! the organisation's members, and refused to everyone else.
 
 use chrono::Duration;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror};
-use crate::helpers::TestApp;
+use crate::helpers::{
+    ATTACK, FORMULA, TestApp, arrive_and_submit, judged, opened_open_judging, signed_in, text_of,
+};
 
 both_backends!(
     members_see_how_the_contest_goes_and_how_the_jury_scored,
@@ -15,132 +15,6 @@ both_backends!(
     the_dashboard_draws_charts_with_their_numbers_in_both_languages,
     participants_are_counted_under_the_link_that_brought_them,
 );
-
-const FORMULA: &str = "=cmd|' /C calc'!A0";
-const ATTACK: &str = "<script>alert('x')</script>";
-
-pub struct Judged {
-    pub owner: String,
-    pub contest: String,
-    pub jurors: Vec<String>,
-    pub authors: Vec<String>,
-}
-
-/// Three jurors (the third always two points harsher on impact), four submitted ideas and a
-/// draft; every juror scores every entry, all in the same order.
-pub async fn judged(app: &TestApp) -> Judged {
-    judged_with(app, false).await
-}
-
-/// As [`judged`]; with `publish_ideas`, the rules publish the ideas after the award.
-pub async fn judged_with(app: &TestApp, publish_ideas: bool) -> Judged {
-    let (owner, _, contest) = draft(app).await;
-    if publish_ideas {
-        let mut rules = app
-            .get(&format!("/api/v1/contests/{contest}"), Some(&owner))
-            .await
-            .expect(200)
-            .json()["rules"]
-            .clone();
-        rules["publish_ideas"] = serde_json::json!(true);
-        app.request(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/contests/{contest}"),
-            Some(&owner),
-            Some(serde_json::json!({"rules": rules})),
-        )
-        .await
-        .expect(200);
-    }
-    let admin = admin(app).await;
-    fund(app, &owner, &admin, &contest, 700_000).await;
-    let juror_emails = ["one@jury.example", "two@jury.example", "three@jury.example"];
-    for email in juror_emails {
-        invite_juror(app, &owner, &contest, email).await;
-    }
-    app.post(
-        &format!("/api/v1/contests/{contest}/open"),
-        Some(&owner),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    for (i, email) in juror_emails.iter().enumerate() {
-        crate::jury::juror(app, email, &format!("Juror {}", i + 1)).await;
-    }
-    app.advance(Duration::days(1));
-    let mut authors = Vec::new();
-    for (email, name, title) in [
-        ("ann@example.org", "Ann Author", FORMULA),
-        ("bob@example.org", "Bob Author", ATTACK),
-        ("cat@example.org", "Cat Author", "Idea C"),
-        ("dan@example.org", "Dan Author", "Idea D"),
-    ] {
-        let (token, _) = app.person(email, name).await;
-        app.post(
-            &format!("/api/v1/contests/{contest}/ideas"),
-            Some(&token),
-            json!({"title": title, "summary": "s", "body": "b", "accept_terms": true}),
-        )
-        .await
-        .expect(201);
-        authors.push(token);
-    }
-    let (drafter, _) = app.person("eve@example.org", "Eve Drafter").await;
-    app.post(
-        &format!("/api/v1/contests/{contest}/ideas"),
-        Some(&drafter),
-        json!({"title": "Unfinished", "summary": "s", "body": "b", "draft": true}),
-    )
-    .await
-    .expect(201);
-    app.advance(Duration::days(9));
-    app.scheduler.tick().await.unwrap();
-    let mut jurors = Vec::new();
-    for (harshness, email) in juror_emails.iter().enumerate() {
-        let token = app.login(email).await;
-        let path = format!("/api/v1/contests/{contest}/jury/entries");
-        let entries = app.get(&path, Some(&token)).await.expect(200).json();
-        for entry in entries["entries"].as_array().unwrap() {
-            let title = entry["title"].as_str().unwrap();
-            // Everyone agrees on the order: Idea D > Idea C > the attack > the formula.
-            let base = match title {
-                "Idea D" => 9,
-                "Idea C" => 7,
-                t if t == ATTACK => 5,
-                _ => 3,
-            };
-            let impact = if harshness == 2 { base - 2 } else { base };
-            app.request(
-                Method::PUT,
-                &format!("{path}/{}/scores", entry["entry_id"].as_str().unwrap()),
-                Some(&token),
-                Some(json!({"scores": {"impact": impact, "feasibility": 3}})),
-            )
-            .await
-            .expect(200);
-        }
-        jurors.push(token);
-    }
-    let owner = app.login("owner@acme.example").await;
-    // Sessions last hours: the authors sign in again too.
-    let mut fresh = Vec::new();
-    for email in [
-        "ann@example.org",
-        "bob@example.org",
-        "cat@example.org",
-        "dan@example.org",
-    ] {
-        fresh.push(app.login(email).await);
-    }
-    let authors = fresh;
-    Judged {
-        owner,
-        contest,
-        jurors,
-        authors,
-    }
-}
 
 async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp) {
     let j = judged(app).await;
@@ -201,7 +75,7 @@ async fn members_see_how_the_contest_goes_and_how_the_jury_scored(app: &TestApp)
             .await
             .expect_error(403, "forbidden");
     }
-    let (stranger, _) = app.person("boss@other.example", "Other Boss").await;
+    let stranger = app.person("boss@other.example", "Other Boss").await.token;
     app.organization(&stranger, "Other brand").await;
     app.get(&path, Some(&stranger))
         .await
@@ -358,32 +232,6 @@ async fn the_exports_neutralise_formulas_and_name_authors_only_after_blind_judgi
     assert!(payouts.iter().all(|r| r[5] == "EUR" || r[5] == "currency"));
 }
 
-/// The text of the page at `path`, read with `client`.
-pub async fn text_of(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
-    client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// A browser signed in with `token`'s session.
-pub fn signed_in(app: &TestApp, token: &str) -> reqwest::Client {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(
-        &format!("concours_session={token}"),
-        &app.url("/").parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .cookie_provider(jar)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &TestApp) {
     let j = judged(app).await;
     let path = format!("/contests/{}/insight", j.contest);
@@ -443,67 +291,9 @@ async fn the_dashboard_draws_charts_with_their_numbers_in_both_languages(app: &T
     assert!(french.contains("Calibrage du jury") && french.contains("W de Kendall"));
 }
 
-/// A browser signed in with `token`'s session that opens the contest page (with these link tags
-/// and this `Referer`), then submits an idea through the submit page.
-pub async fn arrive_and_submit(
-    app: &TestApp,
-    contest: &str,
-    email: &str,
-    query: &str,
-    referer: Option<&str>,
-) {
-    let (token, _) = app.person(email, email).await;
-    let browser = signed_in(app, &token);
-    let mut visit = browser.get(app.url(&format!("/contests/{contest}{query}")));
-    if let Some(referer) = referer {
-        visit = visit.header("referer", referer);
-    }
-    assert_eq!(visit.send().await.unwrap().status(), 200);
-    let path = format!("/contests/{contest}/submit");
-    let form = text_of(&browser, app, &path).await;
-    let csrf = crate::pages::csrf_of(&form);
-    let posted = browser
-        .post(app.url(&path))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "From somewhere"),
-            ("summary", "s"),
-            ("body", "b"),
-            ("accept_terms", "yes"),
-            ("action", "submit"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(posted.status(), 303, "{email} submits");
-}
-
-/// A funded, opened contest whose rules do not judge blind: (owner token, contest id).
-pub async fn opened_open_judging(app: &TestApp) -> (String, String) {
-    let (owner, _, contest) = draft(app).await;
-    let path = format!("/api/v1/contests/{contest}");
-    let mut rules = app.get(&path, Some(&owner)).await.expect(200).json()["rules"].clone();
-    rules["blind_judging"] = json!(false);
-    app.request(
-        Method::PATCH,
-        &path,
-        Some(&owner),
-        Some(json!({"rules": rules})),
-    )
-    .await
-    .expect(200);
-    let admin = admin(app).await;
-    fund(app, &owner, &admin, &contest, 700_000).await;
-    invite_juror(app, &owner, &contest, "juror@jury.example").await;
-    app.post(&format!("{path}/open"), Some(&owner), json!({}))
-        .await
-        .expect(200);
-    (owner, contest)
-}
-
 /// Live and exact sources, in a contest not judged blind (a blind one's are in `blind.rs`).
 async fn participants_are_counted_under_the_link_that_brought_them(app: &TestApp) {
-    let (_, contest) = opened_open_judging(app).await;
+    let contest = opened_open_judging(app).await.contest;
     app.advance(Duration::days(1));
     arrive_and_submit(
         app,

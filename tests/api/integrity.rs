@@ -7,9 +7,9 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror, rules_at};
-use crate::helpers::TestApp;
-use crate::jury::{judging, juror};
+use crate::helpers::{
+    Draft, Opened, TestApp, admin, draft, fund, invite_juror, judging, juror, rules_at,
+};
 
 both_backends!(
     a_juror_cannot_enter_the_contest_they_judge,
@@ -27,9 +27,9 @@ both_backends!(
 );
 
 /// A funded, opened contest in its submission phase with `invited` jurors invited (none
-/// accepted yet): (owner token, contest id).
-async fn in_submission(app: &TestApp, invited: &[&str]) -> (String, String) {
-    let (owner, _, contest) = draft(app).await;
+/// accepted yet).
+async fn in_submission(app: &TestApp, invited: &[&str]) -> Opened {
+    let Draft { owner, contest, .. } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
     for email in invited {
@@ -43,11 +43,11 @@ async fn in_submission(app: &TestApp, invited: &[&str]) -> (String, String) {
     .await
     .expect(200);
     app.advance(Duration::days(1));
-    (owner, contest)
+    Opened { owner, contest }
 }
 
 async fn a_juror_cannot_enter_the_contest_they_judge(app: &TestApp) {
-    let (_, contest) = in_submission(app, &["judge@jury.example"]).await;
+    let contest = in_submission(app, &["judge@jury.example"]).await.contest;
     let token = juror(app, "judge@jury.example", "Judge").await;
     let ideas = format!("/api/v1/contests/{contest}/ideas");
     let idea = json!({"title": "Mine", "summary": "s", "body": "b", "accept_terms": true});
@@ -89,8 +89,10 @@ async fn a_juror_cannot_enter_the_contest_they_judge(app: &TestApp) {
 async fn an_author_cannot_join_the_jury_of_a_contest_they_entered(app: &TestApp) {
     // Invited to the jury, the person submits first (an invitation must not be a way for a
     // brand to keep someone out of its contest), then tries to accept.
-    let (_, contest) = in_submission(app, &["both@jury.example", "fair@jury.example"]).await;
-    let (token, _) = app.person("both@jury.example", "Both").await;
+    let contest = in_submission(app, &["both@jury.example", "fair@jury.example"])
+        .await
+        .contest;
+    let token = app.person("both@jury.example", "Both").await.token;
     app.post(
         &format!("/api/v1/contests/{contest}/ideas"),
         Some(&token),
@@ -131,9 +133,9 @@ async fn an_author_cannot_join_the_jury_of_a_contest_they_entered(app: &TestApp)
 async fn an_early_award_needs_accepted_jurors(app: &TestApp) {
     // Jurors invited, none ever accepts: when judging starts the organiser cannot award at
     // once and let the fallback pay the earliest entries; the deadline's award still pays.
-    let (owner, contest) = in_submission(app, &["ghost@jury.example"]).await;
+    let Opened { owner, contest } = in_submission(app, &["ghost@jury.example"]).await;
     for (email, name) in [("ann@example.org", "Ann"), ("bob@example.org", "Bob")] {
-        let (token, _) = app.person(email, name).await;
+        let token = app.person(email, name).await.token;
         app.post(
             &format!("/api/v1/contests/{contest}/ideas"),
             Some(&token),
@@ -213,8 +215,8 @@ async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
     .expect(200);
     app.advance(Duration::days(10));
     app.scheduler.tick().await.unwrap();
-    let cat = app.login(&j.authors[2].1).await;
-    let ann = app.login(&j.authors[0].1).await;
+    let cat = app.login(&j.authors[2].email).await;
+    let ann = app.login(&j.authors[0].email).await;
     let page_of = |token: String| async move {
         app.get("/api/v1/me/profile", Some(&token))
             .await
@@ -227,9 +229,9 @@ async fn a_disqualified_idea_stays_off_its_authors_page(app: &TestApp) {
 }
 
 async fn an_unsubmitted_draft_stays_out_of_the_organisers_export(app: &TestApp) {
-    let (_, contest) = in_submission(app, &["one@jury.example"]).await;
+    let contest = in_submission(app, &["one@jury.example"]).await.contest;
     let owner = app.login("owner@acme.example").await;
-    let (lea, _) = app.person("lea@example.org", "Lea").await;
+    let lea = app.person("lea@example.org", "Lea").await.token;
     let ideas = format!("/api/v1/contests/{contest}/ideas");
     app.post(
         &ideas,
@@ -260,7 +262,7 @@ async fn an_unsubmitted_draft_stays_out_of_the_organisers_export(app: &TestApp) 
 
 async fn a_contest_cannot_open_with_an_award_centuries_away(app: &TestApp) {
     // The escrow would be held until the year 9999 and the prize never paid.
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     let now = app.clock.now();
     let at = |d: i64| (now + Duration::days(d)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for (deadline, opens) in [
@@ -306,7 +308,7 @@ async fn a_contest_cannot_open_with_an_award_centuries_away(app: &TestApp) {
 }
 
 async fn an_admin_in_the_brand_cannot_confirm_its_funding(app: &TestApp) {
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     concours::app::accounts::grant_admin(&mut app.conn(), "owner@acme.example").unwrap();
     let owner = {
         let _ = owner;
@@ -335,7 +337,7 @@ async fn an_admin_in_the_brand_cannot_confirm_its_funding(app: &TestApp) {
 }
 
 async fn the_public_chain_names_no_member(app: &TestApp) {
-    let (owner, contest) = in_submission(app, &["one@jury.example"]).await;
+    let Opened { owner, contest } = in_submission(app, &["one@jury.example"]).await;
     let _ = owner;
     let owner = app.login("owner@acme.example").await;
     let me = app.get("/api/v1/me", Some(&owner)).await.expect(200).json();
@@ -360,7 +362,7 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
         .expect(200)
         .json();
     let org = contest["organization_id"].as_str().unwrap().to_owned();
-    for email in [j.authors[0].1.as_str(), "one@jury.example"] {
+    for email in [j.authors[0].email.as_str(), "one@jury.example"] {
         app.post(
             &format!("/api/v1/organizations/{org}/members"),
             Some(&j.owner),
@@ -368,7 +370,7 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
         )
         .await
         .expect(201);
-        let token = crate::organizations::invitation_token(app, email).await;
+        let token = crate::helpers::organization_invitation_token(app, email).await;
         let session = app.login(email).await;
         app.post(
             &format!("/api/v1/organization-invitations/{token}/accept"),
@@ -379,9 +381,12 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
         .expect_error(409, "conflict_of_interest");
     }
     // And a member does not enter the organisation's own contest.
-    let (owner, fresh) = in_submission_of(app, &j.owner, &org).await;
+    let Opened {
+        owner,
+        contest: fresh,
+    } = in_submission_of(app, &j.owner, &org).await;
     app.person("max@acme.example", "Max Member").await;
-    let max = crate::organizations::join(app, &owner, &org, "max@acme.example", "member").await;
+    let max = crate::helpers::join(app, &owner, &org, "max@acme.example", "member").await;
     app.post(
         &format!("/api/v1/contests/{fresh}/ideas"),
         Some(&max),
@@ -391,13 +396,13 @@ async fn an_author_or_juror_cannot_join_the_organising_brand_and_a_member_cannot
     .expect_error(409, "conflict_of_interest");
 }
 
-/// A second contest of `org`, funded, opened and taking ideas: (owner token, contest id).
-async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, String) {
+/// A second contest of `org`, funded, opened and taking ideas; its owner signed in again.
+async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> Opened {
     let contest = app
         .post(
             "/api/v1/contests",
             Some(owner),
-            json!({"organization_id": org, "title": "Second", "brief": "b", "rules": crate::contests::rules(app)}),
+            json!({"organization_id": org, "title": "Second", "brief": "b", "rules": crate::helpers::rules(app)}),
         )
         .await
         .expect(201)
@@ -416,11 +421,14 @@ async fn in_submission_of(app: &TestApp, owner: &str, org: &str) -> (String, Str
     .await
     .expect(200);
     app.advance(Duration::days(1));
-    (app.login("owner@acme.example").await, contest)
+    Opened {
+        owner: app.login("owner@acme.example").await,
+        contest,
+    }
 }
 
 async fn organisations_taking_turns_cannot_flood_one_mailbox(app: &TestApp) {
-    let (owner, _) = app.person("spammer@acme.example", "Sam").await;
+    let owner = app.person("spammer@acme.example", "Sam").await.token;
     let mut answers = Vec::new();
     for i in 0..8 {
         let org = app.organization(&owner, &format!("Brand {i}")).await;
@@ -445,7 +453,7 @@ async fn organisations_taking_turns_cannot_flood_one_mailbox(app: &TestApp) {
 
 async fn deletion_with_the_right_password_is_limited_too(app: &TestApp) {
     // An owner cannot delete their account (409): each try still costs a password hash.
-    let (owner, _) = app.person("owner@acme.example", "Olive").await;
+    let owner = app.person("owner@acme.example", "Olive").await.token;
     app.organization(&owner, "Acme").await;
     let mut statuses = Vec::new();
     for _ in 0..12 {

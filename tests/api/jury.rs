@@ -6,8 +6,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror};
-use crate::helpers::{TestApp, extract_link};
+use crate::helpers::{
+    Author, Draft, Judging, TestApp, admin, draft, fund, invite_juror, judging, juror,
+    jury_invitation_token,
+};
 
 both_backends!(
     jurors_are_invited_accept_and_appear_on_the_roster,
@@ -18,133 +20,6 @@ both_backends!(
     a_member_disqualifies_an_entry_and_its_author_is_told,
     late_jurors_are_reminded_once_per_reminder,
 );
-
-/// The token from the last jury invitation `to` received.
-pub async fn invitation_token(app: &TestApp, to: &str) -> String {
-    let mails = app.mail_to(to).await;
-    let mail = mails
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/jury-invitations/"))
-        .expect("an invitation");
-    let link = extract_link(&mail.text, "/jury-invitations/").unwrap();
-    link.rsplit('/').next().unwrap().to_owned()
-}
-
-/// A juror who registered, verified and accepted: their token.
-pub async fn juror(app: &TestApp, email: &str, name: &str) -> String {
-    let token = invitation_token(app, email).await;
-    let (session, _) = app.person(email, name).await;
-    app.post(
-        &format!("/api/v1/jury-invitations/{token}/accept"),
-        Some(&session),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    session
-}
-
-pub struct Judging {
-    pub owner: String,
-    pub contest: String,
-    pub jurors: Vec<String>,
-    /// (token, email, display name, user id) of each author, in submission order.
-    pub authors: Vec<(String, String, String, String)>,
-    pub ideas: Vec<String>,
-}
-
-/// A contest in judging: two jurors (the second at lab.example), three entries (the last by
-/// someone at lab.example).
-pub async fn judging(
-    app: &TestApp,
-    reviews_per_entry: Option<u32>,
-    juror_emails: &[&str],
-) -> Judging {
-    let (owner, _, contest) = draft(app).await;
-    let admin = admin(app).await;
-    fund(app, &owner, &admin, &contest, 700_000).await;
-    for email in juror_emails {
-        invite_juror(app, &owner, &contest, email).await;
-    }
-    app.request(
-        Method::PUT,
-        &format!("/api/v1/contests/{contest}/jury/settings"),
-        Some(&owner),
-        Some(json!({"reviews_per_entry": reviews_per_entry})),
-    )
-    .await
-    .expect(200);
-    app.post(
-        &format!("/api/v1/contests/{contest}/open"),
-        Some(&owner),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    let mut jurors = Vec::new();
-    for (i, email) in juror_emails.iter().enumerate() {
-        jurors.push(juror(app, email, &format!("Juror {}", i + 1)).await);
-    }
-    app.advance(Duration::days(1));
-    let mut authors = Vec::new();
-    let mut ideas = Vec::new();
-    for (email, name, title) in [
-        ("ann@example.org", "Ann Author", "Idea A"),
-        ("bob@example.org", "Bob Author", "Idea B"),
-        ("cat@lab.example", "Cat Author", "Idea C"),
-    ] {
-        let (token, id) = app.person(email, name).await;
-        let idea = app
-            .post(
-                &format!("/api/v1/contests/{contest}/ideas"),
-                Some(&token),
-                json!({"title": title, "summary": "s", "body": "b", "accept_terms": true}),
-            )
-            .await
-            .expect(201)
-            .json();
-        let idea_id = idea["id"].as_str().unwrap().to_owned();
-        if title == "Idea A" {
-            // Ann attaches a file whose name gives her away.
-            let form = reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
-                    .file_name("Ann Author CV.pdf"),
-            );
-            let uploaded = app
-                .client
-                .post(app.url(&format!("/api/v1/ideas/{idea_id}/attachments")))
-                .bearer_auth(&token)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(uploaded.status(), 201);
-        }
-        ideas.push(idea_id);
-        authors.push((token, email.to_owned(), name.to_owned(), id));
-    }
-    app.advance(Duration::days(9));
-    app.scheduler.tick().await.unwrap();
-    // Sessions last hours: everyone signs in again.
-    let owner = app.login("owner@acme.example").await;
-    let mut fresh = Vec::new();
-    for email in juror_emails {
-        fresh.push(app.login(email).await);
-    }
-    let _ = jurors;
-    for author in &mut authors {
-        author.0 = app.login(&author.1).await;
-    }
-    Judging {
-        owner,
-        contest,
-        jurors: fresh,
-        authors,
-        ideas,
-    }
-}
 
 /// Every string anywhere in a JSON value.
 fn strings(value: &Value, out: &mut Vec<String>) {
@@ -167,7 +42,11 @@ fn assert_blind(body: &str, j: &Judging) {
     let secrets: Vec<&str> = j
         .authors
         .iter()
-        .flat_map(|(_, email, name, id)| [email.as_str(), name.as_str(), id.as_str()])
+        .flat_map(
+            |Author {
+                 email, name, id, ..
+             }| [email.as_str(), name.as_str(), id.as_str()],
+        )
         .chain(j.ideas.iter().map(String::as_str))
         .collect();
     for text in &all {
@@ -183,7 +62,7 @@ fn assert_blind(body: &str, j: &Judging) {
 /// Follows every same-site link a signed-in juror is shown, from `starts`, and asserts that no
 /// page names an author or an idea's real id. Returns the paths read.
 async fn crawl(app: &TestApp, j: &Judging, token: &str, starts: &[String]) -> Vec<String> {
-    let client = crate::insight::signed_in(app, token);
+    let client = crate::helpers::signed_in(app, token);
     let mut queue: std::collections::VecDeque<String> = starts.iter().cloned().collect();
     let mut seen: std::collections::BTreeSet<String> = starts.iter().cloned().collect();
     let mut read = Vec::new();
@@ -221,7 +100,7 @@ fn sheet(impact: i64, feasibility: i64) -> Value {
 }
 
 async fn jurors_are_invited_accept_and_appear_on_the_roster(app: &TestApp) {
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     let listed = invite_juror(app, &owner, &contest, "Jo@Jury.example").await;
     assert_eq!(listed["email"], "jo@jury.example");
     assert_eq!(listed["status"], "invited");
@@ -246,7 +125,7 @@ async fn jurors_are_invited_accept_and_appear_on_the_roster(app: &TestApp) {
     assert_eq!(jurors["jurors"][0]["status"], "accepted");
     assert_eq!(jurors["jurors"][0]["display_name"], "Jo Juror");
     // Accepting twice is harmless.
-    let token = invitation_token(app, "jo@jury.example").await;
+    let token = jury_invitation_token(app, "jo@jury.example").await;
     app.post(
         &format!("/api/v1/jury-invitations/{token}/accept"),
         Some(&session),
@@ -292,7 +171,7 @@ async fn jurors_are_invited_accept_and_appear_on_the_roster(app: &TestApp) {
     let juror_id = jurors["jurors"][0]["id"].as_str().unwrap_or("no id field");
     assert!(!audit.contains(juror_id), "{audit}");
     // The list of invitations (with addresses) stays with the organisation.
-    let (stranger, _) = app.person("stranger@else.example", "Stranger").await;
+    let stranger = app.person("stranger@else.example", "Stranger").await.token;
     app.get(
         &format!("/api/v1/contests/{contest}/jurors"),
         Some(&stranger),
@@ -325,14 +204,14 @@ async fn jurors_are_invited_accept_and_appear_on_the_roster(app: &TestApp) {
 }
 
 async fn invitations_refuse_everyone_but_their_verified_addressee(app: &TestApp) {
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     invite_juror(app, &owner, &contest, "invited@jury.example").await;
-    let token = invitation_token(app, "invited@jury.example").await;
+    let token = jury_invitation_token(app, "invited@jury.example").await;
     let path = format!("/api/v1/jury-invitations/{token}/accept");
     app.post(&path, None, json!({}))
         .await
         .expect_error(401, "unauthorized");
-    let (other, _) = app.person("other@jury.example", "Other").await;
+    let other = app.person("other@jury.example", "Other").await.token;
     app.post(&path, Some(&other), json!({}))
         .await
         .expect_error(403, "forbidden");
@@ -363,7 +242,7 @@ async fn invitations_refuse_everyone_but_their_verified_addressee(app: &TestApp)
     let owner = app.login("owner@acme.example").await;
     invite_juror(app, &owner, &contest, "late@jury.example").await;
     let late = juror(app, "late@jury.example", "Late").await;
-    let late_token = invitation_token(app, "late@jury.example").await;
+    let late_token = jury_invitation_token(app, "late@jury.example").await;
     let other = app.login("other@jury.example").await;
     app.post(
         &format!("/api/v1/jury-invitations/{late_token}/accept"),
@@ -422,7 +301,7 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
     let as_author = app
         .get(
             &format!("/api/v1/ideas/{}", j.ideas[0]),
-            Some(&j.authors[0].0),
+            Some(&j.authors[0].token),
         )
         .await
         .expect(200)
@@ -467,7 +346,7 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
         as_owner["attachments"][0]["sha256"],
         hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))
     );
-    app.get(&url, Some(&j.authors[1].0))
+    app.get(&url, Some(&j.authors[1].token))
         .await
         .expect_error(403, "forbidden");
     app.get(&url, None).await.expect_error(401, "unauthorized");
@@ -565,7 +444,7 @@ async fn jurors_score_blind_and_independently(app: &TestApp) {
     .await
     .expect_error(404, "not_found");
     // Authors, members and strangers are not jurors.
-    for token in [&j.authors[0].0, &j.owner] {
+    for token in [&j.authors[0].token, &j.owner] {
         app.get(&path, Some(token))
             .await
             .expect_error(403, "forbidden");
@@ -696,7 +575,7 @@ async fn a_declared_conflict_takes_the_entry_off_the_list(app: &TestApp) {
     .expect_error(422, "validation_failed");
     app.post(
         &format!("{path}/{entry}/conflict"),
-        Some(&j.authors[0].0),
+        Some(&j.authors[0].token),
         json!({"reason": "x"}),
     )
     .await
@@ -766,7 +645,7 @@ async fn a_member_disqualifies_an_entry_and_its_author_is_told(app: &TestApp) {
     let j = judging(app, None, &["one@jury.example"]).await;
     let idea = &j.ideas[1];
     let path = format!("/api/v1/ideas/{idea}/disqualify");
-    app.post(&path, Some(&j.authors[0].0), json!({"reason": "x"}))
+    app.post(&path, Some(&j.authors[0].token), json!({"reason": "x"}))
         .await
         .expect_error(404, "not_found");
     app.post(&path, Some(&j.jurors[0]), json!({"reason": "x"}))

@@ -141,6 +141,9 @@ async fn temporary_failures_are_retried_with_backoff_then_given_up_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_failures_are_retried_with_backoff_then_given_up_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     with_unreachable_smtp(Backend::Postgres).await;
 }
 
@@ -175,5 +178,8 @@ async fn the_file_transport_writes_one_eml_per_message_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_file_transport_writes_one_eml_per_message_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     with_file_transport(Backend::Postgres).await;
 }

@@ -1,4 +1,7 @@
 //! Integration tests: the real server over HTTP, on SQLite and on PostgreSQL.
+//!
+//! The PostgreSQL half needs `TEST_POSTGRES_URL` (scripts/test.sh starts a server and sets it);
+//! without it, a bare `cargo test` runs the SQLite half and skips the other, saying so once.
 
 mod helpers;
 
@@ -30,7 +33,6 @@ mod profiles;
 mod proxies;
 mod redirects;
 mod routes;
-mod served;
 mod sessions;
 mod smtp;
 mod talent;

@@ -17,8 +17,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::contests::{admin, fund, invite_juror, rules_at};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, admin, fund, invite_juror, rules_at};
 
 both_backends!(every_route_answers_every_role_in_every_phase_as_the_table_says,);
 
@@ -81,15 +80,15 @@ fn at(t: DateTime<Utc>) -> String {
 async fn build(app: &TestApp) -> World {
     let now = app.clock.now();
     let day = |d: i64| at(now + Duration::days(d));
-    let (owner, _) = app.person("owner@acme.example", "Olive").await;
+    let owner = app.person("owner@acme.example", "Olive").await.token;
     let organization = app.organization(&owner, "Acme").await;
-    let (other, _) = app.person("other@globex.example", "Otto").await;
+    let other = app.person("other@globex.example", "Otto").await.token;
     app.organization(&other, "Globex").await;
     let admin = admin(app).await;
     app.person("author@example.org", "Ann Author").await;
-    let (innovator, _) = app.person("innovator@example.org", "Ivo").await;
-    let (juror, _) = app.person("juror@jury.example", "Jules").await;
-    let (conflicted, _) = app.person("conflicted@jury.example", "Cleo").await;
+    let innovator = app.person("innovator@example.org", "Ivo").await.token;
+    let juror = app.person("juror@jury.example", "Jules").await.token;
+    let conflicted = app.person("conflicted@jury.example", "Cleo").await.token;
 
     // One contest per phase, by its timeline (days from now).
     let timelines = [
@@ -172,7 +171,7 @@ async fn build(app: &TestApp) -> World {
             .to_owned();
         let form = reqwest::multipart::Form::new().part(
             "file",
-            reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf()).file_name("plan.pdf"),
+            reqwest::multipart::Part::bytes(crate::helpers::tiny_pdf()).file_name("plan.pdf"),
         );
         let uploaded: Value = app
             .client
@@ -984,7 +983,7 @@ async fn every_route_answers_every_role_in_every_phase_as_the_table_says(app: &T
                     // An upload is refused for who it is from, not for how it is sent.
                     let form = reqwest::multipart::Form::new().part(
                         "file",
-                        reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf())
+                        reqwest::multipart::Part::bytes(crate::helpers::tiny_pdf())
                             .file_name("intruder.pdf"),
                     );
                     let mut request = app.client.post(app.url(&path)).multipart(form);

@@ -7,10 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::both_backends;
-use crate::contests::{admin, fund, invite_juror, rules};
-use crate::helpers::TestApp;
-use crate::pages::page;
-use crate::pages_manage::signed_in;
+use crate::helpers::{LoggedIn, Page, TestApp, admin, fund, invite_juror, logged_in, page, rules};
 
 both_backends!(
     escrow_confirmed_in_idr_never_opens_a_contest_promising_euros,
@@ -21,11 +18,21 @@ both_backends!(
     forms_read_amounts_in_the_currency_s_unit,
 );
 
+/// A brand: its owner and its organisation.
+struct Brand {
+    /// The owner's token.
+    owner: String,
+    organization: String,
+}
+
 /// The brand: its owner's token and its organisation.
-async fn brand(app: &TestApp) -> (String, String) {
-    let (owner, _) = app.person("owner@acme.example", "Olive").await;
+async fn brand(app: &TestApp) -> Brand {
+    let owner = app.person("owner@acme.example", "Olive").await.token;
     let org = app.organization(&owner, "Acme").await;
-    (owner, org)
+    Brand {
+        owner,
+        organization: org,
+    }
 }
 
 /// The default rules in `currency` with these prizes (minor units).
@@ -83,7 +90,10 @@ async fn patch_rules(
 /// Issue 16.1: 400000 recorded and confirmed while the draft says IDR, then the currency
 /// PATCHed to EUR before opening.
 async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "IDR", &[400_000]).await;
     invite_juror(app, &owner, &contest, "juror@jury.example").await;
@@ -172,8 +182,8 @@ async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &Tes
         .await
         .expect(200);
     // The admin's escrow page shows the funding in its own currency, not the contest's.
-    let (client, _) = signed_in(app, "admin@concours.example", None).await;
-    let (status, html) = page(&client, app, "/admin", None).await;
+    let client = logged_in(app, "admin@concours.example", None).await.client;
+    let Page { status, html } = page(&client, app, "/admin", None).await;
     assert_eq!(status, 200);
     assert!(html.contains("4,000.00 IDR"), "{html}");
     assert!(!html.contains("4,000.00 EUR"), "{html}");
@@ -220,7 +230,10 @@ async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &Tes
 /// Escrow beyond the pool has no way out (no refund ledger): it is never confirmed, and the
 /// pool may not shrink below what is confirmed.
 async fn escrow_never_exceeds_the_prize_pool(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     fund(app, &owner, &admin, &contest, 500_000).await;
@@ -264,7 +277,10 @@ async fn escrow_never_exceeds_the_prize_pool(app: &TestApp) {
 
 /// Issue 17.7: a 10-billion funding recorded and confirmed on an open, then awarded, contest.
 async fn nothing_is_funded_or_confirmed_after_opening(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     fund(app, &owner, &admin, &contest, 600_000).await;
@@ -324,7 +340,10 @@ async fn nothing_is_funded_or_confirmed_after_opening(app: &TestApp) {
 /// Issue 17.8: a funding's bank reference is committed to in the public chain with a keyed
 /// HMAC, so a short reference is not found by hashing guesses; earlier events still verify.
 async fn funding_references_are_keyed_in_the_public_chain(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     let contest = draft_in(app, &owner, &org, "EUR", &[500_000, 200_000]).await;
     // An event of the form written before, as an existing chain holds it.
@@ -377,7 +396,10 @@ async fn funding_references_are_keyed_in_the_public_chain(app: &TestApp) {
 /// Issue 17.9: amounts in JPY (no decimals), EUR (two) and BHD (three) read in their own
 /// minor unit in mails, pages, the admin's payout page and the CSV, in English and French.
 async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     let admin = admin(app).await;
     // (currency, prizes in minor units, English, French, CSV)
     let cases = [
@@ -426,11 +448,15 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
     assert!(!mails.iter().any(|m| m.text.contains("1,500.00 JPY")));
 
     // Pages in both languages.
-    let client = crate::pages::browser();
+    let client = crate::helpers::browser();
     for ((_, _, english, french, _), contest) in cases.iter().zip(&contests) {
-        let (_, en) = page(&client, app, &format!("/contests/{contest}"), Some("en")).await;
+        let en = page(&client, app, &format!("/contests/{contest}"), Some("en"))
+            .await
+            .html;
         assert!(en.contains(english), "{english}: {en}");
-        let (_, fr) = page(&client, app, &format!("/contests/{contest}"), Some("fr")).await;
+        let fr = page(&client, app, &format!("/contests/{contest}"), Some("fr"))
+            .await
+            .html;
         assert!(fr.contains(french), "{french}: {fr}");
     }
 
@@ -439,8 +465,8 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
     app.advance(Duration::days(20));
     app.scheduler.tick().await.unwrap();
     for lang in ["en", "fr"] {
-        let (client, _) = signed_in(app, "admin@concours.example", None).await;
-        let (status, html) = page(&client, app, &format!("/admin?lang={lang}"), None).await;
+        let client = logged_in(app, "admin@concours.example", None).await.client;
+        let Page { status, html } = page(&client, app, &format!("/admin?lang={lang}"), None).await;
         assert_eq!(status, 200);
         for (_, _, english, french, _) in cases {
             let expected = if lang == "fr" { french } else { english };
@@ -469,17 +495,25 @@ async fn amounts_are_shown_in_each_currency_s_minor_unit(app: &TestApp) {
 /// The brand's funding form and the admin's confirmation read amounts in the contest's
 /// currency: `1.5` in a BHD contest is 1500 fils, not 150.
 async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
-    let (owner, org) = brand(app).await;
+    let Brand {
+        owner,
+        organization: org,
+    } = brand(app).await;
     admin(app).await;
     let contest = draft_in(app, &owner, &org, "BHD", &[1_500, 500]).await;
-    let (brand, csrf) = signed_in(app, "owner@acme.example", None).await;
-    let (_, edit) = page(&brand, app, &format!("/contests/{contest}/edit"), None).await;
+    let LoggedIn {
+        client: brand,
+        csrf,
+    } = logged_in(app, "owner@acme.example", None).await;
+    let edit = page(&brand, app, &format!("/contests/{contest}/edit"), None)
+        .await
+        .html;
     assert!(
         edit.contains(r#"value="1.500""#) && edit.contains(r#"value="0.500""#),
         "{edit}"
     );
     let manage = format!("/contests/{contest}/manage");
-    let (_, html) = page(&brand, app, &manage, None).await;
+    let html = page(&brand, app, &manage, None).await.html;
     assert!(html.contains("2.000 BHD"), "{html}");
     let send = |amount: &'static str| {
         let (brand, csrf, path) = (brand.clone(), csrf.clone(), format!("{manage}/fundings"));
@@ -507,8 +541,11 @@ async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
         (&json!(1_500), &json!("BHD"))
     );
     // The admin's form names what the admin saw; another amount is refused.
-    let (staff, staff_csrf) = signed_in(app, "admin@concours.example", None).await;
-    let (_, escrow) = page(&staff, app, "/admin", None).await;
+    let LoggedIn {
+        client: staff,
+        csrf: staff_csrf,
+    } = logged_in(app, "admin@concours.example", None).await;
+    let escrow = page(&staff, app, "/admin", None).await.html;
     assert!(escrow.contains("1.500 BHD"), "{escrow}");
     assert!(
         escrow.contains(r#"name="amount_cents" value="1500""#),

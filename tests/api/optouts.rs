@@ -93,7 +93,10 @@ async fn opt_outs_win(app: &TestApp, template: &str, category: Category) {
     let what = format!("{template} ({})", category.as_str());
 
     // 1. Through the settings (API).
-    let (token, _) = app.person("settings@example.org", "Settings Person").await;
+    let token = app
+        .person("settings@example.org", "Settings Person")
+        .await
+        .token;
     let before = app.mail_to("settings@example.org").await.len();
     let id = queue(app, template, "settings@example.org");
     app.request(
@@ -136,7 +139,10 @@ async fn opt_outs_win(app: &TestApp, template: &str, category: Category) {
 
     // 3. The message was claimed by a worker (about to send) at the moment of the opt-out: the
     // opt-out cannot settle it; the worker, checking again when it sends, does.
-    let (token, _) = app.person("claimed@example.org", "Claimed Person").await;
+    let token = app
+        .person("claimed@example.org", "Claimed Person")
+        .await
+        .token;
     let before = app.mail_to("claimed@example.org").await.len();
     let id = queue(app, template, "claimed@example.org");
     {

@@ -5,7 +5,9 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{PASSWORD, TestApp, extract_link};
+use crate::helpers::{
+    PASSWORD, Page, Person, TestApp, extract_link, join, organization_invitation_token,
+};
 
 both_backends!(
     a_brand_creates_an_organisation_and_adds_members,
@@ -22,41 +24,11 @@ both_backends!(
     the_dashboard_invites_and_leaves,
 );
 
-/// The token of the last organisation invitation `email` received.
-pub async fn invitation_token(app: &TestApp, email: &str) -> String {
-    let mails = app.mail_to(email).await;
-    let mail = mails
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/organization-invitations/"))
-        .expect("an organisation invitation");
-    let link = extract_link(&mail.text, "/organization-invitations/").unwrap();
-    link.rsplit('/').next().unwrap().to_owned()
-}
-
-/// `owner` invites `email` (with `role`), and that verified account accepts: its token.
-pub async fn join(app: &TestApp, owner: &str, org: &str, email: &str, role: &str) -> String {
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        Some(owner),
-        json!({"email": email, "role": role}),
-    )
-    .await
-    .expect(201);
-    let token = invitation_token(app, email).await;
-    let member = app.login(email).await;
-    app.post(
-        &format!("/api/v1/organization-invitations/{token}/accept"),
-        Some(&member),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    member
-}
-
 async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
-    let (owner, owner_id) = app.person("owner@acme.example", "Olive Owner").await;
+    let Person {
+        token: owner,
+        id: owner_id,
+    } = app.person("owner@acme.example", "Olive Owner").await;
     app.person("member@acme.example", "Max Member").await;
     let created = app
         .post(
@@ -84,7 +56,7 @@ async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
     assert_eq!(invited["status"], "invited");
     assert_eq!(invited["email"], "member@acme.example");
     assert_eq!(invited["role"], "member");
-    let token = invitation_token(app, "member@acme.example").await;
+    let token = organization_invitation_token(app, "member@acme.example").await;
     let max = app.login("member@acme.example").await;
     let member = app
         .post(
@@ -117,7 +89,7 @@ async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
     assert_eq!(mine["organizations"][0]["role"], "member");
 
     // Someone else's list does not show it.
-    let (stranger, _) = app.person("someone@else.example", "Sam").await;
+    let stranger = app.person("someone@else.example", "Sam").await.token;
     let theirs = app
         .get("/api/v1/organizations", Some(&stranger))
         .await
@@ -127,10 +99,10 @@ async fn a_brand_creates_an_organisation_and_adds_members(app: &TestApp) {
 }
 
 async fn only_owners_add_members(app: &TestApp) {
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
     app.person("member@acme.example", "Member").await;
-    let (stranger, _) = app.person("stranger@other.example", "Stranger").await;
-    let (other_owner, _) = app.person("boss@other.example", "Other boss").await;
+    let stranger = app.person("stranger@other.example", "Stranger").await.token;
+    let other_owner = app.person("boss@other.example", "Other boss").await.token;
     app.register("newcomer@acme.example", "Newcomer").await;
     let org = app.organization(&owner, "Acme").await;
     app.organization(&other_owner, "Other").await;
@@ -175,7 +147,7 @@ async fn only_owners_add_members(app: &TestApp) {
 }
 
 async fn adding_members_is_validated(app: &TestApp) {
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
     let org = app.organization(&owner, "Acme").await;
     let path = format!("/api/v1/organizations/{org}/members");
     // An address without an account is invited too (the answer says nothing about accounts).
@@ -222,9 +194,9 @@ async fn adding_members_is_validated(app: &TestApp) {
 }
 
 async fn organisations_are_seen_by_members_and_admins_only(app: &TestApp) {
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
-    let (stranger, _) = app.person("stranger@other.example", "Stranger").await;
-    let (admin, _) = app.person("admin@concours.example", "Admin").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
+    let stranger = app.person("stranger@other.example", "Stranger").await.token;
+    let admin = app.person("admin@concours.example", "Admin").await.token;
     let org = app.organization(&owner, "Acme").await;
     let path = format!("/api/v1/organizations/{org}");
     app.get(&path, None).await.expect_error(401, "unauthorized");
@@ -250,7 +222,7 @@ async fn organisations_are_seen_by_members_and_admins_only(app: &TestApp) {
 }
 
 async fn slugs_stay_unique(app: &TestApp) {
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
     let mut slugs = Vec::new();
     for _ in 0..3 {
         let answer = app
@@ -270,8 +242,11 @@ async fn slugs_stay_unique(app: &TestApp) {
 /// Finding 16.7, the attack: an owner adds a stranger's address. The answer is the same
 /// whether the address has an account or not, and nobody becomes a member without accepting.
 async fn adding_an_address_invites_it_and_never_tells_whether_it_has_an_account(app: &TestApp) {
-    let (owner, _) = app.person("owner@shady.example", "Owner").await;
-    let (victim, victim_id) = app.person("victim@example.org", "Vic").await;
+    let owner = app.person("owner@shady.example", "Owner").await.token;
+    let Person {
+        token: victim,
+        id: victim_id,
+    } = app.person("victim@example.org", "Vic").await;
     let org = app.organization(&owner, "Shady").await;
     let path = format!("/api/v1/organizations/{org}/members");
     let with_account = app
@@ -299,7 +274,11 @@ async fn adding_an_address_invites_it_and_never_tells_whether_it_has_an_account(
     let mine = app.get("/api/v1/organizations", Some(&victim)).await.json();
     assert_eq!(mine["organizations"], json!([]));
     // Both got an invitation, the one without an account told how to create one.
-    assert!(!invitation_token(app, "victim@example.org").await.is_empty());
+    assert!(
+        !organization_invitation_token(app, "victim@example.org")
+            .await
+            .is_empty()
+    );
     let mails = app.mail_to("nobody@example.org").await;
     let mail = mails.last().unwrap();
     assert!(mail.text.contains("/register"), "{}", mail.text);
@@ -320,15 +299,15 @@ async fn adding_an_address_invites_it_and_never_tells_whether_it_has_an_account(
 }
 
 async fn an_invitation_is_accepted_once_by_its_verified_address_only(app: &TestApp) {
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
-    let (other, _) = app.person("other@example.org", "Other").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
+    let other = app.person("other@example.org", "Other").await.token;
     app.register("late@example.org", "Late").await;
     let org = app.organization(&owner, "Acme").await;
     let path = format!("/api/v1/organizations/{org}/members");
     app.post(&path, Some(&owner), json!({"email": "late@example.org"}))
         .await
         .expect(201);
-    let token = invitation_token(app, "late@example.org").await;
+    let token = organization_invitation_token(app, "late@example.org").await;
     let accept = format!("/api/v1/organization-invitations/{token}/accept");
     app.post(&accept, None, json!({}))
         .await
@@ -378,11 +357,11 @@ async fn an_invitation_is_accepted_once_by_its_verified_address_only(app: &TestA
     app.post(&path, Some(&owner), json!({"email": "other@example.org"}))
         .await
         .expect(201);
-    let first = invitation_token(app, "other@example.org").await;
+    let first = organization_invitation_token(app, "other@example.org").await;
     app.post(&path, Some(&owner), json!({"email": "other@example.org"}))
         .await
         .expect(201);
-    let second = invitation_token(app, "other@example.org").await;
+    let second = organization_invitation_token(app, "other@example.org").await;
     assert_ne!(first, second);
     app.post(
         &format!("/api/v1/organization-invitations/{first}/accept"),
@@ -409,17 +388,20 @@ async fn an_invitation_is_accepted_once_by_its_verified_address_only(app: &TestA
 }
 
 async fn members_leave_and_owners_hand_over_then_their_account_can_be_deleted(app: &TestApp) {
-    let (owner, owner_id) = app.person("owner@acme.example", "Owner").await;
-    let (_, heir_id) = app.person("heir@acme.example", "Heir").await;
-    let (_, leaver_id) = app.person("leaver@acme.example", "Leaver").await;
-    let (stranger, _) = app.person("stranger@example.org", "Stranger").await;
+    let Person {
+        token: owner,
+        id: owner_id,
+    } = app.person("owner@acme.example", "Owner").await;
+    let heir_id = app.person("heir@acme.example", "Heir").await.id;
+    let leaver_id = app.person("leaver@acme.example", "Leaver").await.id;
+    let stranger = app.person("stranger@example.org", "Stranger").await.token;
     let org = app.organization(&owner, "Acme").await;
     // A contest keeps the organisation alive: someone must answer for it.
     app.post(
         "/api/v1/contests",
         Some(&owner),
         json!({"organization_id": org, "title": "Kept", "brief": "b",
-               "rules": crate::contests::rules(app)}),
+               "rules": crate::helpers::rules(app)}),
     )
     .await
     .expect(201);
@@ -515,7 +497,10 @@ async fn members_leave_and_owners_hand_over_then_their_account_can_be_deleted(ap
 }
 
 async fn a_sole_member_leaves_and_an_organisation_without_contests_goes(app: &TestApp) {
-    let (owner, owner_id) = app.person("owner@acme.example", "Owner").await;
+    let Person {
+        token: owner,
+        id: owner_id,
+    } = app.person("owner@acme.example", "Owner").await;
     let org = app.organization(&owner, "Acme").await;
     app.request(
         Method::DELETE,
@@ -551,14 +536,14 @@ async fn unverified_accounts_create_no_organisation_and_invite_nobody(app: &Test
     .expect_error(403, "email_not_verified");
     // A member whose address is not verified (one from before this rule) invites nobody,
     // neither to the organisation nor to a jury.
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
     let org = app.organization(&owner, "Acme").await;
     let contest = app
         .post(
             "/api/v1/contests",
             Some(&owner),
             json!({"organization_id": org, "title": "Your account is suspended", "brief": "b",
-                   "rules": crate::contests::rules(app)}),
+                   "rules": crate::helpers::rules(app)}),
         )
         .await
         .expect(201)
@@ -620,9 +605,9 @@ async fn unverified_accounts_create_no_organisation_and_invite_nobody(app: &Test
 }
 
 async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &TestApp) {
-    use crate::pages::{browser, csrf_of, page};
+    use crate::helpers::{browser, csrf_of, page};
     use reqwest::header::{ACCEPT_LANGUAGE, LOCATION};
-    let (owner, _) = app.person("owner@acme.example", "Owner").await;
+    let owner = app.person("owner@acme.example", "Owner").await.token;
     app.person("marie@example.fr", "Marie").await;
     let org = app.organization(&owner, "Acme Café").await;
     app.post(
@@ -632,7 +617,7 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
     )
     .await
     .expect(201);
-    let token = invitation_token(app, "marie@example.fr").await;
+    let token = organization_invitation_token(app, "marie@example.fr").await;
     let link = format!("/organization-invitations/{token}");
 
     // Signed out: to the sign-in page, which comes back here.
@@ -643,7 +628,7 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
         answer.headers()[LOCATION].to_str().unwrap(),
         format!("/login?next={link}")
     );
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     let signed_in = client
         .post(app.url("/login"))
         .form(&[
@@ -657,13 +642,13 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
         .unwrap();
     assert_eq!(signed_in.headers()[LOCATION].to_str().unwrap(), link);
 
-    let (status, html) = page(&client, app, &format!("{link}?lang=fr"), None).await;
+    let Page { status, html } = page(&client, app, &format!("{link}?lang=fr"), None).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Invitation à une organisation") && html.contains("Acme Café"),
         "{html}"
     );
-    let (status, html) = page(&client, app, &format!("{link}?lang=en"), None).await;
+    let Page { status, html } = page(&client, app, &format!("{link}?lang=en"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Join the organisation"), "{html}");
     // Seeing the page joins nothing.
@@ -687,7 +672,9 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
         .await
         .unwrap();
     assert_eq!(joined.status(), 303);
-    let (_, html) = page(&client, app, &format!("{link}?lang=fr"), None).await;
+    let html = page(&client, app, &format!("{link}?lang=fr"), None)
+        .await
+        .html;
     assert!(
         html.contains("Vous êtes membre de cette organisation."),
         "{html}"
@@ -697,15 +684,24 @@ async fn the_invitation_page_asks_before_joining_in_english_and_french(app: &Tes
         .await
         .json();
     assert_eq!(details["members"].as_array().unwrap().len(), 2);
-    let (status, _) = page(&client, app, "/organization-invitations/not-a-token", None).await;
+    let status = page(&client, app, "/organization-invitations/not-a-token", None)
+        .await
+        .status;
     assert_eq!(status, 404);
 }
 
+/// A browser signed in as `email`, the CSRF token of its dashboard, and the dashboard.
+struct Dashboard {
+    client: reqwest::Client,
+    csrf: String,
+    html: String,
+}
+
 /// A browser signed in as `email`, and the CSRF token of its dashboard.
-async fn dashboard_browser(app: &TestApp, email: &str) -> (reqwest::Client, String, String) {
-    use crate::pages::{browser, csrf_of, page};
+async fn dashboard_browser(app: &TestApp, email: &str) -> Dashboard {
+    use crate::helpers::{browser, csrf_of, page};
     let client = browser();
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     client
         .post(app.url("/login"))
         .form(&[
@@ -716,16 +712,19 @@ async fn dashboard_browser(app: &TestApp, email: &str) -> (reqwest::Client, Stri
         .send()
         .await
         .unwrap();
-    let (_, html) = page(&client, app, "/dashboard?lang=en", None).await;
+    let html = page(&client, app, "/dashboard?lang=en", None).await.html;
     let csrf = csrf_of(&html);
-    (client, csrf, html)
+    Dashboard { client, csrf, html }
 }
 
 async fn the_dashboard_invites_and_leaves(app: &TestApp) {
-    let (owner, owner_id) = app.person("owner@acme.example", "Owner").await;
+    let Person {
+        token: owner,
+        id: owner_id,
+    } = app.person("owner@acme.example", "Owner").await;
     app.person("max@acme.example", "Max").await;
     let org = app.organization(&owner, "Acme").await;
-    let (client, csrf, html) = dashboard_browser(app, "owner@acme.example").await;
+    let Dashboard { client, csrf, html } = dashboard_browser(app, "owner@acme.example").await;
     assert!(html.contains(&format!("action=\"/organizations/{org}/invite\"")));
     let sent = client
         .post(app.url(&format!("/organizations/{org}/invite")))
@@ -735,7 +734,7 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
         .unwrap();
     assert_eq!(sent.status(), 303);
     // Invited, not a member until they accept.
-    let token = invitation_token(app, "max@acme.example").await;
+    let token = organization_invitation_token(app, "max@acme.example").await;
     let details = app
         .get(&format!("/api/v1/organizations/{org}"), Some(&owner))
         .await
@@ -750,7 +749,11 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
     .await
     .expect(200);
     // A member sees no invitation form, and leaves.
-    let (member_client, member_csrf, html) = dashboard_browser(app, "max@acme.example").await;
+    let Dashboard {
+        client: member_client,
+        csrf: member_csrf,
+        html,
+    } = dashboard_browser(app, "max@acme.example").await;
     assert!(!html.contains(&format!("action=\"/organizations/{org}/invite\"")));
     let left = member_client
         .post(app.url(&format!("/organizations/{org}/leave")))
@@ -766,7 +769,7 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    let token = invitation_token(app, "max@acme.example").await;
+    let token = organization_invitation_token(app, "max@acme.example").await;
     app.post(
         &format!("/api/v1/organization-invitations/{token}/accept"),
         Some(&max),

@@ -5,8 +5,10 @@ use reqwest::header::{ACCEPT_LANGUAGE, SET_COOKIE};
 use serde_json::json;
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror, opened};
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{
+    Draft, Opened, PASSWORD, Page, TestApp, admin, browser, csrf_of, draft, fund, invite_juror,
+    opened, page,
+};
 
 both_backends!(
     the_home_and_contest_pages_speak_english_and_french,
@@ -18,54 +20,24 @@ both_backends!(
     the_contest_page_and_json_are_revalidated_with_etags_and_never_stale,
 );
 
-/// A client that keeps cookies, as a browser does.
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// The CSRF token a page's forms carry.
-pub fn csrf_of(html: &str) -> String {
-    let start = html
-        .find(r#"name="csrf" value=""#)
-        .expect("a form with a CSRF token")
-        + r#"name="csrf" value=""#.len();
-    html[start..start + 64].to_owned()
-}
-
-pub async fn page(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    lang: Option<&str>,
-) -> (u16, String) {
-    let mut request = client.get(app.url(path));
-    if let Some(lang) = lang {
-        request = request.header(ACCEPT_LANGUAGE, lang);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
-
 async fn the_home_and_contest_pages_speak_english_and_french(app: &TestApp) {
-    let (_, contest) = opened(app).await;
+    let contest = opened(app).await.contest;
     let client = browser();
-    let (status, home) = page(&client, app, "/", Some("en-GB,en;q=0.9")).await;
+    let Page { status, html: home } = page(&client, app, "/", Some("en-GB,en;q=0.9")).await;
     assert_eq!(status, 200);
     assert!(home.contains("<html lang=\"en\">") && home.contains("Idea contests"));
     assert!(
         home.contains("Greener packaging") && home.contains("7,000.00 EUR"),
         "{home}"
     );
-    let (_, accueil) = page(&browser(), app, "/", Some("fr-FR,fr;q=0.9,en;q=0.5")).await;
+    let accueil = page(&browser(), app, "/", Some("fr-FR,fr;q=0.9,en;q=0.5"))
+        .await
+        .html;
     assert!(accueil.contains("<html lang=\"fr\">") && accueil.contains("Ouverts aux idées"));
     assert!(accueil.contains("7\u{202f}000,00 EUR"), "{accueil}");
 
-    let (status, show) = page(&client, app, &format!("/contests/{contest}"), None).await;
+    let Page { status, html: show } =
+        page(&client, app, &format!("/contests/{contest}"), None).await;
     assert_eq!(status, 200);
     assert!(
         show.contains("<strong>less plastic</strong>"),
@@ -83,22 +55,23 @@ async fn the_home_and_contest_pages_speak_english_and_french(app: &TestApp) {
     assert!(show.contains("The Open Science Fund"));
     assert!(show.contains("60 out of 100"));
     // The switch remembers the choice.
-    let (_, french) = page(
+    let french = page(
         &client,
         app,
         &format!("/contests/{contest}?lang=fr"),
         Some("en"),
     )
-    .await;
+    .await
+    .html;
     assert!(french.contains("Le brief") && french.contains("Empreinte du règlement"));
-    let (_, still_french) = page(&client, app, "/", Some("en")).await;
+    let still_french = page(&client, app, "/", Some("en")).await.html;
     assert!(still_french.contains("<html lang=\"fr\">"));
 }
 
 async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
     app.person("page@example.org", "Paige").await;
     let client = browser();
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     let csrf = csrf_of(&form);
     let wrong = client
         .post(app.url("/login"))
@@ -132,7 +105,7 @@ async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let (_, home) = page(&client, app, "/", None).await;
+    let home = page(&client, app, "/", None).await.html;
     assert!(home.contains("Paige") && home.contains("Sign out"));
     let out = client
         .post(app.url("/logout"))
@@ -141,12 +114,12 @@ async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(out.status(), 303);
-    let (_, home) = page(&client, app, "/", None).await;
+    let home = page(&client, app, "/", None).await.html;
     assert!(!home.contains("Paige") && home.contains("Sign in"));
 
     // Registration from the page, in French, with every error next to its field.
     let client = browser();
-    let (_, form) = page(&client, app, "/register", Some("fr")).await;
+    let form = page(&client, app, "/register", Some("fr")).await.html;
     let csrf = csrf_of(&form);
     let refused = client
         .post(app.url("/register"))
@@ -211,7 +184,7 @@ async fn forms_without_their_csrf_token_are_refused(app: &TestApp) {
             .all(|c| !c.to_str().unwrap().starts_with("concours_session"))
     );
     // A cookie but another token: refused too.
-    let (_, form) = page(&client, app, "/register", None).await;
+    let form = page(&client, app, "/register", None).await.html;
     let _ = csrf_of(&form);
     let forged = client
         .post(app.url("/register"))
@@ -232,9 +205,13 @@ async fn forms_without_their_csrf_token_are_refused(app: &TestApp) {
 }
 
 async fn what_people_write_is_escaped(app: &TestApp) {
-    let (owner, org, _) = draft(app).await;
+    let Draft {
+        owner,
+        organization: org,
+        ..
+    } = draft(app).await;
     let attack = "<script>alert('x')</script><img src=x onerror=alert(1)>";
-    let mut rules = crate::contests::rules(app);
+    let mut rules = crate::helpers::rules(app);
     rules["eligibility"] = json!(attack);
     rules["no_entry_beneficiary"] = json!(attack);
     rules["prizes"][0]["label"] = json!(attack);
@@ -266,7 +243,7 @@ async fn what_people_write_is_escaped(app: &TestApp) {
     .await
     .expect(201);
     for path in ["/".to_owned(), format!("/contests/{id}")] {
-        let (status, html) = page(&browser(), app, &path, None).await;
+        let Page { status, html } = page(&browser(), app, &path, None).await;
         assert_eq!(status, 200);
         assert!(
             !html.contains("<script>alert"),
@@ -282,7 +259,7 @@ async fn what_people_write_is_escaped(app: &TestApp) {
 }
 
 async fn unknown_pages_and_drafts_are_html_404s(app: &TestApp) {
-    let (_, _, draft_id) = draft(app).await;
+    let draft_id = draft(app).await.contest;
     for path in [
         "/no/such/page".to_owned(),
         format!("/contests/{draft_id}"),
@@ -354,7 +331,7 @@ async fn assets_are_served_with_cache_headers_and_no_inline_script_is_allowed(ap
 /// but never one CSRF token, and an announcement, a phase change or a signed-in reader's own
 /// view is never answered from what was kept.
 async fn the_contest_page_and_json_are_revalidated_with_etags_and_never_stale(app: &TestApp) {
-    let (owner, contest) = opened(app).await;
+    let Opened { owner, contest } = opened(app).await;
     app.person("inno@example.org", "Inno").await;
     let path = format!("/contests/{contest}");
     let api = format!("/api/v1/contests/{contest}");
@@ -409,7 +386,7 @@ async fn the_contest_page_and_json_are_revalidated_with_etags_and_never_stale(ap
     assert!(french.contains(r#"<html lang="fr">"#));
     // A signed-in reader gets their own page (a follow form with their token), never the kept one.
     let signed = browser();
-    let (_, form) = page(&signed, app, "/login", None).await;
+    let form = page(&signed, app, "/login", None).await.html;
     let login = signed
         .post(app.url("/login"))
         .form(&[

@@ -7,38 +7,15 @@ use chrono::Duration;
 use reqwest::header::{ACCEPT_LANGUAGE, LOCATION};
 
 use crate::both_backends;
-use crate::contests::{admin, draft, opened};
-use crate::helpers::{PASSWORD, TestApp, test_epoch};
-use crate::pages::{browser, csrf_of, page};
+use crate::helpers::{
+    LoggedIn, Opened, Page, TestApp, admin, browser, draft, logged_in, opened, page, test_epoch,
+};
 
 both_backends!(
     a_brand_writes_funds_and_opens_a_contest_in_the_browser,
     the_editor_shows_every_rule_error_next_to_its_field,
     manage_pages_refuse_everyone_but_members_and_admins,
 );
-
-/// A browser signed in as `email` (an existing, verified account); returns it and a CSRF token.
-pub async fn signed_in(
-    app: &TestApp,
-    email: &str,
-    lang: Option<&str>,
-) -> (reqwest::Client, String) {
-    let client = browser();
-    let (_, form) = page(&client, app, "/login", lang).await;
-    let csrf = csrf_of(&form);
-    let answer = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 303, "signing in {email}");
-    (client, csrf)
-}
 
 async fn post(
     client: &reqwest::Client,
@@ -112,8 +89,14 @@ fn as_pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
 
 async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) {
     app.person("brand@acme.example", "Brenda Brand").await;
-    let (brand, csrf) = signed_in(app, "brand@acme.example", None).await;
-    let (status, dashboard) = page(&brand, app, "/dashboard", None).await;
+    let LoggedIn {
+        client: brand,
+        csrf,
+    } = logged_in(app, "brand@acme.example", None).await;
+    let Page {
+        status,
+        html: dashboard,
+    } = page(&brand, app, "/dashboard", None).await;
     assert_eq!(status, 200);
     assert!(
         dashboard.contains("You belong to no organisation yet"),
@@ -131,10 +114,13 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     )
     .await;
     assert_eq!((status, location.as_str()), (303, "/dashboard"));
-    let (_, dashboard) = page(&brand, app, "/dashboard", None).await;
+    let dashboard = page(&brand, app, "/dashboard", None).await.html;
     assert!(dashboard.contains("Acme") && dashboard.contains("owner"));
 
-    let (status, editor) = page(&brand, app, "/contests/new", None).await;
+    let Page {
+        status,
+        html: editor,
+    } = page(&brand, app, "/contests/new", None).await;
     assert_eq!(status, 200);
     let organization = {
         let marker = r#"name="organization_id" value=""#;
@@ -168,7 +154,9 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     assert_eq!(stored["rules"]["opens_at"], format!("{}:00Z", at(2)));
 
     // The editor shows the draft as saved, escaped.
-    let (_, edit) = page(&brand, app, &format!("/contests/{contest}/edit"), None).await;
+    let edit = page(&brand, app, &format!("/contests/{contest}/edit"), None)
+        .await
+        .html;
     assert!(
         edit.contains("Greener &lt;b&gt;packaging&lt;&#x2F;b&gt;"),
         "{edit}"
@@ -177,7 +165,10 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
 
     // Funding: recorded by the brand, confirmed by an admin on the escrow page.
     let manage_path = format!("/contests/{contest}/manage");
-    let (status, manage) = page(&brand, app, &manage_path, None).await;
+    let Page {
+        status,
+        html: manage,
+    } = page(&brand, app, &manage_path, None).await;
     assert_eq!(status, 200);
     assert!(
         manage.contains("7,000.00 EUR are still missing"),
@@ -206,8 +197,14 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     assert_eq!((status, location), (303, format!("{manage_path}#fundings")));
 
     admin(app).await;
-    let (staff, staff_csrf) = signed_in(app, "admin@concours.example", None).await;
-    let (status, escrow) = page(&staff, app, "/admin", None).await;
+    let LoggedIn {
+        client: staff,
+        csrf: staff_csrf,
+    } = logged_in(app, "admin@concours.example", None).await;
+    let Page {
+        status,
+        html: escrow,
+    } = page(&staff, app, "/admin", None).await;
     assert_eq!(status, 200);
     assert!(
         escrow.contains("ACME-1") && escrow.contains("7,000.00 EUR"),
@@ -224,7 +221,7 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     )
     .await;
     assert_eq!((status, location.as_str()), (303, "/admin"));
-    let (_, escrow) = page(&staff, app, "/admin", None).await;
+    let escrow = page(&staff, app, "/admin", None).await.html;
     assert!(escrow.contains("No transfer is waiting"));
 
     // Opening needs a juror: the page says so, where the opening is.
@@ -245,11 +242,13 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     )
     .await;
     assert_eq!(status, 303);
-    let (_, manage) = page(&brand, app, &manage_path, None).await;
+    let manage = page(&brand, app, &manage_path, None).await.html;
     assert!(manage.contains("jo@jury.example") && manage.contains("invited"));
 
     // The confirmation says what freezes; without ticking it nothing happens.
-    let (_, confirm) = page(&brand, app, &format!("/contests/{contest}/open"), None).await;
+    let confirm = page(&brand, app, &format!("/contests/{contest}/open"), None)
+        .await
+        .html;
     assert!(confirm.contains("frozen for good"), "{confirm}");
     let (status, _, body) = post(
         &brand,
@@ -286,19 +285,26 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
     )
     .await;
     assert_eq!(status, 303);
-    let (_, public) = page(&browser(), app, &format!("/contests/{contest}"), None).await;
+    let public = page(&browser(), app, &format!("/contests/{contest}"), None)
+        .await
+        .html;
     assert!(public.contains("Deadline &lt;script&gt;alert(1)&lt;&#x2F;script&gt; stays."));
     assert!(!public.contains("<script>alert(1)"));
     assert!(public.contains("Opens in"), "a countdown: {public}");
 
     // The same pages in French.
-    let (_, tableau) = page(&brand, app, &format!("{manage_path}?lang=fr"), None).await;
+    let tableau = page(&brand, app, &format!("{manage_path}?lang=fr"), None)
+        .await
+        .html;
     assert!(tableau.contains("Financement") && tableau.contains("7\u{202f}000,00 EUR"));
 }
 
 async fn the_editor_shows_every_rule_error_next_to_its_field(app: &TestApp) {
-    let (_, organization, _) = draft(app).await;
-    let (brand, csrf) = signed_in(app, "owner@acme.example", None).await;
+    let organization = draft(app).await.organization;
+    let LoggedIn {
+        client: brand,
+        csrf,
+    } = logged_in(app, "owner@acme.example", None).await;
     let form = editor_form(
         &csrf,
         &organization,
@@ -330,10 +336,10 @@ async fn the_editor_shows_every_rule_error_next_to_its_field(app: &TestApp) {
     assert!(body.contains(r#"value="12,3,4""#) && body.contains(r#"value="EURO""#));
     assert!(body.contains("We want **less plastic**."));
     // Nothing was created.
-    let (_, dashboard) = page(&brand, app, "/dashboard", None).await;
+    let dashboard = page(&brand, app, "/dashboard", None).await.html;
     assert_eq!(dashboard.matches("/manage\"").count(), 1, "{dashboard}");
     // In French, the summary is French.
-    let (_, fr_form) = page(&brand, app, "/contests/new?lang=fr", None).await;
+    let fr_form = page(&brand, app, "/contests/new?lang=fr", None).await.html;
     assert!(fr_form.contains("Un nouveau concours"));
     let (status, _, body) = post(&brand, app, "/contests/new", &as_pairs(&form)).await;
     assert_eq!(status, 422);
@@ -344,7 +350,7 @@ async fn the_editor_shows_every_rule_error_next_to_its_field(app: &TestApp) {
 }
 
 async fn manage_pages_refuse_everyone_but_members_and_admins(app: &TestApp) {
-    let (owner, contest) = opened(app).await;
+    let Opened { owner, contest } = opened(app).await;
     let organization = app.get("/api/v1/organizations", Some(&owner)).await.json()["organizations"]
         [0]["id"]
         .as_str()
@@ -354,7 +360,7 @@ async fn manage_pages_refuse_everyone_but_members_and_admins(app: &TestApp) {
         .post(
             "/api/v1/contests",
             Some(&owner),
-            serde_json::json!({"organization_id": organization, "title": "Secret plans", "brief": "b", "rules": crate::contests::rules(app)}),
+            serde_json::json!({"organization_id": organization, "title": "Secret plans", "brief": "b", "rules": crate::helpers::rules(app)}),
         )
         .await
         .expect(201)
@@ -363,25 +369,32 @@ async fn manage_pages_refuse_everyone_but_members_and_admins(app: &TestApp) {
         .unwrap()
         .to_owned();
     app.person("stranger@else.example", "Stranger").await;
-    let (stranger, csrf) = signed_in(app, "stranger@else.example", None).await;
+    let LoggedIn {
+        client: stranger,
+        csrf,
+    } = logged_in(app, "stranger@else.example", None).await;
     // A stranger does not learn that a draft exists, and may not manage an open contest.
-    let (status, _) = page(
+    let status = page(
         &stranger,
         app,
         &format!("/contests/{draft_contest}/manage"),
         None,
     )
-    .await;
+    .await
+    .status;
     assert_eq!(status, 404);
-    let (status, _) = page(
+    let status = page(
         &stranger,
         app,
         &format!("/contests/{draft_contest}/edit"),
         None,
     )
-    .await;
+    .await
+    .status;
     assert_eq!(status, 404);
-    let (status, _) = page(&stranger, app, &format!("/contests/{contest}/manage"), None).await;
+    let status = page(&stranger, app, &format!("/contests/{contest}/manage"), None)
+        .await
+        .status;
     assert_eq!(status, 403);
     let (status, _, _) = post(
         &stranger,
@@ -399,7 +412,7 @@ async fn manage_pages_refuse_everyone_but_members_and_admins(app: &TestApp) {
     )
     .await;
     assert_eq!(status, 403);
-    let (status, _) = page(&stranger, app, "/admin", None).await;
+    let status = page(&stranger, app, "/admin", None).await.status;
     assert_eq!(status, 403);
     let (status, _, _) = post(
         &stranger,
@@ -427,17 +440,23 @@ async fn manage_pages_refuse_everyone_but_members_and_admins(app: &TestApp) {
         let location = answer.headers()[LOCATION].to_str().unwrap().to_owned();
         assert!(location.starts_with("/login?next=/"), "{location}");
     }
-    let (_, login) = page(&anonymous, app, "/login?next=/dashboard", None).await;
+    let login = page(&anonymous, app, "/login?next=/dashboard", None)
+        .await
+        .html;
     assert!(
         login.contains(r#"name="next" value="&#x2F;dashboard""#),
         "{login}"
     );
     // Never a redirect to another site.
-    let (_, login) = page(&anonymous, app, "/login?next=//evil.example", None).await;
+    let login = page(&anonymous, app, "/login?next=//evil.example", None)
+        .await
+        .html;
     assert!(!login.contains("evil.example"));
 
     // The owner's forms need their CSRF token.
-    let (member, _) = signed_in(app, "owner@acme.example", Some("fr")).await;
+    let member = logged_in(app, "owner@acme.example", Some("fr"))
+        .await
+        .client;
     let answer = member
         .post(app.url(&format!("/contests/{contest}/manage/announcements")))
         .header(ACCEPT_LANGUAGE, "fr")

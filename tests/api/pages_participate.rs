@@ -7,9 +7,10 @@ use reqwest::header::LOCATION;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror, opened};
-use crate::helpers::{PASSWORD, TestApp, extract_link};
-use crate::pages::{browser, csrf_of, page};
+use crate::helpers::{
+    Draft, PASSWORD, Page, TestApp, admin, browser, csrf_of, draft, extract_link, fund,
+    invite_juror, opened, page,
+};
 
 both_backends!(
     an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pages,
@@ -23,7 +24,7 @@ const ATTACK: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 /// A browser signed in through the sign-in page.
 async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     let client = browser();
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     let csrf = csrf_of(&form);
     let response = client
         .post(app.url("/login"))
@@ -41,7 +42,7 @@ async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
 
 /// The CSRF token of this browser (every page of a signed-in reader has a form).
 async fn token_of(client: &reqwest::Client, app: &TestApp) -> String {
-    csrf_of(&page(client, app, "/", None).await.1)
+    csrf_of(&page(client, app, "/", None).await.html)
 }
 
 /// Posts a form: (status, body, Location).
@@ -88,13 +89,13 @@ fn assert_escaped(html: &str, what: &str) {
 }
 
 async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pages(app: &TestApp) {
-    let (_, contest) = opened(app).await;
+    let contest = opened(app).await.contest;
     app.advance(Duration::days(1));
-    let (api_token, _) = app.person("inna@example.org", "Inna").await;
+    let api_token = app.person("inna@example.org", "Inna").await.token;
     let client = signed_in(app, "inna@example.org").await;
     let submit_path = format!("/contests/{contest}/submit");
 
-    let (status, form) = page(&client, app, &submit_path, None).await;
+    let Page { status, html: form } = page(&client, app, &submit_path, None).await;
     assert_eq!(status, 200);
     assert!(form.contains("Anyone of age.") && form.contains("Authors keep their rights."));
     assert!(form.contains("name=\"accept_terms\"") && form.contains("value=\"draft\""));
@@ -159,7 +160,7 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
     assert!(location.ends_with("?done=draft"), "{location}");
     let idea = idea_of(&location);
     let idea_path = format!("/ideas/{idea}");
-    let (status, html) = page(&client, app, &location, None).await;
+    let Page { status, html } = page(&client, app, &location, None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Your draft is saved") && html.contains("A draft has no receipt"));
     let (status, html, _) = post(
@@ -182,7 +183,7 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
     assert!(location.ends_with("?done=submitted"));
 
     // The receipt, as the API knows it.
-    let (_, html) = page(&client, app, &location, None).await;
+    let html = page(&client, app, &location, None).await.html;
     let shown = app
         .get(&format!("/api/v1/ideas/{idea}"), Some(&api_token))
         .await
@@ -200,7 +201,7 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
         .text("csrf", csrf.clone())
         .part(
             "file",
-            reqwest::multipart::Part::bytes(crate::attachments::tiny_pdf()).file_name("plan.pdf"),
+            reqwest::multipart::Part::bytes(crate::helpers::tiny_pdf()).file_name("plan.pdf"),
         );
     let uploaded = client
         .post(app.url(&format!("{idea_path}/attachments")))
@@ -210,7 +211,7 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
         .unwrap();
     assert_eq!(uploaded.status(), 303);
     let location = uploaded.headers()[LOCATION].to_str().unwrap().to_owned();
-    let (_, html) = page(&client, app, &location, None).await;
+    let html = page(&client, app, &location, None).await.html;
     assert!(html.contains("plan.pdf") && html.contains("The file is attached"));
     let start = html.find("/api/v1/attachments/").unwrap();
     let end = start + html[start..].find('"').unwrap();
@@ -265,12 +266,12 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
     )
     .await;
     assert_eq!(status, 303);
-    let (_, html) = page(&client, app, &location, None).await;
+    let html = page(&client, app, &location, None).await.html;
     assert!(html.contains("<h1>Refill, everywhere</h1>"));
     assert!(html.contains("<dt>Revision</dt><dd>2</dd>"), "{html}");
 
     // Withdrawing asks for a confirmation.
-    let (status, html) = page(&client, app, &format!("{idea_path}/withdraw"), None).await;
+    let Page { status, html } = page(&client, app, &format!("{idea_path}/withdraw"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("name=\"confirm\""));
     let (status, html, _) = post(
@@ -295,12 +296,12 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
     )
     .await;
     assert_eq!(status, 303);
-    let (_, html) = page(&client, app, &location, None).await;
+    let html = page(&client, app, &location, None).await.html;
     assert!(html.contains("Your idea is withdrawn") && html.contains("can no longer be changed"));
     assert!(!html.contains("action=\"/ideas/"), "no form is left");
 
     // My ideas: the idea, its status, its contest and phase.
-    let (status, html) = page(&client, app, "/me/ideas", None).await;
+    let Page { status, html } = page(&client, app, "/me/ideas", None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Refill, everywhere") && html.contains("Withdrawn"));
     assert!(html.contains("Greener packaging") && html.contains("Open for ideas"));
@@ -308,9 +309,9 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
 }
 
 async fn idea_pages_are_their_authors_and_need_a_signed_in_reader(app: &TestApp) {
-    let (_, contest) = opened(app).await;
+    let contest = opened(app).await.contest;
     app.advance(Duration::days(1));
-    let (token, _) = app.person("ada@example.org", "Ada").await;
+    let token = app.person("ada@example.org", "Ada").await.token;
     let idea = app
         .post(
             &format!("/api/v1/contests/{contest}/ideas"),
@@ -342,7 +343,7 @@ async fn idea_pages_are_their_authors_and_need_a_signed_in_reader(app: &TestApp)
     app.person("eve@example.org", "Eve").await;
     let eve = signed_in(app, "eve@example.org").await;
     for path in [format!("/ideas/{idea}"), format!("/ideas/{idea}/withdraw")] {
-        let (status, html) = page(&eve, app, &path, None).await;
+        let Page { status, html } = page(&eve, app, &path, None).await;
         assert_eq!(status, 404, "{path}");
         assert!(html.contains("Page not found") && !html.contains("Ada&#x27;s idea"));
     }
@@ -355,26 +356,26 @@ async fn idea_pages_are_their_authors_and_need_a_signed_in_reader(app: &TestApp)
     )
     .await;
     assert_eq!(status, 404);
-    let (status, html) = page(&eve, app, "/me/ideas", None).await;
+    let Page { status, html } = page(&eve, app, "/me/ideas", None).await;
     assert_eq!(status, 200);
     assert!(html.contains("You have not written an idea yet"));
     // The organisers read the idea without being able to change it.
     let owner = signed_in(app, "owner@acme.example").await;
-    let (status, html) = page(&owner, app, &format!("/ideas/{idea}"), None).await;
+    let Page { status, html } = page(&owner, app, &format!("/ideas/{idea}"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Ada&#x27;s idea") && html.contains("only its author can change it"));
     assert!(!html.contains("/edit\"") && !html.contains("/withdraw\""));
     // A page that does not exist.
-    let (status, _) = page(&eve, app, "/ideas/no-such-idea", None).await;
+    let status = page(&eve, app, "/ideas/no-such-idea", None).await.status;
     assert_eq!(status, 404);
 }
 
 async fn idea_forms_escape_what_people_write_refuse_forms_without_csrf_and_speak_french(
     app: &TestApp,
 ) {
-    let (_, contest) = opened(app).await;
+    let contest = opened(app).await.contest;
     app.advance(Duration::days(1));
-    let (api_token, _) = app.person("mallory@example.org", "Mallory").await;
+    let api_token = app.person("mallory@example.org", "Mallory").await.token;
     let client = signed_in(app, "mallory@example.org").await;
     let submit_path = format!("/contests/{contest}/submit");
     let csrf = token_of(&client, app).await;
@@ -447,7 +448,7 @@ async fn idea_forms_escape_what_people_write_refuse_forms_without_csrf_and_speak
     assert_eq!(status, 303);
     let idea = idea_of(&location);
     for path in [format!("/ideas/{idea}"), "/me/ideas".to_owned()] {
-        let (status, html) = page(&client, app, &path, None).await;
+        let Page { status, html } = page(&client, app, &path, None).await;
         assert_eq!(status, 200);
         assert_escaped(&html, &path);
         assert!(!html.contains("href=\"javascript:"), "{path}");
@@ -476,7 +477,7 @@ async fn idea_forms_escape_what_people_write_refuse_forms_without_csrf_and_speak
     assert_eq!(status, 403);
 
     // In French: the page, and the errors beside their fields.
-    let (status, html) = page(&client, app, &format!("{submit_path}?lang=fr"), None).await;
+    let Page { status, html } = page(&client, app, &format!("{submit_path}?lang=fr"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("<html lang=\"fr\">") && html.contains("Proposer une idée"));
     assert!(html.contains("Aperçu") && html.contains("Enregistrer le brouillon"));
@@ -496,9 +497,11 @@ async fn idea_forms_escape_what_people_write_refuse_forms_without_csrf_and_speak
     assert_eq!(status, 422);
     assert!(html.contains("Donnez un titre") && html.contains("Acceptez les conditions"));
     assert!(html.contains("Un résumé"));
-    let (_, html) = page(&client, app, &format!("/ideas/{idea}"), None).await;
+    let html = page(&client, app, &format!("/ideas/{idea}"), None)
+        .await
+        .html;
     assert!(html.contains("Accusé de réception") && html.contains("Soumise"));
-    let (_, html) = page(&client, app, "/me/ideas", None).await;
+    let html = page(&client, app, "/me/ideas", None).await.html;
     assert!(html.contains("Mes idées") && html.contains("Ouvert aux idées"));
 }
 
@@ -521,7 +524,7 @@ fn scored_entry(html: &str) -> String {
 }
 
 async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &TestApp) {
-    let (owner, _, contest) = draft(app).await;
+    let Draft { owner, contest, .. } = draft(app).await;
     let admin = admin(app).await;
     fund(app, &owner, &admin, &contest, 700_000).await;
     invite_juror(app, &owner, &contest, "jules@jury.example").await;
@@ -544,7 +547,7 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     );
     app.person("jules@jury.example", "Jules").await;
     let jules = signed_in(app, "jules@jury.example").await;
-    let (status, html) = page(&jules, app, &invitation, None).await;
+    let Page { status, html } = page(&jules, app, &invitation, None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Greener packaging") && html.contains("Accept the invitation"));
     let csrf = csrf_of(&html);
@@ -553,16 +556,16 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     let (status, _, location) = post(&jules, app, &invitation, &[("csrf", &csrf)]).await;
     assert_eq!(status, 303);
     assert_eq!(location, invitation, "judging has not started");
-    let (_, html) = page(&jules, app, &invitation, None).await;
+    let html = page(&jules, app, &invitation, None).await.html;
     assert!(html.contains("You are on this jury") && html.contains("Scoring opens"));
-    let (status, html) = page(&jules, app, "/jury-invitations/not-a-token", None).await;
+    let Page { status, html } = page(&jules, app, "/jury-invitations/not-a-token", None).await;
     assert_eq!(status, 404);
     assert!(html.contains("This invitation link is not valid"));
 
     // Two entries, one with script in every field; then judging.
     app.advance(Duration::days(1));
     for (email, title) in [("ann@example.org", ATTACK), ("bob@example.org", "Idea B")] {
-        let (author, _) = app.person(email, email).await;
+        let author = app.person(email, email).await.token;
         app.post(
             &format!("/api/v1/contests/{contest}/ideas"),
             Some(&author),
@@ -572,7 +575,7 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
         .expect(201);
     }
     let jules = signed_in(app, "jules@jury.example").await;
-    let (status, html) = page(&jules, app, &format!("/contests/{contest}/jury"), None).await;
+    let Page { status, html } = page(&jules, app, &format!("/contests/{contest}/jury"), None).await;
     assert_eq!(status, 200);
     assert!(html.contains("Judging starts on"), "not yet");
     app.advance(Duration::days(9));
@@ -580,7 +583,7 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     // Sessions last hours: Jules signs in again.
     let jules = signed_in(app, "jules@jury.example").await;
     let jury = format!("/contests/{contest}/jury");
-    let (status, html) = page(&jules, app, &jury, None).await;
+    let Page { status, html } = page(&jules, app, &jury, None).await;
     assert_eq!(status, 200);
     assert!(html.contains("<progress") && html.contains("0 of 2 entries scored"));
     assert!(html.contains("max=\"10\"") && html.contains("for=\"score-impact\""));
@@ -633,13 +636,15 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     )
     .await;
     assert_eq!(status, 303);
-    let (_, html) = page(&jules, app, &location, None).await;
+    let html = page(&jules, app, &location, None).await.html;
     assert!(html.contains("Your scores are saved") && html.contains("1 of 2 entries scored"));
     let second = scored_entry(&html);
     assert_ne!(second, first);
     assert!(html.contains(&format!("?entry={first}\"")), "a link back");
     // The first entry shows what was saved.
-    let (_, html) = page(&jules, app, &format!("{jury}?entry={first}"), None).await;
+    let html = page(&jules, app, &format!("{jury}?entry={first}"), None)
+        .await
+        .html;
     assert!(html.contains("value=\"7\"") && html.contains("Nice &lt;script&gt;"));
 
     // A conflict on the second: a reason is needed; then the entry leaves the list.
@@ -657,7 +662,7 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     )
     .await;
     assert_eq!(status, 303);
-    let (_, html) = page(&jules, app, &location, None).await;
+    let html = page(&jules, app, &location, None).await.html;
     assert!(html.contains("Your conflict of interest is recorded"));
     assert!(html.contains("1 of 1 entries scored") && html.contains("You have scored every entry"));
     let (status, _, _) = post(
@@ -675,7 +680,7 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     assert_eq!(status, 404, "a conflicted entry cannot be scored");
 
     // In French, with the errors in French.
-    let (status, html) = page(&jules, app, &format!("{jury}?lang=fr"), None).await;
+    let Page { status, html } = page(&jules, app, &format!("{jury}?lang=fr"), None).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Notation")
@@ -699,7 +704,8 @@ async fn a_juror_accepts_scores_and_declares_a_conflict_through_the_pages(app: &
     assert!(html.contains("value=\"99\""));
 
     // Someone who is not on the jury is refused.
-    let (status, html) = page(&signed_in(app, "ann@example.org").await, app, &jury, None).await;
+    let Page { status, html } =
+        page(&signed_in(app, "ann@example.org").await, app, &jury, None).await;
     assert_eq!(status, 403);
     assert!(html.contains("You are not on this contest"));
 }

@@ -5,8 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::TestApp;
-use crate::insight::{judged, signed_in, text_of};
+use crate::helpers::{TestApp, judged, signed_in, text_of};
 
 both_backends!(
     a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to_take,
@@ -121,7 +120,7 @@ async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to
     let browser = signed_in(app, &ann);
     let settings = text_of(&browser, app, "/settings").await;
     assert!(settings.contains("Your public page") && settings.contains("/api/v1/me/export"));
-    let csrf = crate::pages::csrf_of(&settings);
+    let csrf = crate::helpers::csrf_of(&settings);
     let saved = browser
         .post(app.url("/settings/profile"))
         .form(&[
@@ -254,9 +253,9 @@ async fn a_deleted_account_leaves_finished_contests_whole_under_former_participa
 }
 
 async fn deleting_an_account_withdraws_what_is_still_running_and_erases_drafts(app: &TestApp) {
-    let (_, contest) = crate::contests::opened(app).await;
+    let contest = crate::helpers::opened(app).await.contest;
     app.advance(Duration::days(1));
-    let (inno, _) = app.person("inno@example.org", "Inno").await;
+    let inno = app.person("inno@example.org", "Inno").await.token;
     let submitted = app
         .post(
             &format!("/api/v1/contests/{contest}/ideas"),
@@ -314,11 +313,11 @@ async fn deleting_an_account_withdraws_what_is_still_running_and_erases_drafts(a
     assert!(violations.is_empty(), "{violations:?}");
 
     // Through the settings page: the password confirms, then the reader is signed out.
-    let (zoe, _) = app.person("zoe@example.org", "Zoe").await;
+    let zoe = app.person("zoe@example.org", "Zoe").await.token;
     let browser = signed_in(app, &zoe);
     let settings = text_of(&browser, app, "/settings").await;
     assert!(settings.contains("Delete my account"));
-    let csrf = crate::pages::csrf_of(&settings);
+    let csrf = crate::helpers::csrf_of(&settings);
     let wrong = browser
         .post(app.url("/settings/delete"))
         .form(&[("csrf", csrf.as_str()), ("password", "not it")])

@@ -6,8 +6,7 @@ use reqwest::Url;
 use reqwest::header::LOCATION;
 
 use crate::both_backends;
-use crate::helpers::{PASSWORD, TestApp};
-use crate::pages::{browser, csrf_of, page};
+use crate::helpers::{PASSWORD, TestApp, browser, csrf_of, page};
 
 both_backends!(
     a_next_with_a_tab_or_backslash_never_leaves_the_site_after_sign_in,
@@ -77,7 +76,7 @@ fn assert_same_site(location: &str, sent: &str) {
 async fn a_next_with_a_tab_or_backslash_never_leaves_the_site_after_sign_in(app: &TestApp) {
     app.person("next@example.org", "Nick").await;
     let client = browser();
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     let csrf = csrf_of(&form);
     for target in hostile_targets() {
         // The sign-in page's form never carries the hostile target.
@@ -124,11 +123,11 @@ async fn a_next_with_a_tab_or_backslash_never_leaves_the_site_after_sign_in(app:
 }
 
 async fn the_follow_forms_back_never_leaves_the_site(app: &TestApp) {
-    let (token, _) = app.person("owner@acme.example", "Olive").await;
+    let token = app.person("owner@acme.example", "Olive").await.token;
     let organization = app.organization(&token, "Acme").await;
     app.person("fan@example.org", "Fan").await;
     let client = browser();
-    let (_, form) = page(&client, app, "/login", None).await;
+    let form = page(&client, app, "/login", None).await.html;
     let csrf = csrf_of(&form);
     let signed_in = client
         .post(app.url("/login"))
@@ -141,7 +140,7 @@ async fn the_follow_forms_back_never_leaves_the_site(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 303);
-    let (_, home) = page(&client, app, "/", None).await;
+    let home = page(&client, app, "/", None).await.html;
     let csrf = csrf_of(&home);
     for target in hostile_targets() {
         let answer = client

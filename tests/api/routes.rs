@@ -11,8 +11,7 @@ use concours::web::error;
 use concours::web::routes::{self, Order};
 
 use crate::both_backends;
-use crate::contests::opened;
-use crate::helpers::TestApp;
+use crate::helpers::{Opened, TestApp, opened};
 
 both_backends!(every_page_answers_the_same_whichever_order_its_routes_are_added_in);
 
@@ -20,7 +19,7 @@ both_backends!(every_page_answers_the_same_whichever_order_its_routes_are_added_
 type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
 async fn every_page_answers_the_same_whichever_order_its_routes_are_added_in(app: &TestApp) {
-    let (owner, contest) = opened(app).await;
+    let Opened { owner, contest } = opened(app).await;
     let org = app
         .get(&format!("/api/v1/contests/{contest}"), Some(&owner))
         .await

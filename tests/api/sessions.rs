@@ -5,7 +5,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{Person, TestApp};
 
 both_backends!(
     only_genuine_current_tokens_are_accepted,
@@ -17,7 +17,7 @@ both_backends!(
 /// The session cookie rides along with any request a browser makes, also one another site
 /// makes it send: the API reads with it, but changes nothing without the page's CSRF token.
 async fn a_cookie_session_changes_nothing_without_the_csrf_header(app: &TestApp) {
-    let (token, _) = app.person("cookie@example.org", "Cookie").await;
+    let token = app.person("cookie@example.org", "Cookie").await.token;
     let cookie =
         format!("concours_session={token}; concours_csrf=abcdefghijklmnopqrstuvwxyz012345");
     let me = app
@@ -60,7 +60,7 @@ async fn a_cookie_session_changes_nothing_without_the_csrf_header(app: &TestApp)
 async fn the_scheduler_forgets_revoked_tokens_once_they_expire(app: &TestApp) {
     use concours::store::schema::revoked_tokens;
     use diesel::prelude::*;
-    let (token, _) = app.person("bye@example.org", "Bye").await;
+    let token = app.person("bye@example.org", "Bye").await.token;
     app.post("/api/v1/auth/logout", Some(&token), json!({}))
         .await
         .expect(204);
@@ -114,7 +114,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 async fn only_genuine_current_tokens_are_accepted(app: &TestApp) {
-    let (token, user_id) = app.person("tok@example.org", "Tok").await;
+    let Person { token, id: user_id } = app.person("tok@example.org", "Tok").await;
     app.get("/api/v1/me", Some(&token)).await.expect(200);
 
     let now = app.clock_now_ts();
@@ -216,7 +216,7 @@ async fn only_genuine_current_tokens_are_accepted(app: &TestApp) {
 }
 
 async fn tokens_expire_after_the_configured_time(app: &TestApp) {
-    let (token, _) = app.person("late@example.org", "Late").await;
+    let token = app.person("late@example.org", "Late").await.token;
     app.advance(
         Duration::hours(i64::from(app.settings.auth.token_ttl_hours)) - Duration::seconds(1),
     );

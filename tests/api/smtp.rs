@@ -151,6 +151,9 @@ async fn temporary_smtp_refusals_are_retried_and_each_message_arrives_once_sqlit
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_smtp_refusals_are_retried_and_each_message_arrives_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     refused_then_accepted(Backend::Postgres).await;
 }
 
@@ -189,6 +192,9 @@ async fn two_workers_on_one_database_send_each_message_once_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_on_one_database_send_each_message_once_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     two_workers(Backend::Postgres).await;
 }
 
@@ -197,7 +203,7 @@ async fn two_workers_on_one_database_send_each_message_once_postgres() {
 const WORKER_CONCURRENCY: usize = 4;
 
 fn worker_process(app: &TestApp, server: &SmtpServer) -> Child {
-    crate::served::concours()
+    crate::helpers::concours()
         .current_dir(app.dir.path())
         .env(
             "CONCOURS_DATABASE__URL",
@@ -285,5 +291,8 @@ async fn a_worker_killed_while_sending_loses_nothing_and_duplicates_at_most_one_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_while_sending_loses_nothing_and_duplicates_at_most_one_postgres() {
+    if crate::helpers::skip_postgres() {
+        return;
+    }
     killed_while_sending(Backend::Postgres).await;
 }

@@ -7,9 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::contests::{fund, invite_juror, rules};
-use crate::helpers::TestApp;
-use crate::insight::{judged, signed_in, text_of};
+use crate::helpers::{TestApp, fund, invite_juror, judged, rules, signed_in, text_of};
 
 both_backends!(
     a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_next,
@@ -93,7 +91,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
 
     // Nobody else sees it: not the participants, the jurors, another brand, or the admins.
     app.get(&path, None).await.expect_error(401, "unauthorized");
-    let (other, _) = app.person("boss@other.example", "Other Boss").await;
+    let other = app.person("boss@other.example", "Other Boss").await.token;
     app.organization(&other, "Other brand").await;
     let admin = app.login("admin@concours.example").await;
     let innovator = app.login("dan@example.org").await;
@@ -247,7 +245,7 @@ async fn a_brand_sees_who_did_well_in_its_past_contests_and_invites_them_to_the_
         html.contains("Second round"),
         "the open contest to invite to"
     );
-    let csrf = crate::pages::csrf_of(&html);
+    let csrf = crate::helpers::csrf_of(&html);
     let person = format!("person_{}", ids["Ann Author"]);
     let posted = browser
         .post(app.url(&format!("{page_path}/invite")))

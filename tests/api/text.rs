@@ -10,9 +10,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::contests::{admin, draft, fund, invite_juror, opened, rules};
-use crate::helpers::{Answer, PASSWORD, TestApp};
-use crate::jury::judging;
+use crate::helpers::{
+    Answer, Draft, Opened, PASSWORD, TestApp, admin, draft, fund, invite_juror, judging, opened,
+    rules,
+};
 
 both_backends!(
     display_and_organisation_names_cannot_hide_characters_or_impersonate_the_platform,
@@ -89,7 +90,7 @@ async fn display_and_organisation_names_cannot_hide_characters_or_impersonate_th
             .await
             .expect(201);
     }
-    let (token, _) = app.person("brand@acme.example", "Brand Owner").await;
+    let token = app.person("brand@acme.example", "Brand Owner").await.token;
     let mut brands: Vec<&str> = vec![
         SPOOF,
         "Concours",
@@ -113,7 +114,11 @@ async fn display_and_organisation_names_cannot_hide_characters_or_impersonate_th
 }
 
 async fn contest_title_brief_and_rule_labels_refuse_control_and_format_characters(app: &TestApp) {
-    let (owner, org, contest) = draft(app).await;
+    let Draft {
+        owner,
+        organization: org,
+        contest,
+    } = draft(app).await;
     let create = |title: &str, brief: &str, rules: Value| json!({"organization_id": org, "title": title, "brief": brief, "rules": rules});
     for bad in ONE_LINE_ATTACKS {
         let answer = app
@@ -217,9 +222,9 @@ async fn contest_title_brief_and_rule_labels_refuse_control_and_format_character
 }
 
 async fn idea_texts_refuse_control_and_format_characters(app: &TestApp) {
-    let (_, contest) = opened(app).await;
+    let contest = opened(app).await.contest;
     app.advance(chrono::Duration::days(1));
-    let (token, _) = app.person("ann@example.org", "Ann").await;
+    let token = app.person("ann@example.org", "Ann").await.token;
     let path = format!("/api/v1/contests/{contest}/ideas");
     let idea = |title: &str, summary: &str, body: &str| json!({"title": title, "summary": summary, "body": body, "accept_terms": true});
     for bad in ONE_LINE_ATTACKS {
@@ -287,7 +292,7 @@ async fn jury_comments_and_reasons_refuse_control_and_format_characters(app: &Te
 }
 
 async fn announcements_profiles_and_references_refuse_control_and_format_characters(app: &TestApp) {
-    let (owner, contest) = opened(app).await;
+    let Opened { owner, contest } = opened(app).await;
     // A second draft of the same brand, to record fundings on.
     let org = app
         .get(&format!("/api/v1/contests/{contest}"), Some(&owner))

@@ -15,6 +15,9 @@ async fn a_contest_from_draft_to_results_in_the_browser_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contest_from_draft_to_results_in_the_browser_postgres() {
+    if crate::support::skip_postgres() {
+        return;
+    }
     journey(Backend::Postgres).await;
 }
 

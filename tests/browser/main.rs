@@ -2,7 +2,8 @@
 //! as people use them, on SQLite and on PostgreSQL, with a screenshot of every step saved to
 //! `$CONCOURS_ARTIFACTS` (default: `browser-artifacts` in the target folder).
 //!
-//! Run: `cargo test --test browser -- --test-threads 1` (PostgreSQL from `TEST_POSTGRES_URL`).
+//! Run: `cargo test --test browser -- --test-threads 1` (PostgreSQL from `TEST_POSTGRES_URL`;
+//! without it, the PostgreSQL half is skipped).
 
 mod support;
 

@@ -1,6 +1,6 @@
 //! The harness of the browser tests: the real application on a free port (a temporary SQLite
 //! file, or a fresh PostgreSQL database) with a manual clock and a memory mailbox, as
-//! tests/api/helpers.rs starts it; and headless Chromium driven through a chromedriver this
+//! tests/api/helpers/app.rs starts it; and headless Chromium driven through a chromedriver this
 //! test starts and stops, with a screenshot of every step and the checks every page must pass.
 
 use std::collections::BTreeSet;
@@ -37,6 +37,34 @@ impl Backend {
 
 /// The password every test account uses.
 pub const PASSWORD: &str = "correct horse battery";
+
+/// Whether the calling PostgreSQL test should return at once without running, as in the API
+/// tests (tests/api/helpers/database.rs): true when no `TEST_POSTGRES_URL` is set, unless
+/// `REQUIRE_POSTGRES` (set by scripts/test.sh) or `CI` is, where a missing URL still fails.
+/// The first test to skip writes one notice for the run straight to stderr.
+pub fn skip_postgres() -> bool {
+    if std::env::var_os("TEST_POSTGRES_URL").is_some_and(|url| !url.is_empty()) {
+        return false;
+    }
+    let required = ["REQUIRE_POSTGRES", "CI"].iter().any(|key| {
+        std::env::var(key).is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"))
+    });
+    assert!(
+        !required,
+        "TEST_POSTGRES_URL is not set, and REQUIRE_POSTGRES or CI says the PostgreSQL tests must \
+         run: start one (scripts/test.sh does) and point TEST_POSTGRES_URL at it"
+    );
+    static NOTICE: std::sync::Once = std::sync::Once::new();
+    NOTICE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nNOTE: TEST_POSTGRES_URL is not set: the browser tests' PostgreSQL half (`..._postgres`) \
+             is SKIPPED and reports `ok` without running. To run it too: scripts/test.sh, or \
+             TEST_POSTGRES_URL=postgres://user@host:port/db cargo test\n"
+        );
+    });
+    true
+}
 
 /// A PostgreSQL database that exists for one test and is dropped after it.
 struct TestDatabase {

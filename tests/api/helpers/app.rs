@@ -1,5 +1,6 @@
 //! The test harness: the real application on port 0 with a fresh database (a temporary SQLite
-//! file, or a new PostgreSQL database dropped afterwards), a manual clock and a memory mailbox.
+//! file, or a new PostgreSQL database dropped afterwards), a manual clock and a memory mailbox;
+//! and the HTTP calls tests make to it.
 
 use std::sync::Arc;
 
@@ -9,71 +10,20 @@ use concours::config::{MailTransportKind, Settings};
 use concours::mail::{MemoryMailbox, SentMail};
 use concours::startup;
 use concours::store::Pool;
-use diesel::{Connection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+use super::database::{Backend, TestDatabase, TestDatabaseGuard};
 
-/// The PostgreSQL server the test command started: an admin URL whose user may create databases.
-pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        panic!(
-            "TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts a \
-             PostgreSQL server, or point TEST_POSTGRES_URL at one (postgres://user@host:port/db)"
-        )
-    })
-}
-
-/// A PostgreSQL database that exists for one test and is dropped after it.
-struct TestDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl TestDatabase {
-    fn create() -> TestDatabase {
-        let admin_url = postgres_admin_url();
-        let name = format!("concours_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = diesel::PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create the test database");
-        TestDatabase { admin_url, name }
-    }
-
-    fn url(&self) -> String {
-        let base = self
-            .admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(&self.admin_url);
-        format!("{base}/{}", self.name)
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
-    }
+/// A test instance's settings, and the PostgreSQL database they point at (if any).
+pub struct TestSettings {
+    pub settings: Settings,
+    /// Keep it as long as the settings are used: dropping it drops the database.
+    pub database: Option<TestDatabaseGuard>,
 }
 
 /// Settings for a test instance: everything local, nothing from the environment.
-pub fn test_settings(
-    backend: Backend,
-    dir: &std::path::Path,
-) -> (Settings, Option<TestDatabaseGuard>) {
+pub fn test_settings(backend: Backend, dir: &std::path::Path) -> TestSettings {
     let mut settings = Settings::load_without_env(None).expect("defaults load");
     settings.server.bind = "127.0.0.1:0".into();
     settings.server.public_url = "http://concours.test".into();
@@ -98,13 +48,11 @@ pub fn test_settings(
             Some(TestDatabaseGuard(db))
         }
     };
-    (settings, guard)
+    TestSettings {
+        settings,
+        database: guard,
+    }
 }
-
-/// Keeps a test's PostgreSQL database alive; drops it with the test.
-pub struct TestDatabaseGuard(
-    #[expect(dead_code, reason = "held only so that its Drop removes the database")] TestDatabase,
-);
 
 /// A running Concours for one test.
 pub struct TestApp {
@@ -135,7 +83,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Starts an instance after `adjust` has changed its settings.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut settings, database) = test_settings(backend, dir.path());
+    let TestSettings {
+        mut settings,
+        database,
+    } = test_settings(backend, dir.path());
     adjust(&mut settings);
     concours::web::telemetry::init(&settings.log.filter, settings.log.format);
     let clock = ManualClock::new(test_epoch());
@@ -292,58 +243,6 @@ impl TestApp {
         self.clock.advance(by);
     }
 
-    /// Registers an account and returns its id (not verified, not signed in).
-    pub async fn register(&self, email: &str, name: &str) -> String {
-        let answer = self
-            .post(
-                "/api/v1/auth/register",
-                None,
-                json!({"email": email, "password": PASSWORD, "display_name": name}),
-            )
-            .await
-            .expect(201);
-        answer.json()["id"].as_str().unwrap().to_owned()
-    }
-
-    /// The verification token from the last verification mail `to` received.
-    pub async fn verification_token(&self, to: &str) -> String {
-        let mails = self.mail_to(to).await;
-        let mail = mails.last().expect("a verification mail");
-        let link = extract_link(&mail.text, "/verify?token=").expect("a verification link");
-        link.split_once("token=").unwrap().1.to_owned()
-    }
-
-    pub async fn login(&self, email: &str) -> String {
-        let answer = self
-            .post(
-                "/api/v1/auth/login",
-                None,
-                json!({"email": email, "password": PASSWORD}),
-            )
-            .await
-            .expect(200);
-        answer.json()["token"].as_str().unwrap().to_owned()
-    }
-
-    /// A verified, signed-in person: (token, user id).
-    pub async fn person(&self, email: &str, name: &str) -> (String, String) {
-        let id = self.register(email, name).await;
-        let token = self.verification_token(email).await;
-        self.post("/api/v1/auth/verify", None, json!({"token": token}))
-            .await
-            .expect(200);
-        (self.login(email).await, id)
-    }
-
-    /// Creates an organisation owned by `token`'s account; returns its id.
-    pub async fn organization(&self, token: &str, name: &str) -> String {
-        let answer = self
-            .post("/api/v1/organizations", Some(token), json!({"name": name}))
-            .await
-            .expect(201);
-        answer.json()["id"].as_str().unwrap().to_owned()
-    }
-
     pub fn conn(&self) -> concours::store::PooledConnection {
         self.pool.get().expect("a connection")
     }
@@ -362,41 +261,4 @@ impl TestApp {
     pub async fn stop(&self) {
         self.server.stop(false).await;
     }
-}
-
-/// The password every test account uses.
-pub const PASSWORD: &str = "correct horse battery";
-
-/// The first URL in `text` that contains `needle`.
-pub fn extract_link(text: &str, needle: &str) -> Option<String> {
-    text.split_whitespace()
-        .find(|word| word.contains(needle))
-        .map(|word| word.trim_end_matches(['.', ',', ')', '>']).to_owned())
-}
-
-/// Declares each listed `async fn name(app: &TestApp)` as two tests, `name::sqlite` and
-/// `name::postgres`, each on a fresh instance, each followed by the invariant checker.
-#[macro_export]
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
-                    super::$name(&app).await;
-                    app.assert_invariants().await;
-                    app.stop().await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
-                    super::$name(&app).await;
-                    app.assert_invariants().await;
-                    app.stop().await;
-                }
-            }
-        )*
-    };
 }
