@@ -13,7 +13,7 @@ use crate::web::AppState;
 use crate::web::i18n;
 
 use super::super::{CsrfForm, Page, SignedInPage, see_other, t};
-use super::{shown_error, with_view};
+use super::{Posted, render_view, shown_error};
 
 /// The routes of the admins' forms, then the one that answers any other `{kind}` (registered
 /// last, so that it only gets what the others do not match).
@@ -56,23 +56,17 @@ struct AdminView {
     input_reference: String,
 }
 
-/// The funding or payout whose form failed, and the reference it typed.
-#[derive(Debug, Default)]
-struct Failed {
-    id: String,
-    reference: String,
-}
-
+/// Renders the admins' page; `context` carries the error of a failed form, `failed_id` and
+/// `reference` which form it was and what it typed.
 async fn render_admin(
     state: &AppState,
     page: &Page,
-    failed: Failed,
+    (failed_id, reference): (String, String),
     context: Context,
     status: StatusCode,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
-    let lang = page.lang;
-    let loaded = state
+    let (actor, lang) = (page.actor.clone(), page.lang);
+    let view = state
         .run(move |ctx, conn| {
             let mut pending = Vec::new();
             for f in fundings::pending(conn, &actor)? {
@@ -99,42 +93,44 @@ async fn render_admin(
                     amount: i18n::money(d.payout.amount_cents, &d.currency, lang),
                     reason_label: t(lang, &format!("reason_{}", d.payout.reason)),
                 })
-                .collect::<Vec<_>>();
-            Ok((pending, due))
-        })
-        .await;
-    match loaded {
-        Ok((pending, due)) => {
-            let view = AdminView {
+                .collect();
+            Ok(AdminView {
                 pending,
                 due,
-                error_id: failed.id,
-                input_reference: failed.reference,
-            };
-            let context = with_view(context, &view);
-            page.render_status(&state.tera, "manage/admin.html", &context, status)
-        }
-        Err(error) => page.error(&state.tera, error),
-    }
+                error_id: failed_id,
+                input_reference: reference,
+            })
+        })
+        .await;
+    render_view(page, state, "manage/admin.html", context, view, status)
 }
 
 pub(super) async fn admin(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
-    let failed = Failed::default();
-    render_admin(&state, &page, failed, page.context(), StatusCode::OK).await
+    let nothing_failed = (String::new(), String::new());
+    render_admin(
+        &state,
+        &page,
+        nothing_failed,
+        page.context(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-/// Back to the admins' page, or that page again with the error next to the form that failed.
-async fn finish(state: &AppState, page: &Page, failed: Failed, result: AppResult<()>) -> HttpResponse {
+/// Back to the admins' page, or that page again with the error next to the form that
+/// failed, with the `reference` it typed.
+async fn finish(posted: Posted, reference: String, result: AppResult<()>) -> HttpResponse {
+    let Posted { state, page, id } = posted;
     let error = match result {
         Ok(()) => return page.finish(see_other("/admin")),
-        Err(error) => match shown_error(page, state, error) {
+        Err(error) => match shown_error(&page, &state, error) {
             Ok(error) => error,
             Err(answer) => return answer,
         },
     };
     let mut context = page.context();
     let status = page.insert_error(&mut context, &error);
-    render_admin(state, page, failed, context, status).await
+    render_admin(&state, &page, (id, reference), context, status).await
 }
 
 /// The confirmation that a funding arrived. It names the amount and currency the admin was
@@ -149,29 +145,6 @@ pub(super) struct ConfirmationForm {
     reference: String,
 }
 
-/// `POST /admin/fundings/{id}` confirms a funding.
-pub(super) async fn confirm_funding(
-    state: web::Data<AppState>,
-    page: SignedInPage,
-    id: web::Path<String>,
-    form: CsrfForm<ConfirmationForm>,
-) -> HttpResponse {
-    let (id, form) = (id.into_inner(), form.into_inner());
-    let confirmation = fundings::Confirmation {
-        amount_cents: form.amount_cents.trim().parse().ok(),
-        currency: Some(form.currency.trim().to_owned()).filter(|c| !c.is_empty()),
-    };
-    let failed = Failed {
-        id: id.clone(),
-        reference: form.reference,
-    };
-    let actor = page.actor.clone();
-    let result = state
-        .run(move |ctx, conn| fundings::confirm(ctx, conn, &actor, &id, confirmation).map(drop))
-        .await;
-    finish(&state, &page, failed, result).await
-}
-
 /// The reference of the transfer that paid a payout.
 #[derive(Debug, Deserialize)]
 pub(super) struct PaidForm {
@@ -179,31 +152,41 @@ pub(super) struct PaidForm {
     reference: String,
 }
 
+/// `POST /admin/fundings/{id}` confirms a funding.
+pub(super) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>) -> HttpResponse {
+    let (form, actor, funding) = (form.into_inner(), p.page.actor.clone(), p.id.clone());
+    let confirmation = fundings::Confirmation {
+        amount_cents: form.amount_cents.trim().parse().ok(),
+        currency: Some(form.currency.trim().to_owned()).filter(|c| !c.is_empty()),
+    };
+    let result = (p.state)
+        .run(move |ctx, conn| {
+            fundings::confirm(ctx, conn, &actor, &funding, confirmation).map(drop)
+        })
+        .await;
+    finish(p, form.reference, result).await
+}
+
 /// `POST /admin/payouts/{id}` records a payout as paid, with the transfer's reference.
-pub(super) async fn mark_paid(
-    state: web::Data<AppState>,
-    page: SignedInPage,
-    id: web::Path<String>,
-    form: CsrfForm<PaidForm>,
-) -> HttpResponse {
-    let (id, reference) = (id.into_inner(), form.into_inner().reference);
-    let failed = Failed {
-        id: id.clone(),
+pub(super) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpResponse {
+    let (reference, actor, payout) = (
+        form.into_inner().reference,
+        p.page.actor.clone(),
+        p.id.clone(),
+    );
+    let paid = award::PaidRequest {
         reference: reference.clone(),
     };
-    let actor = page.actor.clone();
-    let paid = award::PaidRequest { reference };
-    let result = state
-        .run(move |ctx, conn| award::mark_paid(ctx, conn, &actor, &id, paid).map(drop))
+    let result = (p.state)
+        .run(move |ctx, conn| award::mark_paid(ctx, conn, &actor, &payout, paid).map(drop))
         .await;
-    finish(&state, &page, failed, result).await
+    finish(p, reference, result).await
 }
 
 /// Any other kind: not found, once the reader is known and the form's token checked.
 pub(super) async fn unknown_kind(
-    state: web::Data<AppState>,
-    page: SignedInPage,
+    p: Posted,
     _form: CsrfForm<HashMap<String, String>>,
 ) -> HttpResponse {
-    page.not_found(&state.tera)
+    p.page.not_found(&p.state.tera)
 }

@@ -13,8 +13,8 @@ use crate::domain::lifecycle::Phase;
 use crate::web::AppState;
 use crate::web::i18n;
 
-use super::super::{Page, SignedInPage, t};
-use super::{ContestRow, with_view};
+use super::super::{Page, SignedInPage, kit, t};
+use super::{ContestRow, render_view};
 
 /// A section of the management page: where a form's error is shown, and where the page goes
 /// back to after it (`/contests/{id}/manage#jurors`).
@@ -163,8 +163,7 @@ impl ManageView {
                 .collect(),
             jurors: m.jurors.iter().map(juror).collect(),
             show_progress: !m.progress.is_empty(),
-            // Read from the rules as stored: a draft's rules may not be complete yet.
-            min_jurors: c.rules["min_jurors"].as_u64().unwrap_or(0).to_string(),
+            min_jurors: kit::rules(c).map_or(0, |r| r.min_jurors).to_string(),
             reviews_per_entry: (m.reviews_per_entry.map(|n| n.to_string())).unwrap_or_default(),
             news: (m.news.iter())
                 .map(|a| (i18n::date(a.created_at, lang), a.body.clone()))
@@ -237,13 +236,8 @@ pub(super) async fn render_manage(
             })
         })
         .await;
-    match loaded {
-        Ok(m) => {
-            let context = with_view(context, &ManageView::of(m, page.lang, typed));
-            page.render_status(&state.tera, "manage/contest.html", &context, status)
-        }
-        Err(error) => page.error(&state.tera, error),
-    }
+    let view = loaded.map(|m| ManageView::of(m, page.lang, typed));
+    render_view(page, state, "manage/contest.html", context, view, status)
 }
 
 pub(super) async fn manage(
@@ -269,24 +263,25 @@ pub(super) async fn open_form(
     page: SignedInPage,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
-    let id = id.into_inner();
-    let loaded = state
+    let (actor, id, lang) = (page.actor.clone(), id.into_inner(), page.lang);
+    let view = state
         .run(move |ctx, conn| {
             contests::load_managed(conn, &actor, &id)?;
             contests::show(ctx, conn, &actor, &id)
         })
-        .await;
-    match loaded {
-        Ok(contest) => {
-            let view = OpenView {
-                contest: super::super::contests::card(&contest, page.lang),
-                funded: ContestRow::of(&contest, page.lang).funded,
-                is_draft: contest.phase == Phase::Draft,
-            };
-            let context = with_view(page.context(), &view);
-            page.render(&state.tera, "manage/open.html", &context)
-        }
-        Err(error) => page.error(&state.tera, error),
-    }
+        .await
+        .map(|contest| OpenView {
+            contest: super::super::contests::card(&contest, lang),
+            funded: ContestRow::of(&contest, lang).funded,
+            is_draft: contest.phase == Phase::Draft,
+        });
+    let context = page.context();
+    render_view(
+        &page,
+        &state,
+        "manage/open.html",
+        context,
+        view,
+        StatusCode::OK,
+    )
 }

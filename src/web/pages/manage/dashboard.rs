@@ -11,7 +11,7 @@ use crate::app::{contests, organizations};
 use crate::web::AppState;
 
 use super::super::{CsrfForm, Page, SignedInPage, see_other, t};
-use super::{ContestRow, with_view};
+use super::{ContestRow, render_view};
 
 #[derive(Debug, Serialize)]
 struct OrganizationRow {
@@ -40,9 +40,9 @@ async fn render_dashboard(
     organization_name: String,
     status: StatusCode,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
-    let lang = page.lang;
-    let loaded = state
+    let (actor, lang) = (page.actor.clone(), page.lang);
+    let is_admin = matches!(&page.actor, Actor::User(u) if u.is_admin);
+    let view = state
         .run(move |ctx, conn| {
             let all = contests::list(ctx, conn, &actor)?;
             Ok(organizations::mine(conn, &actor)?
@@ -63,19 +63,13 @@ async fn render_dashboard(
                 })
                 .collect())
         })
-        .await;
-    match loaded {
-        Ok(organizations) => {
-            let view = DashboardView {
-                organizations,
-                is_admin: matches!(&page.actor, Actor::User(u) if u.is_admin),
-                organization_name,
-            };
-            let context = with_view(context, &view);
-            page.render_status(&state.tera, "manage/dashboard.html", &context, status)
-        }
-        Err(error) => page.error(&state.tera, error),
-    }
+        .await
+        .map(|organizations| DashboardView {
+            organizations,
+            is_admin,
+            organization_name,
+        });
+    render_view(page, state, "manage/dashboard.html", context, view, status)
 }
 
 pub(super) async fn dashboard(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {

@@ -160,24 +160,22 @@ pub(super) async fn edit_form(
     page: SignedInPage,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
-    let id = id.into_inner();
+    let (actor, id) = (page.actor.clone(), id.into_inner());
     let loaded = state
         .run(move |ctx, conn| {
-            let contest = contests::show(ctx, conn, &actor, &id)?;
+            let shown = contests::show(ctx, conn, &actor, &id)?;
             // Only members edit; the editor says so before anyone types.
-            let stored = contests::load_managed(conn, &actor, &id)?;
-            Ok((contest, stored.organization_id))
+            Ok((shown, contests::load_managed(conn, &actor, &id)?))
         })
         .await;
     match loaded {
         Ok((contest, _)) if contest.phase != Phase::Draft => {
             page.finish(see_other(&format!("/contests/{}/manage", contest.id)))
         }
-        Ok((contest, organization)) => {
+        Ok((contest, stored)) => {
             let editor = Editor::of_contest(&contest);
             let action = format!("/contests/{}/edit", contest.id);
-            let context = editor_context(&page, &editor, &action, &organization);
+            let context = editor_context(&page, &editor, &action, &stored.organization_id);
             page.render(&state.tera, "manage/editor.html", &context)
         }
         Err(error) => page.error(&state.tera, error),

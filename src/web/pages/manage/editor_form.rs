@@ -74,7 +74,10 @@ fn single_fields() -> impl Iterator<Item = &'static str> {
 
 /// Whether a field of the rules is one of its instants, typed as a local date and time.
 fn is_instant(field: &str) -> bool {
-    matches!(field, "opens_at" | "submission_deadline" | "judging_deadline")
+    matches!(
+        field,
+        "opens_at" | "submission_deadline" | "judging_deadline"
+    )
 }
 
 /// Whether a field of the rules is a yes or no, typed as a checkbox.
@@ -84,7 +87,10 @@ fn is_flag(field: &str) -> bool {
 
 /// Whether a field of the rules is a whole number.
 fn is_number(field: &str) -> bool {
-    matches!(field, "minimum_score" | "max_ideas_per_person" | "min_jurors")
+    matches!(
+        field,
+        "minimum_score" | "max_ideas_per_person" | "min_jurors"
+    )
 }
 
 /// `2027-01-31T12:00:00Z` → `2027-01-31T12:00`, what `<input type="datetime-local">` shows.

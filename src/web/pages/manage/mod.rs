@@ -13,16 +13,20 @@ mod dashboard;
 mod editor;
 mod editor_form;
 
-use actix_web::{HttpResponse, web};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use serde::Serialize;
 use tera::Context;
 
-use crate::app::AppError;
 use crate::app::contests::ContestView;
+use crate::app::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::i18n;
 
-use super::{Page, PageError, see_other, t};
+use super::{Page, PageError, SignedInPage, see_other, t};
 
 /// The routes of these pages. Each form of the management page has its own route, with its
 /// own typed form; `/contests/{id}/manage/{action}` (and `/admin/{kind}/{id}`), registered
@@ -33,29 +37,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/organizations/new",
             web::post().to(dashboard::create_organization),
         )
-        .service(
-            web::resource("/contests/new")
-                .route(web::get().to(editor::new_contest_form))
-                .route(web::post().to(editor::new_contest_submit)),
-        )
-        .service(
-            web::resource("/contests/{id}/edit")
-                .route(web::get().to(editor::edit_form))
-                .route(web::post().to(editor::edit_submit)),
-        )
+        .service(form_page(
+            "/contests/new",
+            web::get().to(editor::new_contest_form),
+            web::post().to(editor::new_contest_submit),
+        ))
+        .service(form_page(
+            "/contests/{id}/edit",
+            web::get().to(editor::edit_form),
+            web::post().to(editor::edit_submit),
+        ))
         .route("/contests/{id}/manage", web::get().to(contest::manage));
     actions::routes(cfg);
     cfg.route(
         "/contests/{id}/manage/ideas/{idea}/disqualify",
         web::post().to(actions::disqualify),
     )
-    .service(
-        web::resource("/contests/{id}/open")
-            .route(web::get().to(contest::open_form))
-            .route(web::post().to(actions::open_submit)),
-    )
+    .service(form_page(
+        "/contests/{id}/open",
+        web::get().to(contest::open_form),
+        web::post().to(actions::open_submit),
+    ))
     .route("/admin", web::get().to(admin::admin));
     admin::routes(cfg);
+}
+
+/// A page with its form: `show` answers the `GET`, `send` the `POST`.
+fn form_page(path: &str, show: actix_web::Route, send: actix_web::Route) -> actix_web::Resource {
+    web::resource(path).route(show).route(send)
 }
 
 /// Answers a use case's refusal that is about the page itself (not found, signed out).
@@ -103,6 +112,46 @@ fn with_view(mut context: Context, view: &impl Serialize) -> Context {
     context
 }
 
+/// The page `template` showing `view` on top of `context`, with `status`; or, when the view
+/// could not be loaded, the page for that error.
+fn render_view(
+    page: &Page,
+    state: &AppState,
+    template: &str,
+    context: Context,
+    view: AppResult<impl Serialize>,
+    status: StatusCode,
+) -> HttpResponse {
+    match view {
+        Ok(view) => page.render_status(&state.tera, template, &with_view(context, &view), status),
+        Err(error) => page.error(&state.tera, error),
+    }
+}
+
+/// A form's request on these pages: the reader (signed in, else sent to sign in) and what the
+/// path names by `{id}` (the contest, the funding, the payout).
+struct Posted {
+    state: web::Data<AppState>,
+    page: SignedInPage,
+    id: String,
+}
+
+impl FromRequest for Posted {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Posted, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let page = SignedInPage::from_request(req, payload);
+        let state = web::Data::<AppState>::extract(req);
+        let id = req.match_info().get("id").unwrap_or_default().to_owned();
+        Box::pin(async move {
+            let page = page.await?;
+            let state = state.await?;
+            Ok(Posted { state, page, id })
+        })
+    }
+}
+
 /// A contest as the dashboard lists it (and the manage and open pages head it).
 #[derive(Debug, Serialize)]
 struct ContestRow {
@@ -117,14 +166,17 @@ struct ContestRow {
 
 impl ContestRow {
     fn of(contest: &ContestView, lang: &str) -> ContestRow {
+        let (phase, money) = (contest.phase.as_str(), |cents| {
+            i18n::money(cents, &contest.currency, lang)
+        });
         ContestRow {
-            id: contest.id.clone(),
-            title: contest.title.clone(),
-            phase: contest.phase.as_str(),
-            phase_label: t(lang, &format!("phase_{}", contest.phase.as_str())),
-            prize_pool: i18n::money(contest.prize_pool_cents, &contest.currency, lang),
-            funded: i18n::money(contest.funded_cents, &contest.currency, lang),
             fully_funded: contest.funded_cents >= contest.prize_pool_cents,
+            prize_pool: money(contest.prize_pool_cents),
+            funded: money(contest.funded_cents),
+            phase_label: t(lang, &format!("phase_{phase}")),
+            phase,
+            title: contest.title.clone(),
+            id: contest.id.clone(),
         }
     }
 }
