@@ -91,6 +91,10 @@ pub(super) fn refusal(page: &Page, state: &AppState, error: &AppError) -> Option
 
 /// The error a page shows again on its form, or the answer when the error is about the page
 /// itself ([`Page::refusal`]: not found, signed out, forbidden).
+#[expect(
+    clippy::result_large_err,
+    reason = "the answer is what the handler returns at once"
+)]
 fn shown_error(page: &Page, state: &AppState, error: AppError) -> Result<AppError, HttpResponse> {
     let error = PageError::App(error);
     if let Some(answer) = page.refusal(&state.tera, &error) {
