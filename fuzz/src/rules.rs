@@ -5,27 +5,10 @@ use arbitrary::{Result, Unstructured};
 use chrono::{DateTime, Duration, Utc};
 use concours::domain::canonical;
 use concours::domain::lifecycle::{Phase, phase};
-use concours::domain::rules::{Fallback, MAX_POOL_CENTS, Rules};
+use concours::domain::rules::{Fallback, MAX_POOL_CENTS, REQUIRED, Rules};
 use serde_json::{Map, Value, json};
 
 use crate::pick;
-
-const FIELDS: [&str; 14] = [
-    "opens_at",
-    "submission_deadline",
-    "judging_deadline",
-    "criteria",
-    "currency",
-    "prizes",
-    "minimum_score",
-    "fallback",
-    "no_entry_beneficiary",
-    "max_ideas_per_person",
-    "blind_judging",
-    "eligibility",
-    "ip_terms",
-    "min_jurors",
-];
 
 /// Checks every property of `Rules::parse(value)`, whatever `value` is.
 pub fn check(value: &Value) {
@@ -159,7 +142,7 @@ fn check_valid(value: &Value, rules: &Rules) {
 
     // Metamorphic: a missing field or an unknown one is always refused, at its own path.
     if let Some(object) = value.as_object() {
-        for field in FIELDS {
+        for &field in REQUIRED {
             let mut without = object.clone();
             without.remove(field);
             let errors = Rules::parse(&Value::Object(without)).expect_err("field was required");
@@ -246,7 +229,7 @@ fn edit(u: &mut Unstructured<'_>, doc: &mut Value) -> Result<()> {
             let base = u.int_in_range(-62_135_596_800i64..=253_402_300_799)?;
             let a = base.saturating_add(small_delta(u)?);
             let b = a.saturating_add(small_delta(u)?);
-            for (field, secs) in FIELDS[..3].iter().zip([base, a, b]) {
+            for (field, secs) in REQUIRED[..3].iter().zip([base, a, b]) {
                 let text = match DateTime::<Utc>::from_timestamp(
                     secs,
                     u.arbitrary::<u32>()? % 2_000_000_000,
@@ -344,7 +327,7 @@ fn field(u: &mut Unstructured<'_>) -> Result<String> {
     if u.ratio(1, 8)? {
         string(u)
     } else {
-        Ok((*u.choose(&FIELDS)?).to_owned())
+        Ok((*u.choose(REQUIRED)?).to_owned())
     }
 }
 

@@ -141,47 +141,156 @@ impl Style {
     }
 }
 
-/// Splits an amount into sign, whole units and the fraction's digits (as many as the
-/// currency's minor unit).
-fn parts(amount: i64, currency: &str) -> (&'static str, String, String) {
-    let sign = if amount < 0 { "-" } else { "" };
-    let abs = amount.unsigned_abs();
-    let exp = exponent(currency);
-    let scale = 10u64.pow(exp);
-    let fraction = if exp == 0 {
-        String::new()
-    } else {
-        format!("{:0width$}", abs % scale, width = exp as usize)
-    };
-    (sign, (abs / scale).to_string(), fraction)
+/// An amount of money: a whole number of its currency's minor unit ("cents": cents for EUR,
+/// yen for JPY, fils for BHD) with the currency's ISO 4217 code. The one type that reads an
+/// amount from what people type and writes it for what they read, so that no page or mail can
+/// show a contest in JPY or BHD in hundredths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money<'a> {
+    cents: i64,
+    currency: &'a str,
+}
+
+impl<'a> Money<'a> {
+    /// `cents` minor units of `currency`.
+    pub fn new(cents: i64, currency: &'a str) -> Money<'a> {
+        Money { cents, currency }
+    }
+
+    /// Reads an amount as people type it into a form (`1500`, `1 500,50`, `1,500.50`), in the
+    /// currency's units; `None` when it is not a plain non-negative amount with at most as
+    /// many decimals as the currency has.
+    pub fn parse(text: &str, currency: &'a str) -> Option<Money<'a>> {
+        let exp = exponent(currency) as usize;
+        let cleaned: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_'))
+            .collect();
+        // As people write it: with a point, commas group thousands (`1,500.50`); without one,
+        // a comma is the decimal separator (`1 500,50`). A currency without decimals takes
+        // separators only between groups of three digits (`1,500` yen).
+        let normalized = if exp == 0 {
+            let groups: Vec<&str> = cleaned.split([',', '.']).collect();
+            if groups[1..].iter().any(|g| g.len() != 3) {
+                return None;
+            }
+            groups.concat()
+        } else if cleaned.contains('.') {
+            cleaned.replace(',', "")
+        } else {
+            cleaned.replace(',', ".")
+        };
+        let (units, fraction) = normalized
+            .split_once('.')
+            .unwrap_or((normalized.as_str(), ""));
+        if units.is_empty()
+            || !units.chars().all(|c| c.is_ascii_digit())
+            || fraction.len() > exp
+            || !fraction.chars().all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let units: i64 = units.parse().ok()?;
+        let fraction: i64 = if exp == 0 {
+            0
+        } else {
+            format!("{fraction:0<exp$}").parse().ok()?
+        };
+        let cents = units
+            .checked_mul(10i64.checked_pow(exp as u32)?)?
+            .checked_add(fraction)?;
+        Some(Money::new(cents, currency))
+    }
+
+    /// The amount in minor units.
+    pub fn cents(self) -> i64 {
+        self.cents
+    }
+
+    /// The ISO 4217 code.
+    pub fn currency(self) -> &'a str {
+        self.currency
+    }
+
+    /// Splits the amount into sign, whole units and the fraction's digits (as many as the
+    /// currency's minor unit).
+    fn parts(self) -> (&'static str, String, String) {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        let exp = exponent(self.currency);
+        let scale = 10u64.pow(exp);
+        let fraction = if exp == 0 {
+            String::new()
+        } else {
+            format!("{:0width$}", abs % scale, width = exp as usize)
+        };
+        (sign, (abs / scale).to_string(), fraction)
+    }
+
+    /// The amount for people: `1,234.56 EUR` (English) or `1 234,56 EUR` (French);
+    /// `1.000 BHD`; `1,000 JPY`.
+    pub fn format(self, style: Style) -> String {
+        let (sign, units, fraction) = self.parts();
+        let (group, point) = match style {
+            Style::English => (",", "."),
+            Style::French => ("\u{202f}", ","),
+        };
+        let mut grouped = String::new();
+        for (i, digit) in units.chars().enumerate() {
+            if i > 0 && (units.len() - i).is_multiple_of(3) {
+                grouped.push_str(group);
+            }
+            grouped.push(digit);
+        }
+        let currency = self.currency;
+        if fraction.is_empty() {
+            format!("{sign}{grouped} {currency}")
+        } else {
+            format!("{sign}{grouped}{point}{fraction} {currency}")
+        }
+    }
+
+    /// A plain decimal number for machines (CSV), without grouping or currency: `1234.56`,
+    /// `1.000` (BHD), `1000` (JPY).
+    pub fn decimal(self) -> String {
+        let (sign, units, fraction) = self.parts();
+        if fraction.is_empty() {
+            format!("{sign}{units}")
+        } else {
+            format!("{sign}{units}.{fraction}")
+        }
+    }
+
+    /// The value of a form's amount input: [`Money::decimal`], without a fraction of zeros
+    /// (`1500`), which [`Money::parse`] reads back.
+    pub fn input_value(self) -> String {
+        let (sign, units, fraction) = self.parts();
+        if fraction.chars().all(|c| c == '0') {
+            format!("{sign}{units}")
+        } else {
+            format!("{sign}{units}.{fraction}")
+        }
+    }
+}
+
+/// In English, as mails and notifications whose language is not known write it.
+impl std::fmt::Display for Money<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.format(Style::English))
+    }
 }
 
 /// An amount for people: `123456, "EUR"` → `1,234.56 EUR` (English) or `1 234,56 EUR` (French);
 /// `1000, "BHD"` → `1.000 BHD`; `1000, "JPY"` → `1,000 JPY`. Every page, mail and notification
-/// formats money through this.
+/// formats money through this ([`Money::format`]).
 pub fn format(amount: i64, currency: &str, style: Style) -> String {
-    let (sign, units, fraction) = parts(amount, currency);
-    let (group, point) = match style {
-        Style::English => (",", "."),
-        Style::French => ("\u{202f}", ","),
-    };
-    let mut grouped = String::new();
-    for (i, digit) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push_str(group);
-        }
-        grouped.push(digit);
-    }
-    if fraction.is_empty() {
-        format!("{sign}{grouped} {currency}")
-    } else {
-        format!("{sign}{grouped}{point}{fraction} {currency}")
-    }
+    Money::new(amount, currency).format(style)
 }
 
 /// `format` in English: mails and notifications whose language is not known.
 pub fn format_cents(amount: i64, currency: &str) -> String {
-    format(amount, currency, Style::English)
+    Money::new(amount, currency).to_string()
 }
 
 /// Puts an amount into a mail's context under `key`: the English text (what a renderer that
@@ -210,70 +319,19 @@ pub fn mail_amounts(context: &serde_json::Value, lang: &str) -> Vec<(String, Str
         .collect()
 }
 
-/// A plain decimal number for machines (CSV), without grouping or currency:
-/// `123456, "EUR"` → `1234.56`, `1000, "BHD"` → `1.000`, `1000, "JPY"` → `1000`.
+/// A plain decimal number for machines (CSV): [`Money::decimal`].
 pub fn decimal(amount: i64, currency: &str) -> String {
-    let (sign, units, fraction) = parts(amount, currency);
-    if fraction.is_empty() {
-        format!("{sign}{units}")
-    } else {
-        format!("{sign}{units}.{fraction}")
-    }
+    Money::new(amount, currency).decimal()
 }
 
-/// The value of a form's amount input: `decimal`, without a fraction of zeros (`1500`).
+/// The value of a form's amount input: [`Money::input_value`].
 pub fn input_value(amount: i64, currency: &str) -> String {
-    let (sign, units, fraction) = parts(amount, currency);
-    if fraction.chars().all(|c| c == '0') {
-        format!("{sign}{units}")
-    } else {
-        format!("{sign}{units}.{fraction}")
-    }
+    Money::new(amount, currency).input_value()
 }
 
-/// Reads an amount as people type it into a form (`1500`, `1 500,50`, `1,500.50`) into the
-/// currency's minor unit; `None` when it is not a plain non-negative amount with at most as
-/// many decimals as the currency has.
+/// An amount typed into a form, in the currency's minor unit: [`Money::parse`].
 pub fn parse(text: &str, currency: &str) -> Option<i64> {
-    let exp = exponent(currency) as usize;
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_'))
-        .collect();
-    // As people write it: with a point, commas group thousands (`1,500.50`); without one, a
-    // comma is the decimal separator (`1 500,50`). A currency without decimals takes
-    // separators only between groups of three digits (`1,500` yen).
-    let normalized = if exp == 0 {
-        let groups: Vec<&str> = cleaned.split([',', '.']).collect();
-        if groups[1..].iter().any(|g| g.len() != 3) {
-            return None;
-        }
-        groups.concat()
-    } else if cleaned.contains('.') {
-        cleaned.replace(',', "")
-    } else {
-        cleaned.replace(',', ".")
-    };
-    let (units, fraction) = normalized
-        .split_once('.')
-        .unwrap_or((normalized.as_str(), ""));
-    if units.is_empty()
-        || !units.chars().all(|c| c.is_ascii_digit())
-        || fraction.len() > exp
-        || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let units: i64 = units.parse().ok()?;
-    let fraction: i64 = if exp == 0 {
-        0
-    } else {
-        format!("{fraction:0<exp$}").parse().ok()?
-    };
-    units
-        .checked_mul(10i64.checked_pow(exp as u32)?)?
-        .checked_add(fraction)
+    Money::parse(text, currency).map(Money::cents)
 }
 
 #[cfg(test)]
@@ -367,5 +425,50 @@ mod tests {
         assert_eq!(parse("-5", "EUR"), None);
         assert_eq!(parse("", "EUR"), None);
         assert_eq!(parse("1,2,3", "EUR"), None);
+    }
+
+    #[test]
+    fn amounts_are_read_as_people_write_them() {
+        // The contest editor reads and writes amounts so, in the currency's unit.
+        assert_eq!(parse("1500", "EUR"), Some(150_000));
+        assert_eq!(parse("1 500,50", "EUR"), Some(150_050));
+        assert_eq!(parse("1,500.5", "EUR"), Some(150_050));
+        assert_eq!(parse("1\u{202f}500,05", "EUR"), Some(150_005));
+        assert_eq!(parse("0.01", "EUR"), Some(1));
+        for bad in ["", "abc", "1.234", "-5", "1e3", "12.3.4"] {
+            assert_eq!(parse(bad, "EUR"), None, "{bad}");
+        }
+        assert_eq!(input_value(150_050, "EUR"), "1500.50");
+        assert_eq!(input_value(300_000, "EUR"), "3000");
+        assert_eq!(parse("1500", "JPY"), Some(1500));
+        assert_eq!(parse("1,5", "BHD"), Some(1500));
+    }
+
+    #[test]
+    fn money_keeps_its_currency() {
+        let prize = Money::parse("1 500,5", "EUR").unwrap();
+        assert_eq!(prize, Money::new(150_050, "EUR"));
+        assert_eq!((prize.cents(), prize.currency()), (150_050, "EUR"));
+        assert_eq!(prize.to_string(), "1,500.50 EUR");
+        assert_eq!(prize.format(Style::French), "1\u{202f}500,50 EUR");
+        assert_eq!(prize.decimal(), "1500.50");
+        assert_eq!(prize.input_value(), "1500.50");
+        assert_eq!(Money::parse("1.5", "BHD"), Some(Money::new(1500, "BHD")));
+        assert_eq!(Money::parse("1,5", "BHD"), Some(Money::new(1500, "BHD")));
+        assert_eq!(Money::parse("1.5", "JPY"), None);
+        assert_eq!(Money::parse("99999999999999999999", "EUR"), None);
+    }
+
+    proptest::proptest! {
+        /// What a form shows is what it reads back, in every currency.
+        #[test]
+        fn an_input_value_reads_back_as_the_same_amount(
+            cents in 0i64..=crate::domain::rules::MAX_POOL_CENTS,
+            index in 0..CURRENCIES.len(),
+        ) {
+            let money = Money::new(cents, CURRENCIES[index].0);
+            proptest::prop_assert_eq!(Money::parse(&money.input_value(), money.currency()), Some(money));
+            proptest::prop_assert_eq!(Money::parse(&money.decimal(), money.currency()), Some(money));
+        }
     }
 }

@@ -67,12 +67,13 @@ pub struct Rules {
     pub publish_ideas: bool,
 }
 
-/// The fields that may be left out (each with its default).
-#[cfg(test)]
-const OPTIONAL: [&str; 1] = ["publish_ideas"];
+/// The fields that may be left out (each with its default): the end of [`FIELDS`].
+pub const OPTIONAL: [&str; 1] = ["publish_ideas"];
 
-/// Every field a rules document may hold.
-const FIELDS: [&str; 15] = [
+/// Every field a rules document may hold, the required ones first, then [`OPTIONAL`]. The one
+/// list of them: the parser refuses any other, the contest editor writes these, and the fuzz
+/// targets take them out one by one.
+pub const FIELDS: [&str; 15] = [
     "opens_at",
     "submission_deadline",
     "judging_deadline",
@@ -89,6 +90,9 @@ const FIELDS: [&str; 15] = [
     "min_jurors",
     "publish_ideas",
 ];
+
+/// The fields every rules document must hold: [`FIELDS`] without [`OPTIONAL`].
+pub const REQUIRED: &[&str] = FIELDS.split_at(FIELDS.len() - OPTIONAL.len()).0;
 
 /// How far ahead of its opening a contest's award may lie, in days.
 pub const MAX_AWARD_HORIZON_DAYS: i64 = 730;

@@ -144,9 +144,10 @@ pub fn date(at: DateTime<Utc>, lang: &str) -> String {
 }
 
 /// `1,234.56 EUR` / `1 234,56 EUR`; `1,000 JPY`, `1.000 BHD`: each currency in its own minor
-/// unit (see `domain::money`).
+/// unit, written in the page's language by `domain::money::Money`.
 pub fn money(amount: i64, currency: &str, lang: &str) -> String {
-    crate::domain::money::format(amount, currency, crate::domain::money::Style::of_lang(lang))
+    use crate::domain::money::{Money, Style};
+    Money::new(amount, currency).format(Style::of_lang(lang))
 }
 
 #[cfg(test)]

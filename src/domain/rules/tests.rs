@@ -357,3 +357,14 @@ fn hidden_characters_are_reported_without_making_frozen_rules_unreadable() {
             .is_empty()
     );
 }
+
+#[test]
+fn the_required_fields_are_the_list_without_the_optional_ones() {
+    let required: Vec<&str> = FIELDS
+        .iter()
+        .filter(|k| !OPTIONAL.contains(k))
+        .copied()
+        .collect();
+    assert_eq!(REQUIRED, required);
+    assert_eq!(&FIELDS[REQUIRED.len()..], OPTIONAL);
+}

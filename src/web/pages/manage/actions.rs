@@ -1,0 +1,258 @@
+//! The forms of the management page, each posted to `/contests/{id}/manage/<section>` with
+//! its own typed form: funding, the jury and its settings, the reminder, announcements, the
+//! award; disqualifying an idea; opening the contest. A form that succeeds goes back to its
+//! section (or where it leads); one that fails shows the page again with the error in its
+//! section and what was typed.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::app::access::Actor;
+use crate::app::fundings::NewFunding;
+use crate::app::jury::{Disqualification, JurySettings, NewJuror};
+use crate::app::{AppError, AppResult, announcements, award, contests, fundings, jury};
+use crate::domain::money::Money;
+
+use super::super::{CsrfForm, see_other};
+use super::contest::{Section, Typed, render_manage};
+use super::{Posted, shown_error};
+
+/// The routes of the forms with a section of their own, then the one that answers any other
+/// `{action}` (registered last, so that it only gets what the others do not match).
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    let path = |section: Section| format!("/contests/{{id}}/manage/{}", section.as_str());
+    cfg.route(&path(Section::Fundings), web::post().to(record_funding))
+        .route(&path(Section::Jurors), web::post().to(invite_juror))
+        .route(&path(Section::JurySettings), web::post().to(configure_jury))
+        .route(&path(Section::Remind), web::post().to(remind))
+        .route(&path(Section::Announcements), web::post().to(announce))
+        .route(&path(Section::Award), web::post().to(award))
+        .route(
+            "/contests/{id}/manage/{action}",
+            web::post().to(unknown_action),
+        );
+}
+
+/// A funding recorded by the brand: an amount typed in the contest's currency, and the bank
+/// transfer's reference.
+#[derive(Debug, Deserialize)]
+pub(super) struct FundingForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// A juror invited by email.
+#[derive(Debug, Deserialize)]
+pub(super) struct JurorForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// How many jurors score each entry; empty for all of them.
+#[derive(Debug, Deserialize)]
+pub(super) struct JurySettingsForm {
+    #[serde(default)]
+    reviews_per_entry: String,
+}
+
+/// An announcement to everyone who follows the contest.
+#[derive(Debug, Deserialize)]
+pub(super) struct AnnouncementForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// Why an idea is disqualified (shown to its author).
+#[derive(Debug, Deserialize)]
+pub(super) struct DisqualifyForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// The confirmation that opening freezes the rules.
+#[derive(Debug, Deserialize)]
+pub(super) struct OpenForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// A form with nothing in it but its token (the reminder, the award).
+type NoFields = HashMap<String, String>;
+
+impl Posted {
+    /// The reader and the contest, for a use case.
+    fn ids(&self) -> (Actor, String) {
+        (self.page.actor.clone(), self.id.clone())
+    }
+
+    /// Where a form of `section` leads: back to its section, or the page again with its
+    /// error and what was typed.
+    async fn finish(self, section: Section, typed: Typed, result: AppResult<()>) -> HttpResponse {
+        let Posted { state, page, id } = self;
+        let error = match result {
+            Ok(()) if section == Section::Award => {
+                return page.finish(see_other(&format!("/contests/{id}/results")));
+            }
+            Ok(()) => {
+                let anchor = section.as_str();
+                return page.finish(see_other(&format!("/contests/{id}/manage#{anchor}")));
+            }
+            Err(error) => match shown_error(&page, &state, error) {
+                Ok(error) => error,
+                Err(answer) => return answer,
+            },
+        };
+        let mut context = page.context();
+        let status = page.insert_error(&mut context, &error);
+        let typed = Typed {
+            error_section: section.as_str(),
+            ..typed
+        };
+        render_manage(&state, &page, id, typed, context, status).await
+    }
+}
+
+pub(super) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> HttpResponse {
+    let FundingForm { amount, reference } = form.into_inner();
+    let typed = Typed {
+        input_amount: amount.clone(),
+        input_reference: reference.clone(),
+        ..Typed::default()
+    };
+    let ((actor, id), invalid) = (m.ids(), m.page.t("editor_amount_invalid"));
+    let result = m
+        .state
+        .run(move |ctx, conn| {
+            // Typed in the contest's currency, as the page shows it.
+            let currency = contests::show(ctx, conn, &actor, &id)?.currency;
+            let amount_cents = Money::parse(&amount, &currency)
+                .ok_or_else(|| AppError::field("amount_cents", invalid))?
+                .cents();
+            let funding = NewFunding {
+                amount_cents,
+                reference,
+                currency: Some(currency),
+            };
+            fundings::record(ctx, conn, &actor, &id, funding).map(drop)
+        })
+        .await;
+    m.finish(Section::Fundings, typed, result).await
+}
+
+pub(super) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpResponse {
+    let email = form.into_inner().email;
+    let typed = Typed {
+        input_email: email.clone(),
+        ..Typed::default()
+    };
+    let ((actor, id), juror) = (m.ids(), NewJuror { email });
+    let result = (m.state)
+        .run(move |ctx, conn| jury::invite(ctx, conn, &actor, &id, juror).map(drop))
+        .await;
+    m.finish(Section::Jurors, typed, result).await
+}
+
+pub(super) async fn configure_jury(m: Posted, form: CsrfForm<JurySettingsForm>) -> HttpResponse {
+    let value = form.reviews_per_entry.trim();
+    let result = match value.parse::<u32>() {
+        Err(_) if !value.is_empty() => Err(AppError::field(
+            "reviews_per_entry",
+            m.page.t("manage_reviews_invalid"),
+        )),
+        parsed => {
+            let settings = JurySettings {
+                reviews_per_entry: parsed.ok(),
+            };
+            let (actor, id) = m.ids();
+            (m.state)
+                .run(move |ctx, conn| jury::configure(ctx, conn, &actor, &id, settings).map(drop))
+                .await
+        }
+    };
+    m.finish(Section::JurySettings, Typed::default(), result)
+        .await
+}
+
+/// Reminds the jurors who have not finished scoring.
+pub(super) async fn remind(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+    let (actor, id) = m.ids();
+    let result = (m.state)
+        .run(move |ctx, conn| jury::remind(ctx, conn, &actor, &id).map(drop))
+        .await;
+    m.finish(Section::Remind, Typed::default(), result).await
+}
+
+pub(super) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> HttpResponse {
+    let body = form.into_inner().body;
+    let typed = Typed {
+        input_body: body.clone(),
+        ..Typed::default()
+    };
+    let ((actor, id), news) = (m.ids(), announcements::NewAnnouncement { body });
+    let result = (m.state)
+        .run(move |ctx, conn| announcements::publish(ctx, conn, &actor, &id, news).map(drop))
+        .await;
+    m.finish(Section::Announcements, typed, result).await
+}
+
+/// The award, by hand (the scheduler awards at the judging deadline otherwise).
+pub(super) async fn award(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+    let (actor, id) = m.ids();
+    let trigger = award::Trigger::Manual;
+    let result = (m.state)
+        .run(move |ctx, conn| award::award(ctx, conn, &actor, &id, trigger).map(drop))
+        .await;
+    m.finish(Section::Award, Typed::default(), result).await
+}
+
+/// Any other action: not found, once the reader is known and the form's token checked (as
+/// for every form of the page).
+pub(super) async fn unknown_action(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+    m.page.not_found(&m.state.tera)
+}
+
+/// `/contests/{id}/manage/ideas/{idea}/disqualify`.
+pub(super) async fn disqualify(
+    m: Posted,
+    idea: web::Path<(String, String)>,
+    form: CsrfForm<DisqualifyForm>,
+) -> HttpResponse {
+    let ((_, idea), reason) = (idea.into_inner(), form.into_inner().reason);
+    let typed = Typed {
+        input_reason: reason.clone(),
+        input_idea: idea.clone(),
+        ..Typed::default()
+    };
+    let (actor, why) = (m.page.actor.clone(), Disqualification { reason });
+    let result = (m.state)
+        .run(move |ctx, conn| jury::disqualify(ctx, conn, &actor, &idea, why).map(drop))
+        .await;
+    m.finish(Section::Ideas, typed, result).await
+}
+
+pub(super) async fn open_submit(m: Posted, form: CsrfForm<OpenForm>) -> HttpResponse {
+    if form.confirm.is_empty() {
+        let mut context = m.page.context();
+        context.insert("error", &m.page.t("open_confirm_missing"));
+        context.insert("field_errors", &HashMap::<String, String>::new());
+        let typed = Typed {
+            error_section: Section::Open.as_str(),
+            ..Typed::default()
+        };
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_manage(&m.state, &m.page, m.id, typed, context, status).await;
+    }
+    let (actor, id) = m.ids();
+    let result = (m.state)
+        .run(move |ctx, conn| contests::open(ctx, conn, &actor, &id).map(drop))
+        .await;
+    match result {
+        Ok(()) => m.page.finish(see_other(&format!("/contests/{}", m.id))),
+        Err(error) => m.finish(Section::Open, Typed::default(), Err(error)).await,
+    }
+}

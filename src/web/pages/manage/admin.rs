@@ -1,0 +1,192 @@
+//! The admins' page (`/admin`): fundings waiting for their confirmation that the money
+//! arrived, and payouts due, which they record as paid with the transfer's reference.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+
+use crate::app::{AppResult, award, contests, fundings};
+use crate::web::AppState;
+use crate::web::i18n;
+
+use super::super::{CsrfForm, Page, SignedInPage, see_other, t};
+use super::{Posted, render_view, shown_error};
+
+/// The routes of the admins' forms, then the one that answers any other `{kind}` (registered
+/// last, so that it only gets what the others do not match).
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/fundings/{id}", web::post().to(confirm_funding))
+        .route("/admin/payouts/{id}", web::post().to(mark_paid))
+        .route("/admin/{kind}/{id}", web::post().to(unknown_kind));
+}
+
+#[derive(Debug, Serialize)]
+struct PendingFunding {
+    id: String,
+    contest_id: String,
+    contest_title: String,
+    amount: String,
+    /// What the admin sees is what the confirmation names (minor units and currency).
+    amount_cents: i64,
+    currency: String,
+    reference: String,
+    recorded_at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct DueRow {
+    id: String,
+    contest_id: String,
+    contest_title: String,
+    recipient: String,
+    amount: String,
+    reason_label: String,
+}
+
+/// What the admins' page shows.
+#[derive(Debug, Serialize)]
+struct AdminView {
+    pending: Vec<PendingFunding>,
+    due: Vec<DueRow>,
+    /// The funding or payout whose form failed (`""` when none did), and what it typed.
+    error_id: String,
+    input_reference: String,
+}
+
+/// Renders the admins' page; `context` carries the error of a failed form, `failed_id` and
+/// `reference` which form it was and what it typed.
+async fn render_admin(
+    state: &AppState,
+    page: &Page,
+    (failed_id, reference): (String, String),
+    context: Context,
+    status: StatusCode,
+) -> HttpResponse {
+    let (actor, lang) = (page.actor.clone(), page.lang);
+    let view = state
+        .run(move |ctx, conn| {
+            let mut pending = Vec::new();
+            for f in fundings::pending(conn, &actor)? {
+                let contest = contests::show(ctx, conn, &actor, &f.contest_id)?;
+                pending.push(PendingFunding {
+                    id: f.id,
+                    contest_id: contest.id,
+                    contest_title: contest.title,
+                    // In the funding's own currency: what the bank should show.
+                    amount: i18n::money(f.amount_cents, &f.currency, lang),
+                    amount_cents: f.amount_cents,
+                    currency: f.currency,
+                    reference: f.reference,
+                    recorded_at: i18n::date(f.recorded_at, lang),
+                });
+            }
+            let due = award::payouts_due(conn, &actor)?
+                .into_iter()
+                .map(|d| DueRow {
+                    id: d.payout.id,
+                    contest_id: d.contest_id,
+                    contest_title: d.contest_title,
+                    recipient: d.payout.recipient,
+                    amount: i18n::money(d.payout.amount_cents, &d.currency, lang),
+                    reason_label: t(lang, &format!("reason_{}", d.payout.reason)),
+                })
+                .collect();
+            Ok(AdminView {
+                pending,
+                due,
+                error_id: failed_id,
+                input_reference: reference,
+            })
+        })
+        .await;
+    render_view(page, state, "manage/admin.html", context, view, status)
+}
+
+pub(super) async fn admin(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+    let nothing_failed = (String::new(), String::new());
+    render_admin(
+        &state,
+        &page,
+        nothing_failed,
+        page.context(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Back to the admins' page, or that page again with the error next to the form that
+/// failed, with the `reference` it typed.
+async fn finish(posted: Posted, reference: String, result: AppResult<()>) -> HttpResponse {
+    let Posted { state, page, id } = posted;
+    let error = match result {
+        Ok(()) => return page.finish(see_other("/admin")),
+        Err(error) => match shown_error(&page, &state, error) {
+            Ok(error) => error,
+            Err(answer) => return answer,
+        },
+    };
+    let mut context = page.context();
+    let status = page.insert_error(&mut context, &error);
+    render_admin(&state, &page, (id, reference), context, status).await
+}
+
+/// The confirmation that a funding arrived. It names the amount and currency the admin was
+/// shown; a funding that no longer matches them is refused.
+#[derive(Debug, Deserialize)]
+pub(super) struct ConfirmationForm {
+    #[serde(default)]
+    amount_cents: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// The reference of the transfer that paid a payout.
+#[derive(Debug, Deserialize)]
+pub(super) struct PaidForm {
+    #[serde(default)]
+    reference: String,
+}
+
+/// `POST /admin/fundings/{id}` confirms a funding.
+pub(super) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>) -> HttpResponse {
+    let (form, actor, funding) = (form.into_inner(), p.page.actor.clone(), p.id.clone());
+    let confirmation = fundings::Confirmation {
+        amount_cents: form.amount_cents.trim().parse().ok(),
+        currency: Some(form.currency.trim().to_owned()).filter(|c| !c.is_empty()),
+    };
+    let result = (p.state)
+        .run(move |ctx, conn| {
+            fundings::confirm(ctx, conn, &actor, &funding, confirmation).map(drop)
+        })
+        .await;
+    finish(p, form.reference, result).await
+}
+
+/// `POST /admin/payouts/{id}` records a payout as paid, with the transfer's reference.
+pub(super) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpResponse {
+    let (reference, actor, payout) = (
+        form.into_inner().reference,
+        p.page.actor.clone(),
+        p.id.clone(),
+    );
+    let paid = award::PaidRequest {
+        reference: reference.clone(),
+    };
+    let result = (p.state)
+        .run(move |ctx, conn| award::mark_paid(ctx, conn, &actor, &payout, paid).map(drop))
+        .await;
+    finish(p, reference, result).await
+}
+
+/// Any other kind: not found, once the reader is known and the form's token checked.
+pub(super) async fn unknown_kind(
+    p: Posted,
+    _form: CsrfForm<HashMap<String, String>>,
+) -> HttpResponse {
+    p.page.not_found(&p.state.tera)
+}

@@ -1,0 +1,105 @@
+//! The dashboard of a brand member (`/dashboard`): their organisations, each with its
+//! contests, and the form that creates an organisation.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+
+use crate::app::access::Actor;
+use crate::app::{contests, organizations};
+use crate::web::AppState;
+
+use super::super::{CsrfForm, Page, SignedInPage, see_other, t};
+use super::{ContestRow, render_view};
+
+#[derive(Debug, Serialize)]
+struct OrganizationRow {
+    id: String,
+    name: String,
+    role: String,
+    /// Owners see the form that invites members.
+    owner: bool,
+    contests: Vec<ContestRow>,
+}
+
+/// What the dashboard shows.
+#[derive(Debug, Serialize)]
+struct DashboardView {
+    organizations: Vec<OrganizationRow>,
+    is_admin: bool,
+    /// The name typed into the form that creates an organisation (when it failed).
+    organization_name: String,
+}
+
+/// Renders the dashboard, with `context` carrying the error of a failed form if any.
+async fn render_dashboard(
+    state: &AppState,
+    page: &Page,
+    context: Context,
+    organization_name: String,
+    status: StatusCode,
+) -> HttpResponse {
+    let (actor, lang) = (page.actor.clone(), page.lang);
+    let is_admin = matches!(&page.actor, Actor::User(u) if u.is_admin);
+    let view = state
+        .run(move |ctx, conn| {
+            let all = contests::list(ctx, conn, &actor)?;
+            Ok(organizations::mine(conn, &actor)?
+                .into_iter()
+                .map(|org| OrganizationRow {
+                    contests: all
+                        .iter()
+                        .filter(|c| c.organization_id == org.id)
+                        .map(|c| ContestRow::of(c, lang))
+                        .collect(),
+                    owner: org.role.as_deref() == Some("owner"),
+                    role: t(
+                        lang,
+                        &format!("role_{}", org.role.as_deref().unwrap_or("member")),
+                    ),
+                    id: org.id,
+                    name: org.name,
+                })
+                .collect())
+        })
+        .await
+        .map(|organizations| DashboardView {
+            organizations,
+            is_admin,
+            organization_name,
+        });
+    render_view(page, state, "manage/dashboard.html", context, view, status)
+}
+
+pub(super) async fn dashboard(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+    render_dashboard(&state, &page, page.context(), String::new(), StatusCode::OK).await
+}
+
+/// The form that creates an organisation.
+#[derive(Debug, Deserialize)]
+pub(super) struct OrganizationForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn create_organization(
+    state: web::Data<AppState>,
+    page: SignedInPage,
+    form: CsrfForm<OrganizationForm>,
+) -> HttpResponse {
+    let name = form.into_inner().name;
+    let actor = page.actor.clone();
+    let input = organizations::NewOrganization { name: name.clone() };
+    match state
+        .run(move |ctx, conn| organizations::create(ctx, conn, &actor, input))
+        .await
+    {
+        Ok(_) => page.finish(see_other("/dashboard")),
+        Err(error) => {
+            let mut context = page.context();
+            let status = page.insert_error(&mut context, &error);
+            render_dashboard(&state, &page, context, name, status).await
+        }
+    }
+}
