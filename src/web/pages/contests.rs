@@ -29,12 +29,6 @@ pub(super) struct Card {
     judging_deadline: String,
 }
 
-/// A text of the catalogue by a key made at run time: [`kit::t`], under the name the manage
-/// and participate pages still call it by.
-pub(super) fn label(lang: &str, key: &str) -> String {
-    kit::t(lang, key)
-}
-
 pub(super) fn card(contest: &ContestView, lang: &str) -> Card {
     let rules = kit::rules(contest);
     let instant = |at: fn(&Rules) -> DateTime<Utc>| {

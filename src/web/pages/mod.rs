@@ -142,7 +142,7 @@ impl Page {
     }
 
     /// Whether a posted form carries this reader's token (double-submit: cookie and field).
-    /// Kept for the manage and participate pages until they take a [`CsrfForm`].
+    /// For the multipart upload form, which [`CsrfForm`] (a urlencoded body) cannot read.
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         !self.new_csrf
             && !submitted.is_empty()
@@ -217,19 +217,6 @@ impl Page {
         self.finish(render_with(tera, template, context, status))
     }
 
-    /// The signed-in reader, or a redirect to the sign-in page that comes back here. Kept for
-    /// the manage and participate pages until they take a [`SignedInPage`].
-    #[expect(
-        clippy::result_large_err,
-        reason = "the redirect is the answer the handler returns at once"
-    )]
-    pub fn require_user(&self) -> Result<&AccountView, HttpResponse> {
-        self.user.as_ref().ok_or_else(|| {
-            let next = url_escape(&self.path);
-            self.finish(see_other(&format!("/login?next={next}")))
-        })
-    }
-
     /// A posted form without this reader's CSRF token: refused, with a page that says why.
     pub fn csrf_refused(&self, tera: &Tera) -> HttpResponse {
         let mut context = self.context();
@@ -281,18 +268,6 @@ impl Page {
         actix_web::ResponseError::status_code(error)
     }
 
-    /// The page for a use case's error on `template`: the kit's one mapping,
-    /// [`Page::error_on`], for the pages that still hold the error by reference.
-    pub fn error_page(
-        &self,
-        tera: &Tera,
-        template: &str,
-        context: Context,
-        error: &crate::app::AppError,
-    ) -> HttpResponse {
-        self.error_on(tera, template, context, copy_of(error))
-    }
-
     /// The page for a refused or missing object.
     pub fn not_found(&self, tera: &Tera) -> HttpResponse {
         self.render_status(
@@ -310,31 +285,6 @@ pub fn add_view(context: &mut Context, view: &impl serde::Serialize) {
         Ok(fields) => context.extend(fields),
         // A view that is not a struct: a bug, and the template says what is missing.
         Err(error) => tracing::error!(error = ?error, "page view"),
-    }
-}
-
-/// The same error again, owned ([`AppError`](crate::app::AppError) is not `Clone`: an
-/// internal error's cause is kept as its text).
-fn copy_of(error: &crate::app::AppError) -> crate::app::AppError {
-    use crate::app::AppError::*;
-    match error {
-        BadRequest(m) => BadRequest(m.clone()),
-        Unauthorized(m) => Unauthorized(m.clone()),
-        Forbidden(m) => Forbidden(m.clone()),
-        NotFound(m) => NotFound(m.clone()),
-        Conflict { code, message } => Conflict {
-            code,
-            message: message.clone(),
-        },
-        TooLarge(m) => TooLarge(m.clone()),
-        UnsupportedType(m) => UnsupportedType(m.clone()),
-        EmailNotVerified(m) => EmailNotVerified(m.clone()),
-        Validation(fields) => Validation(fields.clone()),
-        RateLimited { retry_after_secs } => RateLimited {
-            retry_after_secs: *retry_after_secs,
-        },
-        Unavailable(m) => Unavailable(m.clone()),
-        Internal(cause) => Internal(anyhow::anyhow!("{cause:#}")),
     }
 }
 
@@ -422,11 +372,7 @@ fn percent_decode(value: &str) -> Vec<u8> {
     decoded
 }
 
-/// A posted form as name → value, for pages whose fields are named at run time. Kept for the
-/// manage and participate pages until they take a typed [`CsrfForm`].
-pub type Form = web::Form<std::collections::HashMap<String, String>>;
-
-/// A posted field, empty when absent.
+/// A posted field of a form whose fields are named at run time (a map), empty when absent.
 pub fn field<'a>(form: &'a std::collections::HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map(String::as_str).unwrap_or_default()
 }

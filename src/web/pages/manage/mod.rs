@@ -26,7 +26,7 @@ use crate::app::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::i18n;
 
-use super::{Page, PageError, SignedInPage, see_other, t};
+use super::{Page, PageError, SignedInPage, t};
 
 /// The routes of these pages. Each form of the management page has its own route, with its
 /// own typed form; `/contests/{id}/manage/{action}` (and `/admin/{kind}/{id}`), registered
@@ -65,28 +65,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// A page with its form: `show` answers the `GET`, `send` the `POST`.
 fn form_page(path: &str, show: actix_web::Route, send: actix_web::Route) -> actix_web::Resource {
     web::resource(path).route(show).route(send)
-}
-
-/// Answers a use case's refusal that is about the page itself (not found, signed out).
-///
-/// Kept for `pages/insight.rs`, which has not moved to the kit yet; the pages of this module
-/// answer through the kit's one mapping ([`Page::refusal`], [`Page::error`]).
-pub(super) fn refusal(page: &Page, state: &AppState, error: &AppError) -> Option<HttpResponse> {
-    match error {
-        AppError::NotFound(_) => Some(page.not_found(&state.tera)),
-        AppError::Forbidden(_) if page.user.is_some() => Some(page.refused(
-            &state.tera,
-            &page.t("error_forbidden"),
-            actix_web::http::StatusCode::FORBIDDEN,
-        )),
-        AppError::Unauthorized(_) => Some(page.require_user().err().unwrap_or_else(|| {
-            page.finish(see_other(&format!(
-                "/login?next={}",
-                super::url_escape(&page.path)
-            )))
-        })),
-        _ => None,
-    }
 }
 
 /// The error a page shows again on its form, or the answer when the error is about the page
