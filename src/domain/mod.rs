@@ -10,5 +10,6 @@ pub mod lifecycle;
 pub mod money;
 pub mod organization;
 pub mod rules;
+pub mod scoresheet;
 pub mod stats;
 pub mod text;

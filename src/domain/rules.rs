@@ -596,4 +596,4 @@ impl Parser {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

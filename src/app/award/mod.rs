@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::domain::award::{self as rules, Reason, Recipient};
+use crate::domain::award as rules;
 use crate::domain::canonical;
 use crate::domain::lifecycle::Phase;
 use crate::domain::money;
@@ -26,11 +26,12 @@ mod payouts;
 mod results;
 mod sheet;
 
+use crate::domain::scoresheet::computed;
+pub use crate::domain::scoresheet::{Computed, compute, verify};
 pub use payouts::{DuePayout, PaidRequest, PaidView, mark_paid, payouts_due};
 use results::results_of;
 pub use results::{FORMER_PARTICIPANT, results, scoresheet_text};
-use sheet::{Comments, ScoreSheet, computed, scoresheet};
-pub use sheet::{compute, verify};
+use sheet::{Comments, ScoreSheet, scoresheet};
 
 /// Who started the award.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +74,6 @@ pub struct Results {
     pub total_paid_cents: i64,
     pub ranking: Vec<RankingRow>,
     pub payouts: Vec<PayoutView>,
-}
-
-/// What a score sheet computes to: the ranking and the payouts, recipients by entry id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Computed {
-    pub ranking: Vec<(String, usize, Option<f64>)>,
-    pub payouts: Vec<(Option<String>, i64, &'static str)>,
 }
 
 /// Awards a contest, once. `Manual` needs a member, the judging phase and every sheet complete;
