@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::access::{self, Action, Actor};
-use super::contests::{load_visible, rules_of};
+use super::contests::load_visible;
 use super::{AppError, AppResult, Ctx};
 use crate::store::{self, DbConnection, write_tx};
 
@@ -58,7 +58,7 @@ fn published(
     contest_id: &str,
 ) -> AppResult<store::contests::Contest> {
     let contest = load_visible(conn, actor, contest_id)?;
-    if contest.awarded_at.is_none() || !rules_of(&contest)?.publish_ideas {
+    if contest.awarded_at.is_none() || !super::contests::parse_rules(&contest)?.publish_ideas {
         return Err(not_public());
     }
     Ok(contest)

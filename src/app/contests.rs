@@ -61,35 +61,29 @@ const MAX_TITLE: usize = 200;
 const MAX_BRIEF: usize = 50_000;
 
 /// The stored rules of a contest; they were valid when written.
-pub fn rules_of(contest: &Contest) -> AppResult<Rules> {
-    // Frozen rules never change: parsed once per contest and kept, keyed by their hash.
-    type Parsed = std::sync::Mutex<std::collections::HashMap<String, Rules>>;
-    static FROZEN: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+pub fn rules_of(ctx: &Ctx, contest: &Contest) -> AppResult<Rules> {
+    // Frozen rules never change: parsed once per contest and kept in `ctx.caches`, keyed by
+    // their hash.
     let key = contest
         .rules_hash
         .as_ref()
         .map(|hash| format!("{}:{hash}", contest.id));
-    if let Some(key) = &key {
-        let frozen = FROZEN.get_or_init(Parsed::default);
-        let kept = frozen.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(rules) = kept.get(key) {
-            return Ok(rules.clone());
-        }
+    if let Some(rules) = key.as_deref().and_then(|key| ctx.caches.frozen_rules(key)) {
+        return Ok(rules);
     }
-    let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
-    let rules = Rules::parse(&value)
-        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))?;
+    let rules = parse_rules(contest)?;
     if let Some(key) = key {
-        let mut kept = FROZEN
-            .get_or_init(Parsed::default)
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= 1024 {
-            kept.clear();
-        }
-        kept.insert(key, rules.clone());
+        ctx.caches.keep_frozen_rules(key, rules.clone());
     }
     Ok(rules)
+}
+
+/// The stored rules of a contest, parsed again: for the use cases that are not handed a `Ctx`
+/// (and so its cache); the same answer as `rules_of`.
+pub fn parse_rules(contest: &Contest) -> AppResult<Rules> {
+    let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
+    Rules::parse(&value)
+        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))
 }
 
 /// The phase of a contest now. Nothing stores it.
@@ -383,7 +377,7 @@ pub fn rules_text(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> A
     let contest = load_visible(conn, actor, contest_id)?;
     match &contest.rules_document {
         Some(document) => Ok(document.clone()),
-        None => Ok(rules_document(&contest, &rules_of(&contest)?)),
+        None => Ok(rules_document(&contest, &parse_rules(&contest)?)),
     }
 }
 
@@ -407,7 +401,7 @@ pub fn open(
             ));
         }
         let now = ctx.now();
-        let rules = rules_of(&contest)?;
+        let rules = rules_of(ctx, &contest)?;
         // A draft written before texts were checked is checked once more now, before its
         // title, brief and rules are frozen.
         let mut v = Validator::new();

@@ -7,6 +7,7 @@ pub mod announcements;
 pub mod appreciation;
 pub mod audit;
 pub mod award;
+pub mod caches;
 pub mod check;
 pub mod contests;
 pub mod error;
@@ -43,6 +44,8 @@ pub struct Ctx {
     pub keys: sessions::SessionKeys,
     /// Keys the ids jurors know entries by (derived from the session secret).
     pub entry_salt: String,
+    /// What use cases keep in memory between requests (frozen rules, entry-id maps).
+    pub caches: caches::Caches,
 }
 
 impl Ctx {
@@ -58,6 +61,7 @@ impl Ctx {
             clock,
             keys,
             entry_salt,
+            caches: caches::Caches::default(),
         }
     }
 

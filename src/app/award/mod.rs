@@ -102,7 +102,7 @@ pub fn award(
             (Phase::Judging, Trigger::Automatic)
                 if now >= store::from_db(contest.judging_deadline) => {}
             (Phase::Judging, Trigger::Manual) => {
-                let min_jurors = rules_of(&contest)?.min_jurors;
+                let min_jurors = rules_of(ctx, &contest)?.min_jurors;
                 if let Some(why) = super::jury::early_award_blocker(conn, &contest, min_jurors)? {
                     return Err(AppError::conflict("invalid_phase", why));
                 }
@@ -121,7 +121,7 @@ pub fn award(
                 "Judging is starting: the entries are being assigned to the jurors. Try again in a minute.",
             ));
         }
-        let rules = rules_of(&contest)?;
+        let rules = rules_of(ctx, &contest)?;
         let ScoreSheet {
             text: sheet_text,
             entries,

@@ -182,7 +182,7 @@ pub fn download(
     let mut attachment = attachment;
     if !author
         && contest.awarded_at.is_none()
-        && crate::app::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging)
+        && crate::app::contests::parse_rules(&contest).is_ok_and(|r| r.blind_judging)
     {
         let number = store::ideas::attachments_of(conn, &idea.id)?
             .iter()

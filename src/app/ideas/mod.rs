@@ -279,7 +279,7 @@ pub fn show(
     let author = actor.user().is_some_and(|u| u.id == idea.author_id);
     let blind = !author
         && contest.awarded_at.is_none()
-        && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
+        && super::contests::rules_of(ctx, &contest).is_ok_and(|r| r.blind_judging);
     view_as(conn, &idea, blind, author.then(|| audit_key(ctx, &idea.id)))
 }
 
@@ -304,7 +304,7 @@ pub fn of_contest(
     let contest = super::contests::load_visible(conn, actor, contest_id)?;
     access::require(conn, actor, Action::ManageContest { contest: &contest })?;
     let blind = contest.awarded_at.is_none()
-        && super::contests::rules_of(&contest).is_ok_and(|r| r.blind_judging);
+        && super::contests::parse_rules(&contest).is_ok_and(|r| r.blind_judging);
     store::ideas::submitted_of_contest(conn, contest_id)?
         .iter()
         .map(|idea| view_as(conn, idea, blind, None))

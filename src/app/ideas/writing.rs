@@ -40,7 +40,7 @@ pub fn create(
         if !input.draft {
             refuse_insiders(conn, &contest, &user.id)?;
         }
-        let rules: crate::domain::rules::Rules = crate::app::contests::rules_of(&contest)?;
+        let rules: crate::domain::rules::Rules = crate::app::contests::rules_of(ctx, &contest)?;
         if !input.draft
             && store::ideas::count_submitted(conn, contest_id, &user.id)?
                 >= i64::from(rules.max_ideas_per_person)
@@ -167,7 +167,7 @@ pub fn submit_draft(
         let now = ctx.now();
         require_phase(&contest, now, false)?;
         refuse_insiders(conn, &contest, &idea.author_id)?;
-        let rules = crate::app::contests::rules_of(&contest)?;
+        let rules = crate::app::contests::rules_of(ctx, &contest)?;
         if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
             >= i64::from(rules.max_ideas_per_person)
         {

@@ -11,7 +11,7 @@ pub fn stats(
 ) -> AppResult<ContestStats> {
     let contest = load_insight(conn, actor, contest_id)?;
     let now = ctx.now();
-    let rules = rules_of(&contest)?;
+    let rules = rules_of(ctx, &contest)?;
     let ideas = store::ideas::overview_of_contest(conn, contest_id)?;
     // Until the award nobody, members included, learns how the entries or the jurors score:
     // during judging the figures are the jury's progress and each juror's calibration offset.

@@ -33,7 +33,7 @@ pub fn export(
     which: Export,
 ) -> AppResult<String> {
     let contest = load_insight(conn, actor, contest_id)?;
-    let rules = rules_of(&contest)?;
+    let rules = crate::app::contests::parse_rules(&contest)?;
     let awarded = contest.awarded_at.is_some();
     let not_yet = || {
         AppError::conflict(

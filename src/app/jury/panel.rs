@@ -123,14 +123,14 @@ pub fn early_award_blocker(
 /// opaque id is resolved through a map kept per contest, then only that idea is checked
 /// (still in the running, on the juror's list, no conflict detected or declared).
 pub(super) fn entry_of(
-    salt: &str,
+    ctx: &Ctx,
     conn: &mut DbConnection,
     contest: &Contest,
     juror: &Juror,
     eid: &str,
 ) -> AppResult<Idea> {
     let not_found = || AppError::not_found("entry");
-    let idea_id = idea_of_entry(conn, salt, contest, eid)?.ok_or_else(not_found)?;
+    let idea_id = idea_of_entry(ctx, conn, contest, eid)?.ok_or_else(not_found)?;
     let idea = store::ideas::find(conn, &idea_id)?.ok_or_else(not_found)?;
     let author = store::users::find(conn, &idea.author_id)?;
     let (Some(author), "submitted") = (author, idea.status.as_str()) else {
@@ -157,36 +157,24 @@ pub(super) fn entry_of(
 /// juror first opens an entry, in judging, when no idea can be added) and again only for an
 /// id it does not know.
 fn idea_of_entry(
+    ctx: &Ctx,
     conn: &mut DbConnection,
-    salt: &str,
     contest: &Contest,
     eid: &str,
 ) -> AppResult<Option<String>> {
-    type Maps = std::collections::HashMap<
-        String,
-        std::sync::Arc<std::collections::HashMap<String, String>>,
-    >;
-    static MAPS: std::sync::OnceLock<std::sync::Mutex<Maps>> = std::sync::OnceLock::new();
-    let maps = MAPS.get_or_init(Default::default);
-    let known = maps
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&contest.id)
-        .cloned();
-    if let Some(hit) = known.as_ref().and_then(|map| map.get(eid)) {
-        return Ok(Some(hit.clone()));
+    if let Some(hit) = ctx
+        .caches
+        .entry_map(&contest.id)
+        .and_then(|map| map.get(eid).cloned())
+    {
+        return Ok(Some(hit));
     }
-    let map: std::collections::HashMap<String, String> =
-        store::ideas::overview_of_contest(conn, &contest.id)?
-            .into_iter()
-            .map(|idea| (entry_id(salt, &contest.id, &idea.id), idea.id))
-            .collect();
+    let map: crate::app::caches::EntryMap = store::ideas::overview_of_contest(conn, &contest.id)?
+        .into_iter()
+        .map(|idea| (entry_id(&ctx.entry_salt, &contest.id, &idea.id), idea.id))
+        .collect();
     let found = map.get(eid).cloned();
-    let mut maps = maps.lock().unwrap_or_else(|e| e.into_inner());
-    if maps.len() >= 256 {
-        maps.clear();
-    }
-    maps.insert(contest.id.clone(), std::sync::Arc::new(map));
+    ctx.caches.keep_entry_map(contest.id.clone(), map);
     Ok(found)
 }
 

@@ -82,8 +82,8 @@ pub fn save_scores(
     // could change meanwhile is checked again under the lock.
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_scoring_open(&contest, ctx.now())?;
-    let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
-    let rules = rules_of(&contest)?;
+    let idea = entry_of(ctx, conn, &contest, &juror, eid)?;
+    let rules = rules_of(ctx, &contest)?;
     let mut v = Validator::new();
     if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
         for e in errors {
@@ -187,7 +187,7 @@ pub fn declare_conflict(
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
-        let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
+        let idea = entry_of(ctx, conn, &contest, &juror, eid)?;
         store::jury::declare_conflict(conn, &juror.id, &idea.id, &reason, store::to_db(now))?;
         // A conflicted juror's scores must not count.
         store::jury::delete_sheet(conn, &juror.id, &idea.id)?;
@@ -207,7 +207,7 @@ pub fn attachment(
 ) -> AppResult<(String, Vec<u8>)> {
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_judging(&contest, ctx.now())?;
-    let idea = entry_of(&ctx.entry_salt, conn, &contest, &juror, eid)?;
+    let idea = entry_of(ctx, conn, &contest, &juror, eid)?;
     let attachments = store::ideas::attachments_of(conn, &idea.id)?;
     let attachment = number
         .checked_sub(1)
