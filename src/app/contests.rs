@@ -133,7 +133,22 @@ pub fn load_visible(
     Ok(contest)
 }
 
+/// Reads a contest, if the caller may manage it: the read-only twin of `load_managed`, for
+/// pages that only show it. It takes no row lock (a lock outside a write transaction would
+/// only queue up behind the writers for nothing).
+pub fn find_managed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Contest> {
+    let contest =
+        store::contests::find(conn, contest_id)?.ok_or_else(|| AppError::not_found("contest"))?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    Ok(contest)
+}
+
 /// Loads a contest for a change, locked until the transaction ends, if the caller may manage it.
+/// Only inside a write transaction; a page that only reads uses `find_managed`.
 pub fn load_managed(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -746,7 +746,7 @@ pub async fn edit_form(
         .run(move |ctx, conn| {
             let contest = contests::show(ctx, conn, &actor, &id)?;
             // Only members edit; the editor says so before anyone types.
-            let stored = contests::load_managed(conn, &actor, &id)?;
+            let stored = contests::find_managed(conn, &actor, &id)?;
             Ok((contest, stored.organization_id))
         })
         .await;
@@ -839,7 +839,7 @@ fn load_management(
     actor: &Actor,
     id: &str,
 ) -> AppResult<Management> {
-    let stored = contests::load_managed(conn, actor, id)?;
+    let stored = contests::find_managed(conn, actor, id)?;
     let contest = contests::show(ctx, conn, actor, id)?;
     let opened = contest.phase != Phase::Draft;
     Ok(Management {
@@ -1189,7 +1189,7 @@ pub async fn open_form(
     let id = id.into_inner();
     let loaded = state
         .run(move |ctx, conn| {
-            contests::load_managed(conn, &actor, &id)?;
+            contests::find_managed(conn, &actor, &id)?;
             contests::show(ctx, conn, &actor, &id)
         })
         .await;
