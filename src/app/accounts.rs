@@ -12,6 +12,7 @@ use super::access::{self, Action, Actor};
 use super::passwords::{PasswordOutcome, PasswordWork, SignInLimits, Staged, run_inline};
 use super::sessions::{self, Session};
 use super::{AppError, AppResult, Ctx, Validator};
+use crate::app::ErrorCode;
 
 /// An account as its owner sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -201,7 +202,7 @@ pub fn finish_registration(
 
 fn email_taken() -> AppError {
     AppError::conflict(
-        "email_taken",
+        ErrorCode::EmailTaken,
         "An account already uses this email address; sign in instead.",
     )
 }
@@ -253,7 +254,7 @@ pub fn verify_email(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> AppResul
         if link.used_at.is_none() {
             if store::from_db(link.expires_at) <= now {
                 return Err(AppError::conflict(
-                    "token_expired",
+                    ErrorCode::TokenExpired,
                     "This verification link has expired; sign in and ask for a new one.",
                 ));
             }
@@ -271,7 +272,7 @@ pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session
     let user = &session.user;
     if user.email_verified() {
         return Err(AppError::conflict(
-            "already_verified",
+            ErrorCode::AlreadyVerified,
             "Your email address is already verified.",
         ));
     }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::access::{self, Action, Actor};
 use super::contests::load_visible;
 use super::{AppError, AppResult, Ctx};
+use crate::app::ErrorCode;
 use crate::store::{self, DbConnection, write_tx};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -46,7 +47,7 @@ pub struct Appreciation {
 
 fn not_public() -> AppError {
     AppError::conflict(
-        "not_public",
+        ErrorCode::NotPublic,
         "The ideas of this contest are not public: its rules keep them private, or it is not awarded yet.",
     )
 }

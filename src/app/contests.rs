@@ -13,6 +13,7 @@ use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
 use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use crate::app::ErrorCode;
 
 /// A contest as API.md describes it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -264,7 +265,7 @@ fn draft_content<'a>(
 
 fn frozen() -> AppError {
     AppError::conflict(
-        "rules_frozen",
+        ErrorCode::RulesFrozen,
         "This contest is open: its title, brief and rules are frozen. Publish an announcement to clarify them.",
     )
 }
@@ -279,7 +280,7 @@ fn escrow_allows(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> A
     }
     if rules.currency != contest.currency {
         return Err(AppError::conflict(
-            "currency_locked",
+            ErrorCode::CurrencyLocked,
             format!(
                 "{} is already confirmed in escrow for this contest; its currency stays {}.",
                 crate::domain::money::format_cents(funded, &contest.currency),
@@ -289,7 +290,7 @@ fn escrow_allows(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> A
     }
     if rules.prize_pool_cents() < funded {
         return Err(AppError::conflict(
-            "over_funded",
+            ErrorCode::OverFunded,
             format!(
                 "{} is already confirmed in escrow; the prizes must add up to at least that.",
                 crate::domain::money::format_cents(funded, &contest.currency)
@@ -411,7 +412,7 @@ pub fn open(
         super::access::require(conn, actor, super::access::Action::MailOthers)?;
         if contest.is_opened() {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "This contest is already open.",
             ));
         }
@@ -446,7 +447,7 @@ pub fn open(
         let funded = store::fundings::funded_cents(conn, contest_id, &rules.currency)?;
         if funded < pool {
             return Err(AppError::conflict(
-                "not_funded",
+                ErrorCode::NotFunded,
                 format!(
                     "Confirmed escrow covers {} of the {} prize pool; record a funding and have an admin confirm it.",
                     crate::domain::money::format_cents(funded, &rules.currency),
@@ -457,7 +458,7 @@ pub fn open(
         let jurors = store::jury::count_active(conn, contest_id, store::to_db(now))?;
         if jurors < i64::from(rules.min_jurors) {
             return Err(AppError::conflict(
-                "not_enough_jurors",
+                ErrorCode::NotEnoughJurors,
                 format!(
                     "The rules ask for at least {} juror(s) invited before opening; {jurors} are.",
                     rules.min_jurors
@@ -468,7 +469,7 @@ pub fn open(
         let hash = canonical::sha256_hex(document.as_bytes());
         if !store::contests::open(conn, contest_id, &document, &hash, store::to_db(now))? {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "This contest is already open.",
             ));
         }

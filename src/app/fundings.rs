@@ -20,6 +20,7 @@ use crate::store::{self, DbConnection, fundings::Funding, write_tx};
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, load_visible};
 use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use crate::app::ErrorCode;
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -163,7 +164,7 @@ pub fn reference_hmac(ctx: &Ctx, funding_id: &str, reference: &str) -> String {
 
 fn after_opening() -> AppError {
     AppError::conflict(
-        "invalid_phase",
+        ErrorCode::InvalidPhase,
         "This contest is open: its escrow is its frozen prize pool, and fundings are recorded and confirmed only in draft.",
     )
 }
@@ -230,7 +231,7 @@ pub fn confirm(
             .unwrap_or(&funding.currency);
         if named_amount != funding.amount_cents || named_currency != funding.currency {
             return Err(AppError::conflict(
-                "funding_mismatch",
+                ErrorCode::FundingMismatch,
                 format!(
                     "This funding is {}; it cannot be confirmed as {}.",
                     format_cents(funding.amount_cents, &funding.currency),
@@ -240,7 +241,7 @@ pub fn confirm(
         }
         if funding.currency != contest.currency {
             return Err(AppError::conflict(
-                "currency_mismatch",
+                ErrorCode::CurrencyMismatch,
                 format!(
                     "This funding is in {} but the contest's prizes are now in {}; record a new funding in {}.",
                     funding.currency, contest.currency, contest.currency
@@ -250,7 +251,7 @@ pub fn confirm(
         let funded = store::fundings::funded_cents(conn, &contest.id, &contest.currency)?;
         if funded.saturating_add(funding.amount_cents) > contest.prize_pool_cents {
             return Err(AppError::conflict(
-                "over_funded",
+                ErrorCode::OverFunded,
                 format!(
                     "Confirmed escrow holds {} of a {} prize pool; {} more would exceed it. Raise the prizes first, or refund the transfer.",
                     format_cents(funded, &contest.currency),
@@ -297,5 +298,8 @@ pub fn confirm(
 }
 
 fn already_confirmed() -> AppError {
-    AppError::conflict("already_confirmed", "This funding is already confirmed.")
+    AppError::conflict(
+        ErrorCode::AlreadyConfirmed,
+        "This funding is already confirmed.",
+    )
 }

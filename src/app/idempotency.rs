@@ -6,6 +6,7 @@ use chrono::Duration;
 use crate::store::{self, DbConnection, write_tx};
 
 use super::{AppError, AppResult, Ctx};
+use crate::app::ErrorCode;
 
 /// How long a first request may run before a retry with its key may take over (it crashed).
 const ABANDONED_AFTER_SECONDS: i64 = 60;
@@ -55,7 +56,7 @@ pub fn begin(
                     > now - Duration::seconds(ABANDONED_AFTER_SECONDS) =>
                 {
                     return Err(AppError::conflict(
-                        "request_in_progress",
+                        ErrorCode::RequestInProgress,
                         "A request with this Idempotency-Key is still running; try again in a moment.",
                     ));
                 }
@@ -66,7 +67,7 @@ pub fn begin(
             Ok(()) => Ok(Begin::Run),
             // The same key, at the same moment, from another connection: that one runs.
             Err(error) if store::is_unique_violation(&error) => Err(AppError::conflict(
-                "request_in_progress",
+                ErrorCode::RequestInProgress,
                 "A request with this Idempotency-Key is still running; try again in a moment.",
             )),
             Err(error) => Err(error.into()),

@@ -29,7 +29,7 @@ pub mod talent;
 use std::sync::Arc;
 
 pub use access::{Action, Actor};
-pub use error::{AppError, FieldError, Validator};
+pub use error::{AppError, ErrorCode, FieldError, Validator};
 
 use crate::clock::Clock;
 use crate::config::Settings;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::access::{self, Action, Actor};
 use super::{AppError, AppResult, Ctx, Validator};
+use crate::app::ErrorCode;
 use crate::domain::text;
 use crate::store::{self, DbConnection, write_tx};
 
@@ -326,7 +327,7 @@ pub fn finish_deletion(
     let id = user.id.clone();
     if !super::organizations::mine(conn, actor)?.is_empty() {
         return Err(AppError::conflict(
-            "organization_member",
+            ErrorCode::OrganizationMember,
             "You belong to an organisation: hand it over or leave it first, so that its contests keep someone responsible.",
         ));
     }
@@ -335,7 +336,7 @@ pub fn finish_deletion(
             store::contests::find(conn, &juror.contest_id)?.is_none_or(|c| c.awarded_at.is_some());
         if juror.status == "accepted" && !finished {
             return Err(AppError::conflict(
-                "active_juror",
+                ErrorCode::ActiveJuror,
                 "You sit on the jury of a contest that is not finished; you can delete your account once it is awarded.",
             ));
         }

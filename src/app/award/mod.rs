@@ -26,6 +26,7 @@ mod payouts;
 mod results;
 mod sheet;
 
+use crate::app::ErrorCode;
 use crate::domain::scoresheet::computed;
 pub use crate::domain::scoresheet::{Computed, compute, verify};
 pub use payouts::{DuePayout, PaidRequest, PaidView, mark_paid, payouts_due};
@@ -93,7 +94,7 @@ pub fn award(
         }
         if store::awards::find(conn, contest_id)?.is_some() {
             return Err(AppError::conflict(
-                "already_awarded",
+                ErrorCode::AlreadyAwarded,
                 "This contest is already awarded.",
             ));
         }
@@ -104,12 +105,12 @@ pub fn award(
             (Phase::Judging, Trigger::Manual) => {
                 let min_jurors = rules_of(ctx, &contest)?.min_jurors;
                 if let Some(why) = super::jury::early_award_blocker(conn, &contest, min_jurors)? {
-                    return Err(AppError::conflict("invalid_phase", why));
+                    return Err(AppError::conflict(ErrorCode::InvalidPhase, why));
                 }
             }
             _ => {
                 return Err(AppError::conflict(
-                    "invalid_phase",
+                    ErrorCode::InvalidPhase,
                     "A contest is awarded in the judging phase.",
                 ));
             }
@@ -117,7 +118,7 @@ pub fn award(
         // Panels are drawn when judging starts; an award before that would find no sheets.
         if !store::contests::has_transition(conn, contest_id, Phase::Judging.as_str())? {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "Judging is starting: the entries are being assigned to the jurors. Try again in a minute.",
             ));
         }
@@ -340,7 +341,7 @@ pub fn award_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
             }
             // Another instance got there first.
             Err(AppError::Conflict {
-                code: "already_awarded",
+                code: ErrorCode::AlreadyAwarded,
                 ..
             }) => {}
             Err(error) if matches!(&error, AppError::Internal(e) if e.downcast_ref::<diesel::result::Error>().is_some_and(store::is_unique_violation)) =>

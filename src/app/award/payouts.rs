@@ -76,7 +76,7 @@ pub fn mark_paid(
         let now = ctx.now();
         if !store::awards::mark_paid(conn, payout_id, &reference, &admin.id, store::to_db(now))? {
             return Err(AppError::conflict(
-                "already_paid",
+                ErrorCode::AlreadyPaid,
                 "This payout is already recorded as paid.",
             ));
         }

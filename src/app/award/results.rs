@@ -8,7 +8,7 @@ pub const FORMER_PARTICIPANT: &str = "former participant";
 pub(super) fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> {
     let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
         AppError::conflict(
-            "invalid_phase",
+            ErrorCode::InvalidPhase,
             "The results are published once the contest is awarded.",
         )
     })?;
@@ -63,7 +63,7 @@ pub fn scoresheet_text(
     let contest = load_visible(conn, actor, contest_id)?;
     let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
         AppError::conflict(
-            "invalid_phase",
+            ErrorCode::InvalidPhase,
             "The score sheet is published once the contest is awarded.",
         )
     })?;

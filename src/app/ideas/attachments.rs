@@ -213,7 +213,7 @@ pub fn served_bytes(
         .map(|cleaned| cleaned.bytes)
         .map_err(|_| {
             AppError::conflict(
-                "attachment_unreadable",
+                ErrorCode::AttachmentUnreadable,
                 "This file was stored before attachments lost their metadata, and it cannot be \
                  read to remove it; its author can attach it again.",
             )

@@ -21,6 +21,7 @@ mod attachments;
 mod receipts;
 mod writing;
 
+use crate::app::ErrorCode;
 pub use attachments::{CleanUpload, Upload, attach, download, may_attach, prepare, served_bytes};
 use receipts::record_submission;
 pub use receipts::{audit_key, commitment};
@@ -177,7 +178,7 @@ fn closed(phase: Phase) -> AppError {
         Phase::Draft | Phase::Upcoming => "Submissions have not opened yet.",
         _ => "The submission deadline has passed; nothing more can be submitted or changed.",
     };
-    AppError::conflict("submission_closed", message)
+    AppError::conflict(ErrorCode::SubmissionClosed, message)
 }
 
 /// Submissions are accepted in the submission phase only; drafts may be saved from opening on.
@@ -198,7 +199,7 @@ fn require_changeable(idea: &Idea, contest: &Contest, now: DateTime<Utc>) -> App
         Status::Submitted => require_phase(contest, now, false)?,
         Status::Withdrawn | Status::Disqualified => {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 format!("This idea is {}.", idea.status),
             ));
         }

@@ -105,7 +105,7 @@ fn refuse_insiders(conn: &mut DbConnection, contest: &Contest, user_id: &str) ->
 
 fn entry_limit(max: u32) -> AppError {
     AppError::conflict(
-        "entry_limit_reached",
+        ErrorCode::EntryLimitReached,
         format!(
             "This contest accepts {max} idea(s) per person, and you have submitted that many. Withdraw one to submit another."
         ),
@@ -157,7 +157,7 @@ pub fn submit_draft(
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         if idea.status != "draft" {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 format!("This idea is {}, not a draft.", idea.status),
             ));
         }

@@ -37,7 +37,7 @@ pub fn export(
     let awarded = contest.awarded_at.is_some();
     let not_yet = || {
         AppError::conflict(
-            "invalid_phase",
+            ErrorCode::InvalidPhase,
             "This export exists once the contest is awarded: until then the scores are the jury's.",
         )
     };

@@ -21,7 +21,7 @@ pub fn invite(
             || phase_of(&contest, now) == Phase::Awarded
         {
             return Err(AppError::conflict(
-                "judging_closed",
+                ErrorCode::JudgingClosed,
                 "Judging has ended; no more jurors can join.",
             ));
         }
@@ -30,7 +30,7 @@ pub fn invite(
         }
         if store::jury::find_by_email(conn, contest_id, email.as_str())?.is_some() {
             return Err(AppError::conflict(
-                "already_invited",
+                ErrorCode::AlreadyInvited,
                 format!("{email} is already invited."),
             ));
         }
@@ -92,7 +92,7 @@ pub fn invite(
 fn refuse_organiser(conn: &mut DbConnection, contest: &Contest, user_id: &str) -> AppResult<()> {
     if store::organizations::role_of(conn, &contest.organization_id, user_id)?.is_some() {
         return Err(AppError::conflict(
-            "organizer_on_jury",
+            ErrorCode::OrganizerOnJury,
             "Members of the organising organisation cannot sit on its contest's jury.",
         ));
     }
@@ -158,7 +158,7 @@ pub fn accept(
         let now = ctx.now();
         if store::from_db(juror.expires_at) <= now {
             return Err(AppError::conflict(
-                "token_expired",
+                ErrorCode::TokenExpired,
                 "This invitation has expired; ask the organisers for a new one.",
             ));
         }
@@ -187,7 +187,7 @@ pub fn accept(
 /// organiser), whichever came first.
 pub fn juror_and_author() -> AppError {
     AppError::conflict(
-        "conflict_of_interest",
+        ErrorCode::ConflictOfInterest,
         "Nobody can hold two roles in one contest: its authors, its jurors and its organisers are different people.",
     )
 }
@@ -213,7 +213,7 @@ pub fn configure(
             Phase::Judging | Phase::Awarded
         ) {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "Judging has started; the assignment is fixed.",
             ));
         }

@@ -24,6 +24,7 @@ mod oversight;
 mod panel;
 mod scoring;
 
+use crate::app::ErrorCode;
 pub use invitations::{accept, configure, invite, juror_and_author, list, roster};
 pub(in crate::app) use oversight::progress_in;
 pub use oversight::{Reminded, disqualify, progress, remind, scheduled_reminder};
@@ -153,11 +154,11 @@ fn require_judging(contest: &Contest, now: DateTime<Utc>) -> AppResult<()> {
     match phase_of(contest, now) {
         Phase::Judging => Ok(()),
         Phase::Awarded => Err(AppError::conflict(
-            "judging_closed",
+            ErrorCode::JudgingClosed,
             "The contest is awarded.",
         )),
         _ => Err(AppError::conflict(
-            "invalid_phase",
+            ErrorCode::InvalidPhase,
             "Judging starts at the submission deadline.",
         )),
     }
@@ -169,7 +170,7 @@ fn require_scoring_open(contest: &Contest, now: DateTime<Utc>) -> AppResult<()> 
     require_judging(contest, now)?;
     if now >= store::from_db(contest.judging_deadline) {
         return Err(AppError::conflict(
-            "judging_closed",
+            ErrorCode::JudgingClosed,
             "The judging deadline has passed; scores are frozen.",
         ));
     }

@@ -150,7 +150,7 @@ pub fn disqualify(
         require_scoring_open(&contest, now)?;
         if !store::ideas::disqualify(conn, idea_id, &reason, store::to_db(now))? {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 format!(
                     "This idea is {}; only submitted ideas can be disqualified.",
                     idea.status

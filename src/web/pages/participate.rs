@@ -1158,7 +1158,9 @@ async fn render_jury(
             );
         }
         Err(AppError::Conflict { code, .. }) => {
-            let closed = if code == "judging_closed" || contest.phase == Phase::Awarded {
+            let closed = if code == crate::app::ErrorCode::JudgingClosed
+                || contest.phase == Phase::Awarded
+            {
                 text(lang, "scoring_closed")
             } else {
                 text_with(
