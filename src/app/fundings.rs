@@ -68,7 +68,7 @@ impl From<Funding> for FundingView {
             amount_cents: f.amount_cents,
             currency: f.currency,
             reference: f.reference,
-            status: f.status,
+            status: f.status.to_string(),
             recorded_at: store::from_db(f.recorded_at),
             confirmed_at: f.confirmed_at.map(store::from_db),
         }
@@ -210,7 +210,7 @@ pub fn confirm(
             .ok_or_else(|| AppError::not_found("funding"))?;
         let contest = store::contests::find_for_update(conn, &funding.contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
-        if funding.status != "pending" {
+        if funding.status != crate::domain::status::FundingStatus::Pending {
             return Err(already_confirmed());
         }
         if contest.is_opened() {

@@ -12,4 +12,5 @@ pub mod organization;
 pub mod rules;
 pub mod scoresheet;
 pub mod stats;
+pub mod status;
 pub mod text;

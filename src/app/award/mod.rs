@@ -167,7 +167,7 @@ pub fn award(
                     .map_or(beneficiary.clone(), |r| r.author.clone()),
                 amount_cents: *amount,
                 reason: (*reason).to_owned(),
-                status: "due".into(),
+                status: crate::domain::status::PayoutStatus::Due,
                 paid_reference: None,
                 paid_at: None,
                 paid_by: None,

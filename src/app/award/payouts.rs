@@ -40,7 +40,7 @@ pub fn payouts_due(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<DueP
                 id: p.id,
                 amount_cents: p.amount_cents,
                 reason: p.reason,
-                status: p.status,
+                status: p.status.to_string(),
                 entry_id: p.idea_id,
                 recipient: p.recipient,
             },
@@ -114,7 +114,7 @@ pub fn mark_paid(
         }
         Ok(PaidView {
             id: payout.id,
-            status: "paid".into(),
+            status: crate::domain::status::PayoutStatus::Paid.to_string(),
         })
     })
 }

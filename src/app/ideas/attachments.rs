@@ -115,7 +115,7 @@ pub fn attach(
             received_sha256: Some(upload.received_sha256.clone()),
         };
         store::ideas::insert_attachment(conn, &attachment, &upload.bytes)?;
-        if idea.status == "submitted" {
+        if idea.status == crate::domain::ideas::Status::Submitted {
             audit::record(
                 conn,
                 &contest.id,

@@ -159,7 +159,7 @@ fn view_as(
         summary: idea.summary.clone(),
         body: idea.body.clone(),
         body_html: crate::markdown::to_safe_html(&idea.body),
-        status: idea.status.clone(),
+        status: idea.status.to_string(),
         submitted_at: idea.submitted_at.map(store::from_db),
         updated_at: store::from_db(idea.updated_at),
         receipt,
@@ -193,7 +193,7 @@ fn require_phase(contest: &Contest, now: DateTime<Utc>, draft: bool) -> AppResul
 /// The window in which an author may change an idea (edit, withdraw, attach): a draft from the
 /// opening, a submitted idea in the submission phase; never a withdrawn or disqualified one.
 fn require_changeable(idea: &Idea, contest: &Contest, now: DateTime<Utc>) -> AppResult<Status> {
-    let status = Status::parse(&idea.status).unwrap_or(Status::Withdrawn);
+    let status = idea.status;
     match status {
         Status::Draft => require_phase(contest, now, true)?,
         Status::Submitted => require_phase(contest, now, false)?,

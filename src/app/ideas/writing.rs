@@ -57,7 +57,7 @@ pub fn create(
                 title: &input.title,
                 summary: &input.summary,
                 body: &input.body,
-                status: Status::Draft.as_str(),
+                status: Status::Draft,
                 created_at: store::to_db(now),
                 updated_at: store::to_db(now),
             },
@@ -71,7 +71,7 @@ pub fn create(
                 title: input.title.clone(),
                 summary: input.summary.clone(),
                 body: input.body.clone(),
-                status: Status::Draft.as_str().to_owned(),
+                status: Status::Draft,
                 revision: 0,
                 first_submitted_at: None,
                 submitted_at: None,
@@ -155,7 +155,7 @@ pub fn submit_draft(
 ) -> AppResult<IdeaView> {
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
-        if idea.status != "draft" {
+        if idea.status != Status::Draft {
             return Err(AppError::conflict(
                 ErrorCode::InvalidPhase,
                 format!("This idea is {}, not a draft.", idea.status),
@@ -190,8 +190,8 @@ pub fn withdraw(
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         let now = ctx.now();
         require_changeable(&idea, &contest, now)?;
-        store::ideas::set_status(conn, idea_id, Status::Withdrawn.as_str(), store::to_db(now))?;
-        if idea.status == "submitted" {
+        store::ideas::set_status(conn, idea_id, Status::Withdrawn, store::to_db(now))?;
+        if idea.status == Status::Submitted {
             audit::record(
                 conn,
                 &contest.id,

@@ -2,6 +2,7 @@
 //! the scores and the jury's calibration; and where participants came from.
 
 use super::*;
+use crate::domain::ideas::Status;
 
 pub fn stats(
     ctx: &Ctx,
@@ -19,11 +20,11 @@ pub fn stats(
 
     let mut counts = IdeaCounts::default();
     for idea in &ideas {
-        match idea.status.as_str() {
-            "draft" => counts.drafts += 1,
-            "submitted" => counts.submitted += 1,
-            "withdrawn" => counts.withdrawn += 1,
-            _ => counts.disqualified += 1,
+        match idea.status {
+            Status::Draft => counts.drafts += 1,
+            Status::Submitted => counts.submitted += 1,
+            Status::Withdrawn => counts.withdrawn += 1,
+            Status::Disqualified => counts.disqualified += 1,
         }
     }
     let participants = ideas

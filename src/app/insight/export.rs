@@ -68,7 +68,7 @@ pub fn export(
                     idea.id.as_str(),
                     &idea.title,
                     &idea.summary,
-                    &idea.status,
+                    idea.status.as_str(),
                     &idea.revision.to_string(),
                     &first,
                     if named { &idea.author_name } else { "" },

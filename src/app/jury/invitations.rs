@@ -42,7 +42,7 @@ pub fn invite(
             email: email.as_str().to_owned(),
             user_id: None,
             token_hash: crate::app::accounts::token_digest(&token),
-            status: "invited".into(),
+            status: crate::domain::status::JurorStatus::Invited,
             invited_by: inviter.id.clone(),
             invited_at: store::to_db(now),
             expires_at: store::to_db(now + Duration::days(INVITATION_TTL_DAYS)),
@@ -136,7 +136,7 @@ pub fn accept(
         let invalid = || AppError::NotFound("This invitation link is not valid.".into());
         let juror = store::jury::find_by_token(conn, &digest)?.ok_or_else(invalid)?;
         let account = store::users::find(conn, &user.id)?.ok_or_else(invalid)?;
-        if juror.status == "accepted" {
+        if juror.status == crate::domain::status::JurorStatus::Accepted {
             return if juror.user_id.as_deref() == Some(user.id.as_str()) {
                 Ok(view(juror, Some(account.display_name)))
             } else {

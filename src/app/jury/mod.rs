@@ -132,7 +132,7 @@ fn view(juror: Juror, display_name: Option<String>) -> JurorView {
         id: juror.id,
         email: juror.email,
         display_name,
-        status: juror.status,
+        status: juror.status.to_string(),
     }
 }
 

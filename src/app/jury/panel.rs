@@ -133,7 +133,7 @@ pub(super) fn entry_of(
     let idea_id = idea_of_entry(ctx, conn, contest, eid)?.ok_or_else(not_found)?;
     let idea = store::ideas::find(conn, &idea_id)?.ok_or_else(not_found)?;
     let author = store::users::find(conn, &idea.author_id)?;
-    let (Some(author), "submitted") = (author, idea.status.as_str()) else {
+    let (Some(author), crate::domain::ideas::Status::Submitted) = (author, idea.status) else {
         return Err(not_found());
     };
     let assigned = contest.reviews_per_entry.is_none()

@@ -119,7 +119,7 @@ pub fn save_scores(
         require_scoring_open(&contest, now)?;
         // Disqualified, or a conflict declared, since the entry was looked up.
         let still_eligible = store::ideas::find(conn, &idea.id)?
-            .is_some_and(|current| current.status == "submitted");
+            .is_some_and(|current| current.status == crate::domain::ideas::Status::Submitted);
         if !still_eligible {
             return Err(AppError::not_found("entry"));
         }
