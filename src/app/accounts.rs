@@ -166,7 +166,7 @@ pub fn finish_registration(
         }
         let now = ctx.now();
         let id = store::new_id();
-        store::users::insert(
+        let outcome = store::users::insert(
             conn,
             &store::users::NewUser {
                 id: &id,
@@ -177,6 +177,10 @@ pub fn finish_registration(
                 created_at: store::to_db(now),
             },
         )?;
+        // Another sign-up with the same address got there first.
+        if outcome == store::Insert::AlreadyExists {
+            return Err(email_taken());
+        }
         send_verification(
             ctx,
             conn,
@@ -188,16 +192,7 @@ pub fn finish_registration(
         )?;
         store::users::find(conn, &id)?.ok_or_else(|| AppError::internal("user vanished"))
     });
-    match result {
-        Ok(user) => Ok(AccountView::from(&user)),
-        Err(AppError::Internal(e))
-            if e.downcast_ref::<diesel::result::Error>()
-                .is_some_and(store::is_unique_violation) =>
-        {
-            Err(email_taken())
-        }
-        Err(e) => Err(e),
-    }
+    result.map(|user| AccountView::from(&user))
 }
 
 fn email_taken() -> AppError {

@@ -64,9 +64,9 @@ pub fn begin(
             }
         }
         match store::idempotency::start(conn, user_id, key, request_hash, store::to_db(now)) {
-            Ok(()) => Ok(Begin::Run),
+            Ok(store::Insert::Inserted) => Ok(Begin::Run),
             // The same key, at the same moment, from another connection: that one runs.
-            Err(error) if store::is_unique_violation(&error) => Err(AppError::conflict(
+            Ok(store::Insert::AlreadyExists) => Err(AppError::conflict(
                 ErrorCode::RequestInProgress,
                 "A request with this Idempotency-Key is still running; try again in a moment.",
             )),

@@ -45,11 +45,21 @@ pub fn find(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Option<Awa
 }
 
 /// Records the award with its payouts and their ledger debits, in the caller's transaction.
-/// The primary key makes a second award of the same contest fail.
-pub fn insert(conn: &mut DbConnection, award: &Award, list: &[Payout]) -> QueryResult<()> {
-    diesel::insert_into(awards::table)
-        .values(award)
-        .execute(conn)?;
+/// The primary key refuses a second award of the same contest: `AlreadyExists`, and nothing
+/// else is written.
+pub fn insert(
+    conn: &mut DbConnection,
+    award: &Award,
+    list: &[Payout],
+) -> QueryResult<super::Insert> {
+    let outcome = super::outcome::of(
+        diesel::insert_into(awards::table)
+            .values(award)
+            .execute(conn),
+    )?;
+    if outcome == super::Insert::AlreadyExists {
+        return Ok(outcome);
+    }
     for payout in list {
         diesel::insert_into(payouts::table)
             .values(payout.clone())
@@ -65,7 +75,7 @@ pub fn insert(conn: &mut DbConnection, award: &Award, list: &[Payout]) -> QueryR
             ))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(super::Insert::Inserted)
 }
 
 pub fn payouts_of(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Payout>> {

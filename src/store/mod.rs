@@ -15,12 +15,15 @@ pub mod jury;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod outcome;
 pub mod profiles;
 pub mod rate_limits;
 pub mod schema;
 pub mod talent;
 pub mod tokens;
 pub mod users;
+
+pub use outcome::Insert;
 
 use std::time::Duration;
 

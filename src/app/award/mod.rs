@@ -192,7 +192,14 @@ pub fn award(
             ranking: serde_json::to_string(&ranking).map_err(AppError::internal)?,
             prize_pool_cents: contest.prize_pool_cents,
         };
-        store::awards::insert(conn, &award, &payouts)?;
+        // The row lock above queues a second award behind this one, which then finds it; the
+        // primary key is the last word if anything ever got past that.
+        if store::awards::insert(conn, &award, &payouts)? == store::Insert::AlreadyExists {
+            return Err(AppError::conflict(
+                ErrorCode::AlreadyAwarded,
+                "This contest is already awarded.",
+            ));
+        }
         store::contests::mark_awarded(conn, contest_id, store::to_db(now))?;
         audit::record(
             conn,
@@ -344,8 +351,6 @@ pub fn award_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
                 code: ErrorCode::AlreadyAwarded,
                 ..
             }) => {}
-            Err(error) if matches!(&error, AppError::Internal(e) if e.downcast_ref::<diesel::result::Error>().is_some_and(store::is_unique_violation)) =>
-                {}
             // One contest's failure must not hold up the others: it is logged, and retried at
             // the next tick.
             Err(error) => {
