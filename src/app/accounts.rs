@@ -11,8 +11,7 @@ use crate::store::{self, DbConnection, write_tx};
 use super::access::{self, Action, Actor};
 use super::passwords::{PasswordOutcome, PasswordWork, SignInLimits, Staged, run_inline};
 use super::sessions::{self, Session};
-use super::{AppError, AppResult, Ctx, Validator};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 
 /// An account as its owner sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -10,8 +10,7 @@ use crate::store::{self, DbConnection, announcements::Announcement, write_tx};
 
 use super::access::Actor;
 use super::contests::{load_managed, load_visible};
-use super::{AppError, AppResult, Ctx, audit, notify};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, audit, notify};
 use crate::domain::text;
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

@@ -8,8 +8,7 @@ use serde::Serialize;
 
 use super::access::{self, Action, Actor};
 use super::contests::load_visible;
-use super::{AppError, AppResult, Ctx};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode};
 use crate::store::{self, DbConnection, write_tx};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

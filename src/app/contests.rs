@@ -12,8 +12,7 @@ use crate::domain::text;
 use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 /// A contest as API.md describes it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -19,8 +19,7 @@ use crate::store::{self, DbConnection, fundings::Funding, write_tx};
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, load_visible};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

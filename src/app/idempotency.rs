@@ -5,8 +5,7 @@ use chrono::Duration;
 
 use crate::store::{self, DbConnection, write_tx};
 
-use super::{AppError, AppResult, Ctx};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode};
 
 /// How long a first request may run before a retry with its key may take over (it crashed).
 const ABANDONED_AFTER_SECONDS: i64 = 60;

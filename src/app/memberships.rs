@@ -21,8 +21,7 @@ use crate::store::{self, DbConnection, organizations::Invitation, write_tx};
 
 use super::access::{self, Action, Actor};
 use super::organizations::{MemberView, NewMember};
-use super::{AppError, AppResult, Ctx, Validator};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 
 /// How long an invitation link works.
 pub const INVITATION_TTL_DAYS: i64 = 14;

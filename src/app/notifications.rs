@@ -14,8 +14,7 @@ use crate::store::notifications::{Fanout, Preferences};
 use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, notify};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, notify};
 
 /// A person's choices, as the API shows and takes them.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]

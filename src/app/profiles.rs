@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, Validator};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 use crate::domain::text;
 use crate::store::{self, DbConnection, write_tx};
 

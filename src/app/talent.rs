@@ -14,8 +14,7 @@ use serde_json::json;
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, phase_of};
-use super::{AppError, AppResult, Ctx, Validator, notify};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, notify};
 use crate::domain::lifecycle::Phase;
 use crate::mail::{self, Outgoing};
 use crate::store::{self, DbConnection, write_tx};

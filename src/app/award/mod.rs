@@ -20,13 +20,12 @@ use crate::store::{self, DbConnection, awards::Award, contests::Contest, write_t
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_visible, phase_of, rules_of};
-use super::{AppError, AppResult, Ctx, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, audit, notify};
 
 mod payouts;
 mod results;
 mod sheet;
 
-use crate::app::ErrorCode;
 use crate::domain::scoresheet::computed;
 pub use crate::domain::scoresheet::{Computed, compute, verify};
 pub use payouts::{DuePayout, PaidRequest, PaidView, mark_paid, payouts_due};

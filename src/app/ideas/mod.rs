@@ -15,13 +15,12 @@ use crate::store::{self, DbConnection, backend, contests::Contest, ideas::Idea, 
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_visible, phase_of};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 mod attachments;
 mod receipts;
 mod writing;
 
-use crate::app::ErrorCode;
 pub use attachments::{CleanUpload, Upload, attach, download, may_attach, prepare, served_bytes};
 use receipts::record_submission;
 pub use receipts::{audit_key, commitment};

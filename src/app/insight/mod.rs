@@ -12,8 +12,7 @@ use serde_json::Value;
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_visible, phase_of, rules_of};
-use super::{AppError, AppResult, Ctx};
-use crate::app::ErrorCode;
+use super::{AppError, AppResult, Ctx, ErrorCode};
 use crate::domain::award::sheet_score;
 use crate::domain::lifecycle::Phase;
 use crate::domain::stats::{self, Summary};

@@ -17,14 +17,13 @@ use crate::store::{self, DbConnection, contests::Contest, ideas::Idea, jury::Jur
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, load_visible, phase_of, rules_of};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 mod invitations;
 mod oversight;
 mod panel;
 mod scoring;
 
-use crate::app::ErrorCode;
 pub use invitations::{accept, configure, invite, juror_and_author, list, roster};
 pub(in crate::app) use oversight::progress_in;
 pub use oversight::{Reminded, disqualify, progress, remind, scheduled_reminder};
