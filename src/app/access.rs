@@ -242,8 +242,8 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
             let author = actor.user().is_some_and(|u| u.id == idea.author_id);
             // The organisation reads ideas once submitted (without their author while
             // judging is blind; the idea object carries no author); drafts are private.
-            let organisation =
-                idea.status != "draft" && is_member(conn, actor, &contest.organization_id)?;
+            let organisation = idea.status != crate::domain::ideas::Status::Draft
+                && is_member(conn, actor, &contest.organization_id)?;
             if author || is_admin(actor) || organisation {
                 Allow
             } else if matches!(actor, Actor::Anonymous) {

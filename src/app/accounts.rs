@@ -11,7 +11,7 @@ use crate::store::{self, DbConnection, write_tx};
 use super::access::{self, Action, Actor};
 use super::passwords::{PasswordOutcome, PasswordWork, SignInLimits, Staged, run_inline};
 use super::sessions::{self, Session};
-use super::{AppError, AppResult, Ctx, Validator};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 
 /// An account as its owner sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -165,7 +165,7 @@ pub fn finish_registration(
         }
         let now = ctx.now();
         let id = store::new_id();
-        store::users::insert(
+        let outcome = store::users::insert(
             conn,
             &store::users::NewUser {
                 id: &id,
@@ -176,6 +176,10 @@ pub fn finish_registration(
                 created_at: store::to_db(now),
             },
         )?;
+        // Another sign-up with the same address got there first.
+        if outcome == store::Insert::AlreadyExists {
+            return Err(email_taken());
+        }
         send_verification(
             ctx,
             conn,
@@ -187,21 +191,12 @@ pub fn finish_registration(
         )?;
         store::users::find(conn, &id)?.ok_or_else(|| AppError::internal("user vanished"))
     });
-    match result {
-        Ok(user) => Ok(AccountView::from(&user)),
-        Err(AppError::Internal(e))
-            if e.downcast_ref::<diesel::result::Error>()
-                .is_some_and(store::is_unique_violation) =>
-        {
-            Err(email_taken())
-        }
-        Err(e) => Err(e),
-    }
+    result.map(|user| AccountView::from(&user))
 }
 
 fn email_taken() -> AppError {
     AppError::conflict(
-        "email_taken",
+        ErrorCode::EmailTaken,
         "An account already uses this email address; sign in instead.",
     )
 }
@@ -253,7 +248,7 @@ pub fn verify_email(ctx: &Ctx, conn: &mut DbConnection, token: &str) -> AppResul
         if link.used_at.is_none() {
             if store::from_db(link.expires_at) <= now {
                 return Err(AppError::conflict(
-                    "token_expired",
+                    ErrorCode::TokenExpired,
                     "This verification link has expired; sign in and ask for a new one.",
                 ));
             }
@@ -271,7 +266,7 @@ pub fn resend_verification(ctx: &Ctx, conn: &mut DbConnection, session: &Session
     let user = &session.user;
     if user.email_verified() {
         return Err(AppError::conflict(
-            "already_verified",
+            ErrorCode::AlreadyVerified,
             "Your email address is already verified.",
         ));
     }

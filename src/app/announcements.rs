@@ -10,7 +10,7 @@ use crate::store::{self, DbConnection, announcements::Announcement, write_tx};
 
 use super::access::Actor;
 use super::contests::{load_managed, load_visible};
-use super::{AppError, AppResult, Ctx, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, audit, notify};
 use crate::domain::text;
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -53,7 +53,7 @@ pub fn publish(
         super::access::require(conn, actor, super::access::Action::MailOthers)?;
         if !contest.is_opened() {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "Announcements are for opened contests; while in draft, edit the brief instead.",
             ));
         }

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::access::{self, Action, Actor};
-use super::contests::{load_visible, rules_of};
-use super::{AppError, AppResult, Ctx};
+use super::contests::load_visible;
+use super::{AppError, AppResult, Ctx, ErrorCode};
 use crate::store::{self, DbConnection, write_tx};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -46,7 +46,7 @@ pub struct Appreciation {
 
 fn not_public() -> AppError {
     AppError::conflict(
-        "not_public",
+        ErrorCode::NotPublic,
         "The ideas of this contest are not public: its rules keep them private, or it is not awarded yet.",
     )
 }
@@ -58,7 +58,7 @@ fn published(
     contest_id: &str,
 ) -> AppResult<store::contests::Contest> {
     let contest = load_visible(conn, actor, contest_id)?;
-    if contest.awarded_at.is_none() || !rules_of(&contest)?.publish_ideas {
+    if contest.awarded_at.is_none() || !super::contests::parse_rules(&contest)?.publish_ideas {
         return Err(not_public());
     }
     Ok(contest)

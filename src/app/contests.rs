@@ -12,7 +12,7 @@ use crate::domain::text;
 use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 /// A contest as API.md describes it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -61,35 +61,29 @@ const MAX_TITLE: usize = 200;
 const MAX_BRIEF: usize = 50_000;
 
 /// The stored rules of a contest; they were valid when written.
-pub fn rules_of(contest: &Contest) -> AppResult<Rules> {
-    // Frozen rules never change: parsed once per contest and kept, keyed by their hash.
-    type Parsed = std::sync::Mutex<std::collections::HashMap<String, Rules>>;
-    static FROZEN: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+pub fn rules_of(ctx: &Ctx, contest: &Contest) -> AppResult<Rules> {
+    // Frozen rules never change: parsed once per contest and kept in `ctx.caches`, keyed by
+    // their hash.
     let key = contest
         .rules_hash
         .as_ref()
         .map(|hash| format!("{}:{hash}", contest.id));
-    if let Some(key) = &key {
-        let frozen = FROZEN.get_or_init(Parsed::default);
-        let kept = frozen.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(rules) = kept.get(key) {
-            return Ok(rules.clone());
-        }
+    if let Some(rules) = key.as_deref().and_then(|key| ctx.caches.frozen_rules(key)) {
+        return Ok(rules);
     }
-    let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
-    let rules = Rules::parse(&value)
-        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))?;
+    let rules = parse_rules(contest)?;
     if let Some(key) = key {
-        let mut kept = FROZEN
-            .get_or_init(Parsed::default)
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= 1024 {
-            kept.clear();
-        }
-        kept.insert(key, rules.clone());
+        ctx.caches.keep_frozen_rules(key, rules.clone());
     }
     Ok(rules)
+}
+
+/// The stored rules of a contest, parsed again: for the use cases that are not handed a `Ctx`
+/// (and so its cache); the same answer as `rules_of`.
+pub fn parse_rules(contest: &Contest) -> AppResult<Rules> {
+    let value: Value = serde_json::from_str(&contest.rules).map_err(AppError::internal)?;
+    Rules::parse(&value)
+        .map_err(|_| AppError::internal(format!("contest {} holds invalid rules", contest.id)))
 }
 
 /// The phase of a contest now. Nothing stores it.
@@ -139,7 +133,22 @@ pub fn load_visible(
     Ok(contest)
 }
 
+/// Reads a contest, if the caller may manage it: the read-only twin of `load_managed`, for
+/// pages that only show it. It takes no row lock (a lock outside a write transaction would
+/// only queue up behind the writers for nothing).
+pub fn find_managed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<Contest> {
+    let contest =
+        store::contests::find(conn, contest_id)?.ok_or_else(|| AppError::not_found("contest"))?;
+    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
+    Ok(contest)
+}
+
 /// Loads a contest for a change, locked until the transaction ends, if the caller may manage it.
+/// Only inside a write transaction; a page that only reads uses `find_managed`.
 pub fn load_managed(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -255,7 +264,7 @@ fn draft_content<'a>(
 
 fn frozen() -> AppError {
     AppError::conflict(
-        "rules_frozen",
+        ErrorCode::RulesFrozen,
         "This contest is open: its title, brief and rules are frozen. Publish an announcement to clarify them.",
     )
 }
@@ -270,7 +279,7 @@ fn escrow_allows(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> A
     }
     if rules.currency != contest.currency {
         return Err(AppError::conflict(
-            "currency_locked",
+            ErrorCode::CurrencyLocked,
             format!(
                 "{} is already confirmed in escrow for this contest; its currency stays {}.",
                 crate::domain::money::format_cents(funded, &contest.currency),
@@ -280,7 +289,7 @@ fn escrow_allows(conn: &mut DbConnection, contest: &Contest, rules: &Rules) -> A
     }
     if rules.prize_pool_cents() < funded {
         return Err(AppError::conflict(
-            "over_funded",
+            ErrorCode::OverFunded,
             format!(
                 "{} is already confirmed in escrow; the prizes must add up to at least that.",
                 crate::domain::money::format_cents(funded, &contest.currency)
@@ -383,7 +392,7 @@ pub fn rules_text(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> A
     let contest = load_visible(conn, actor, contest_id)?;
     match &contest.rules_document {
         Some(document) => Ok(document.clone()),
-        None => Ok(rules_document(&contest, &rules_of(&contest)?)),
+        None => Ok(rules_document(&contest, &parse_rules(&contest)?)),
     }
 }
 
@@ -402,12 +411,12 @@ pub fn open(
         super::access::require(conn, actor, super::access::Action::MailOthers)?;
         if contest.is_opened() {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "This contest is already open.",
             ));
         }
         let now = ctx.now();
-        let rules = rules_of(&contest)?;
+        let rules = rules_of(ctx, &contest)?;
         // A draft written before texts were checked is checked once more now, before its
         // title, brief and rules are frozen.
         let mut v = Validator::new();
@@ -437,7 +446,7 @@ pub fn open(
         let funded = store::fundings::funded_cents(conn, contest_id, &rules.currency)?;
         if funded < pool {
             return Err(AppError::conflict(
-                "not_funded",
+                ErrorCode::NotFunded,
                 format!(
                     "Confirmed escrow covers {} of the {} prize pool; record a funding and have an admin confirm it.",
                     crate::domain::money::format_cents(funded, &rules.currency),
@@ -448,7 +457,7 @@ pub fn open(
         let jurors = store::jury::count_active(conn, contest_id, store::to_db(now))?;
         if jurors < i64::from(rules.min_jurors) {
             return Err(AppError::conflict(
-                "not_enough_jurors",
+                ErrorCode::NotEnoughJurors,
                 format!(
                     "The rules ask for at least {} juror(s) invited before opening; {jurors} are.",
                     rules.min_jurors
@@ -459,7 +468,7 @@ pub fn open(
         let hash = canonical::sha256_hex(document.as_bytes());
         if !store::contests::open(conn, contest_id, &document, &hash, store::to_db(now))? {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "This contest is already open.",
             ));
         }

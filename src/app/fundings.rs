@@ -19,7 +19,7 @@ use crate::store::{self, DbConnection, fundings::Funding, write_tx};
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, load_visible};
-use super::{AppError, AppResult, Ctx, Validator, audit, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +67,7 @@ impl From<Funding> for FundingView {
             amount_cents: f.amount_cents,
             currency: f.currency,
             reference: f.reference,
-            status: f.status,
+            status: f.status.to_string(),
             recorded_at: store::from_db(f.recorded_at),
             confirmed_at: f.confirmed_at.map(store::from_db),
         }
@@ -163,7 +163,7 @@ pub fn reference_hmac(ctx: &Ctx, funding_id: &str, reference: &str) -> String {
 
 fn after_opening() -> AppError {
     AppError::conflict(
-        "invalid_phase",
+        ErrorCode::InvalidPhase,
         "This contest is open: its escrow is its frozen prize pool, and fundings are recorded and confirmed only in draft.",
     )
 }
@@ -209,7 +209,7 @@ pub fn confirm(
             .ok_or_else(|| AppError::not_found("funding"))?;
         let contest = store::contests::find_for_update(conn, &funding.contest_id)?
             .ok_or_else(|| AppError::not_found("contest"))?;
-        if funding.status != "pending" {
+        if funding.status != crate::domain::status::FundingStatus::Pending {
             return Err(already_confirmed());
         }
         if contest.is_opened() {
@@ -230,7 +230,7 @@ pub fn confirm(
             .unwrap_or(&funding.currency);
         if named_amount != funding.amount_cents || named_currency != funding.currency {
             return Err(AppError::conflict(
-                "funding_mismatch",
+                ErrorCode::FundingMismatch,
                 format!(
                     "This funding is {}; it cannot be confirmed as {}.",
                     format_cents(funding.amount_cents, &funding.currency),
@@ -240,7 +240,7 @@ pub fn confirm(
         }
         if funding.currency != contest.currency {
             return Err(AppError::conflict(
-                "currency_mismatch",
+                ErrorCode::CurrencyMismatch,
                 format!(
                     "This funding is in {} but the contest's prizes are now in {}; record a new funding in {}.",
                     funding.currency, contest.currency, contest.currency
@@ -250,7 +250,7 @@ pub fn confirm(
         let funded = store::fundings::funded_cents(conn, &contest.id, &contest.currency)?;
         if funded.saturating_add(funding.amount_cents) > contest.prize_pool_cents {
             return Err(AppError::conflict(
-                "over_funded",
+                ErrorCode::OverFunded,
                 format!(
                     "Confirmed escrow holds {} of a {} prize pool; {} more would exceed it. Raise the prizes first, or refund the transfer.",
                     format_cents(funded, &contest.currency),
@@ -297,5 +297,8 @@ pub fn confirm(
 }
 
 fn already_confirmed() -> AppError {
-    AppError::conflict("already_confirmed", "This funding is already confirmed.")
+    AppError::conflict(
+        ErrorCode::AlreadyConfirmed,
+        "This funding is already confirmed.",
+    )
 }

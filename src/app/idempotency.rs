@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use crate::store::{self, DbConnection, write_tx};
 
-use super::{AppError, AppResult, Ctx};
+use super::{AppError, AppResult, Ctx, ErrorCode};
 
 /// How long a first request may run before a retry with its key may take over (it crashed).
 const ABANDONED_AFTER_SECONDS: i64 = 60;
@@ -55,7 +55,7 @@ pub fn begin(
                     > now - Duration::seconds(ABANDONED_AFTER_SECONDS) =>
                 {
                     return Err(AppError::conflict(
-                        "request_in_progress",
+                        ErrorCode::RequestInProgress,
                         "A request with this Idempotency-Key is still running; try again in a moment.",
                     ));
                 }
@@ -63,10 +63,10 @@ pub fn begin(
             }
         }
         match store::idempotency::start(conn, user_id, key, request_hash, store::to_db(now)) {
-            Ok(()) => Ok(Begin::Run),
+            Ok(store::Insert::Inserted) => Ok(Begin::Run),
             // The same key, at the same moment, from another connection: that one runs.
-            Err(error) if store::is_unique_violation(&error) => Err(AppError::conflict(
-                "request_in_progress",
+            Ok(store::Insert::AlreadyExists) => Err(AppError::conflict(
+                ErrorCode::RequestInProgress,
                 "A request with this Idempotency-Key is still running; try again in a moment.",
             )),
             Err(error) => Err(error.into()),

@@ -21,7 +21,7 @@ use crate::store::{self, DbConnection, organizations::Invitation, write_tx};
 
 use super::access::{self, Action, Actor};
 use super::organizations::{MemberView, NewMember};
-use super::{AppError, AppResult, Ctx, Validator};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 
 /// How long an invitation link works.
 pub const INVITATION_TTL_DAYS: i64 = 14;
@@ -84,7 +84,7 @@ pub fn invite(
         let members = store::organizations::members(conn, organization_id)?;
         if members.iter().any(|m| m.email == email.as_str()) {
             return Err(AppError::conflict(
-                "already_member",
+                ErrorCode::AlreadyMember,
                 format!("{email} is already a member."),
             ));
         }
@@ -235,7 +235,7 @@ pub fn accept(
         let now = ctx.now();
         if store::from_db(invitation.expires_at) <= now {
             return Err(AppError::conflict(
-                "token_expired",
+                ErrorCode::TokenExpired,
                 "This invitation has expired; ask the organisation for a new one.",
             ));
         }
@@ -293,7 +293,7 @@ pub fn remove(
                     .map_err(AppError::from);
             }
             return Err(AppError::conflict(
-                "last_owner",
+                ErrorCode::LastOwner,
                 "An organisation keeps an owner: hand ownership to another member first.",
             ));
         }

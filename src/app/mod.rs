@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod appreciation;
 pub mod audit;
 pub mod award;
+pub mod caches;
 pub mod check;
 pub mod contests;
 pub mod error;
@@ -29,7 +30,7 @@ pub mod talent;
 use std::sync::Arc;
 
 pub use access::{Action, Actor};
-pub use error::{AppError, FieldError, Validator};
+pub use error::{AppError, ErrorCode, FieldError, Validator};
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -45,6 +46,8 @@ pub struct Ctx {
     pub keys: sessions::SessionKeys,
     /// Keys the ids jurors know entries by (derived from the session secret).
     pub entry_salt: String,
+    /// What use cases keep in memory between requests (frozen rules, entry-id maps).
+    pub caches: caches::Caches,
 }
 
 impl Ctx {
@@ -60,6 +63,7 @@ impl Ctx {
             clock,
             keys,
             entry_salt,
+            caches: caches::Caches::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::store::notifications::{Fanout, Preferences};
 use crate::store::{self, DbConnection, contests::Contest, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, notify};
 
 /// A person's choices, as the API shows and takes them.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -52,7 +52,7 @@ pub struct Unsubscribe {
 
 fn invalid_link() -> AppError {
     AppError::conflict(
-        "invalid_token",
+        ErrorCode::InvalidToken,
         "This link is not valid; change your preferences from your settings instead.",
     )
 }
@@ -317,7 +317,7 @@ pub fn stage_reset(
 
 fn invalid_reset() -> AppError {
     AppError::conflict(
-        "invalid_token",
+        ErrorCode::InvalidToken,
         "This link has expired or was already used; ask for a new one.",
     )
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx, Validator};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator};
 use crate::domain::text;
 use crate::store::{self, DbConnection, write_tx};
 
@@ -326,16 +326,16 @@ pub fn finish_deletion(
     let id = user.id.clone();
     if !super::organizations::mine(conn, actor)?.is_empty() {
         return Err(AppError::conflict(
-            "organization_member",
+            ErrorCode::OrganizationMember,
             "You belong to an organisation: hand it over or leave it first, so that its contests keep someone responsible.",
         ));
     }
     for juror in store::jury::memberships_of(conn, &id)? {
         let finished =
             store::contests::find(conn, &juror.contest_id)?.is_none_or(|c| c.awarded_at.is_some());
-        if juror.status == "accepted" && !finished {
+        if juror.status == crate::domain::status::JurorStatus::Accepted && !finished {
             return Err(AppError::conflict(
-                "active_juror",
+                ErrorCode::ActiveJuror,
                 "You sit on the jury of a contest that is not finished; you can delete your account once it is awarded.",
             ));
         }
@@ -343,7 +343,10 @@ pub fn finish_deletion(
     // Out of the running wherever the rules still allow it (each withdrawal is recorded in
     // its contest's audit chain, as any other).
     for idea in store::ideas::of_author(conn, &id)? {
-        if matches!(idea.status.as_str(), "draft" | "submitted") {
+        if matches!(
+            idea.status,
+            crate::domain::ideas::Status::Draft | crate::domain::ideas::Status::Submitted
+        ) {
             match super::ideas::withdraw(ctx, conn, actor, &idea.id) {
                 Ok(_) | Err(AppError::Conflict { .. }) => {}
                 Err(error) => return Err(error),

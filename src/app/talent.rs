@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::access::{self, Action, Actor};
 use super::contests::{load_managed, phase_of};
-use super::{AppError, AppResult, Ctx, Validator, notify};
+use super::{AppError, AppResult, Ctx, ErrorCode, Validator, notify};
 use crate::domain::lifecycle::Phase;
 use crate::mail::{self, Outgoing};
 use crate::store::{self, DbConnection, write_tx};
@@ -187,7 +187,7 @@ pub fn invite(
         let now = ctx.now();
         if !matches!(phase_of(&contest, now), Phase::Upcoming | Phase::Submission) {
             return Err(AppError::conflict(
-                "invalid_phase",
+                ErrorCode::InvalidPhase,
                 "Invitations go out while a contest is open for ideas, or about to open.",
             ));
         }

@@ -8,35 +8,15 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_SUMMARY: usize = 1_000;
 pub const MAX_BODY: usize = 50_000;
 
-/// Where an idea stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Draft,
-    Submitted,
-    Withdrawn,
-    Disqualified,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Withdrawn => "withdrawn",
-            Status::Disqualified => "disqualified",
-        }
+super::status::status_enum!(
+    /// Where an idea stands.
+    Status "idea status" {
+        Draft = "draft",
+        Submitted = "submitted",
+        Withdrawn = "withdrawn",
+        Disqualified = "disqualified",
     }
-
-    pub fn parse(raw: &str) -> Option<Status> {
-        match raw {
-            "draft" => Some(Status::Draft),
-            "submitted" => Some(Status::Submitted),
-            "withdrawn" => Some(Status::Withdrawn),
-            "disqualified" => Some(Status::Disqualified),
-            _ => None,
-        }
-    }
-}
+);
 
 /// The SHA-256 of the canonical JSON of an idea's content exactly as received: any change of
 /// any byte gives another digest, and the same content always the same one.

@@ -10,5 +10,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod organization;
 pub mod rules;
+pub mod scoresheet;
 pub mod stats;
+pub mod status;
 pub mod text;

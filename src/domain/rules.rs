@@ -600,4 +600,4 @@ impl Parser {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

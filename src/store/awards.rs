@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{awards, contests, ledger_entries, payouts};
+use crate::domain::status::PayoutStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = awards)]
@@ -28,7 +29,8 @@ pub struct Payout {
     pub recipient: String,
     pub amount_cents: i64,
     pub reason: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: PayoutStatus,
     pub paid_reference: Option<String>,
     pub paid_at: Option<NaiveDateTime>,
     pub paid_by: Option<String>,
@@ -43,14 +45,24 @@ pub fn find(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Option<Awa
 }
 
 /// Records the award with its payouts and their ledger debits, in the caller's transaction.
-/// The primary key makes a second award of the same contest fail.
-pub fn insert(conn: &mut DbConnection, award: &Award, list: &[Payout]) -> QueryResult<()> {
-    diesel::insert_into(awards::table)
-        .values(award)
-        .execute(conn)?;
+/// The primary key refuses a second award of the same contest: `AlreadyExists`, and nothing
+/// else is written.
+pub fn insert(
+    conn: &mut DbConnection,
+    award: &Award,
+    list: &[Payout],
+) -> QueryResult<super::Insert> {
+    let outcome = super::outcome::of(
+        diesel::insert_into(awards::table)
+            .values(award)
+            .execute(conn),
+    )?;
+    if outcome == super::Insert::AlreadyExists {
+        return Ok(outcome);
+    }
     for payout in list {
         diesel::insert_into(payouts::table)
-            .values(payout)
+            .values(payout.clone())
             .execute(conn)?;
         diesel::insert_into(ledger_entries::table)
             .values((
@@ -63,7 +75,7 @@ pub fn insert(conn: &mut DbConnection, award: &Award, list: &[Payout]) -> QueryR
             ))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(super::Insert::Inserted)
 }
 
 pub fn payouts_of(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Payout>> {
@@ -77,7 +89,7 @@ pub fn payouts_of(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<
 /// Every payout still to transfer, oldest award first.
 pub fn due(conn: &mut DbConnection) -> QueryResult<Vec<Payout>> {
     payouts::table
-        .filter(payouts::status.eq("due"))
+        .filter(payouts::status.eq(PayoutStatus::Due.as_str()))
         .order((payouts::contest_id.asc(), payouts::position.asc()))
         .select(Payout::as_select())
         .load(conn)
@@ -99,15 +111,19 @@ pub fn mark_paid(
     admin_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(payouts::table.find(id).filter(payouts::status.eq("due")))
-        .set((
-            payouts::status.eq("paid"),
-            payouts::paid_reference.eq(reference),
-            payouts::paid_by.eq(admin_id),
-            payouts::paid_at.eq(at),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        payouts::table
+            .find(id)
+            .filter(payouts::status.eq(PayoutStatus::Due.as_str())),
+    )
+    .set((
+        payouts::status.eq(PayoutStatus::Paid.as_str()),
+        payouts::paid_reference.eq(reference),
+        payouts::paid_by.eq(admin_id),
+        payouts::paid_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// (contest id, prize pool, sum of payouts) of every award: `concours check` compares them.

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{contests, fundings, ledger_entries};
+use crate::domain::status::FundingStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = fundings)]
@@ -15,7 +16,8 @@ pub struct Funding {
     pub contest_id: String,
     pub amount_cents: i64,
     pub reference: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: FundingStatus,
     pub recorded_by: String,
     pub recorded_at: NaiveDateTime,
     pub confirmed_by: Option<String>,
@@ -43,7 +45,7 @@ pub fn insert(conn: &mut DbConnection, funding: &NewFunding) -> QueryResult<()> 
             fundings::amount_cents.eq(funding.amount_cents),
             fundings::currency.eq(funding.currency),
             fundings::reference.eq(funding.reference),
-            fundings::status.eq("pending"),
+            fundings::status.eq(FundingStatus::Pending.as_str()),
             fundings::recorded_by.eq(funding.recorded_by),
             fundings::recorded_at.eq(funding.recorded_at),
         ))
@@ -72,7 +74,7 @@ pub fn of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<
 pub fn pending_in_drafts(conn: &mut DbConnection) -> QueryResult<Vec<Funding>> {
     fundings::table
         .inner_join(contests::table)
-        .filter(fundings::status.eq("pending"))
+        .filter(fundings::status.eq(FundingStatus::Pending.as_str()))
         .filter(contests::opened_at.is_null())
         .order(fundings::recorded_at.asc())
         .select(Funding::as_select())
@@ -91,10 +93,10 @@ pub fn confirm(
     let changed = diesel::update(
         fundings::table
             .find(&funding.id)
-            .filter(fundings::status.eq("pending")),
+            .filter(fundings::status.eq(FundingStatus::Pending.as_str())),
     )
     .set((
-        fundings::status.eq("confirmed"),
+        fundings::status.eq(FundingStatus::Confirmed.as_str()),
         fundings::confirmed_by.eq(admin_id),
         fundings::confirmed_at.eq(at),
     ))
@@ -211,7 +213,7 @@ pub fn confirmed_without_credit(conn: &mut DbConnection) -> QueryResult<Vec<Stri
         .filter(ledger_entries::funding_id.is_not_null())
         .select(ledger_entries::funding_id.assume_not_null());
     fundings::table
-        .filter(fundings::status.eq("confirmed"))
+        .filter(fundings::status.eq(FundingStatus::Confirmed.as_str()))
         .filter(diesel::dsl::not(fundings::id.eq_any(credited)))
         .select(fundings::id)
         .load(conn)

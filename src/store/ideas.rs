@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{attachment_data, attachments, contests, idea_revisions, ideas, users};
+use crate::domain::ideas::Status;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ideas)]
@@ -15,7 +16,8 @@ pub struct Idea {
     pub title: String,
     pub summary: String,
     pub body: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub revision: i32,
     pub first_submitted_at: Option<NaiveDateTime>,
     pub submitted_at: Option<NaiveDateTime>,
@@ -53,7 +55,7 @@ pub struct Attachment {
 }
 
 /// A new idea (a draft, or submitted at once).
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = ideas)]
 pub struct NewIdea<'a> {
     pub id: &'a str,
@@ -62,14 +64,15 @@ pub struct NewIdea<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub body: &'a str,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: Status,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 pub fn insert(conn: &mut DbConnection, idea: &NewIdea) -> QueryResult<()> {
     diesel::insert_into(ideas::table)
-        .values(idea)
+        .values(idea.clone())
         .execute(conn)
         .map(drop)
 }
@@ -100,7 +103,7 @@ pub fn count_submitted(
     ideas::table
         .filter(ideas::contest_id.eq(contest_id))
         .filter(ideas::author_id.eq(author_id))
-        .filter(ideas::status.eq_any(["submitted", "disqualified"]))
+        .filter(ideas::status.eq_any([Status::Submitted.as_str(), Status::Disqualified.as_str()]))
         .count()
         .get_result(conn)
 }
@@ -154,10 +157,10 @@ pub fn record_revision(
     // caller changes nothing and rolls back.
     let target = ideas::table
         .find(&revision.idea_id)
-        .filter(ideas::status.eq_any(["draft", "submitted"]))
+        .filter(ideas::status.eq_any([Status::Draft.as_str(), Status::Submitted.as_str()]))
         .filter(ideas::revision.eq(revision.revision - 1));
     let common = (
-        ideas::status.eq("submitted"),
+        ideas::status.eq(Status::Submitted.as_str()),
         ideas::revision.eq(revision.revision),
         ideas::submitted_at.eq(revision.received_at),
         ideas::updated_at.eq(revision.received_at),
@@ -198,11 +201,11 @@ pub fn revisions(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Vec<Revi
 pub fn set_status(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: Status,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(ideas::table.find(id))
-        .set((ideas::status.eq(status), ideas::updated_at.eq(at)))
+        .set((ideas::status.eq(status.as_str()), ideas::updated_at.eq(at)))
         .execute(conn)
         .map(drop)
 }
@@ -211,7 +214,7 @@ pub fn set_status(
 pub fn drafts_of_contest(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Vec<Idea>> {
     ideas::table
         .filter(ideas::contest_id.eq(contest_id))
-        .filter(ideas::status.eq("draft"))
+        .filter(ideas::status.eq(Status::Draft.as_str()))
         .select(Idea::as_select())
         .load(conn)
 }
@@ -279,7 +282,7 @@ pub fn submitting_authors(
             users::id.eq_any(
                 ideas::table
                     .filter(ideas::contest_id.eq(contest_id.to_owned()))
-                    .filter(ideas::status.eq("submitted"))
+                    .filter(ideas::status.eq(Status::Submitted.as_str()))
                     .select(ideas::author_id),
             ),
         )
@@ -308,7 +311,7 @@ pub fn eligible_with_author_email(
     ideas::table
         .inner_join(users::table.on(users::id.eq(ideas::author_id)))
         .filter(ideas::contest_id.eq(contest_id))
-        .filter(ideas::status.eq("submitted"))
+        .filter(ideas::status.eq(Status::Submitted.as_str()))
         .select((Idea::as_select(), users::email))
         .load(conn)
 }
@@ -319,14 +322,18 @@ pub fn disqualify(
     reason: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(ideas::table.find(id).filter(ideas::status.eq("submitted")))
-        .set((
-            ideas::status.eq("disqualified"),
-            ideas::disqualified_reason.eq(reason),
-            ideas::updated_at.eq(at),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        ideas::table
+            .find(id)
+            .filter(ideas::status.eq(Status::Submitted.as_str())),
+    )
+    .set((
+        ideas::status.eq(Status::Disqualified.as_str()),
+        ideas::disqualified_reason.eq(reason),
+        ideas::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Every idea of a contest with its author's name and email, for the organisation's figures
@@ -365,7 +372,8 @@ pub struct IdeaOverview {
     pub author_locale: String,
     pub title: String,
     pub summary: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub revision: i32,
     pub first_submitted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,

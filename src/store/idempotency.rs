@@ -26,24 +26,26 @@ pub fn find(conn: &mut DbConnection, user_id: &str, key: &str) -> QueryResult<Op
         .optional()
 }
 
-/// Claims the key for a request now running.
+/// Claims the key for a request now running; `AlreadyExists` when another connection claimed
+/// the same key at the same moment.
 pub fn start(
     conn: &mut DbConnection,
     user_id: &str,
     key: &str,
     request_hash: &str,
     at: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<super::Insert> {
     diesel::delete(idempotency_keys::table.find((user_id, key))).execute(conn)?;
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::user_id.eq(user_id),
-            idempotency_keys::idempotency_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::created_at.eq(at),
-        ))
-        .execute(conn)
-        .map(drop)
+    super::outcome::of(
+        diesel::insert_into(idempotency_keys::table)
+            .values((
+                idempotency_keys::user_id.eq(user_id),
+                idempotency_keys::idempotency_key.eq(key),
+                idempotency_keys::request_hash.eq(request_hash),
+                idempotency_keys::created_at.eq(at),
+            ))
+            .execute(conn),
+    )
 }
 
 pub fn finish(

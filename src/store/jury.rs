@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{assignments, conflicts, contests, jurors, score_sheets, scores, users};
+use crate::domain::status::JurorStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = jurors)]
@@ -14,7 +15,8 @@ pub struct Juror {
     pub email: String,
     pub user_id: Option<String>,
     pub token_hash: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: JurorStatus,
     pub invited_by: String,
     pub invited_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -23,7 +25,7 @@ pub struct Juror {
 
 pub fn insert(conn: &mut DbConnection, juror: &Juror) -> QueryResult<()> {
     diesel::insert_into(jurors::table)
-        .values(juror)
+        .values(juror.clone())
         .execute(conn)
         .map(drop)
 }
@@ -66,7 +68,7 @@ pub fn membership(
     jurors::table
         .filter(jurors::contest_id.eq(contest_id))
         .filter(jurors::user_id.eq(user_id))
-        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))
         .select(Juror::as_select())
         .first(conn)
         .optional()
@@ -78,14 +80,18 @@ pub fn accept(
     user_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(jurors::table.find(id).filter(jurors::status.eq("invited")))
-        .set((
-            jurors::status.eq("accepted"),
-            jurors::user_id.eq(user_id),
-            jurors::accepted_at.eq(at),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        jurors::table
+            .find(id)
+            .filter(jurors::status.eq(JurorStatus::Invited.as_str())),
+    )
+    .set((
+        jurors::status.eq(JurorStatus::Accepted.as_str()),
+        jurors::user_id.eq(user_id),
+        jurors::accepted_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Every invitation of a contest with the display name of those who accepted, oldest first.
@@ -109,7 +115,11 @@ pub fn count_active(
 ) -> QueryResult<i64> {
     jurors::table
         .filter(jurors::contest_id.eq(contest_id))
-        .filter(jurors::status.eq("accepted").or(jurors::expires_at.gt(now)))
+        .filter(
+            jurors::status
+                .eq(JurorStatus::Accepted.as_str())
+                .or(jurors::expires_at.gt(now)),
+        )
         .count()
         .get_result(conn)
 }
@@ -122,7 +132,7 @@ pub fn accepted_with_users(
     jurors::table
         .inner_join(users::table.on(jurors::user_id.eq(users::id.nullable())))
         .filter(jurors::contest_id.eq(contest_id))
-        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))
         .order((jurors::accepted_at.asc(), jurors::id.asc()))
         .select((
             Juror::as_select(),
@@ -286,7 +296,7 @@ pub fn scores_despite_conflict(conn: &mut DbConnection) -> QueryResult<Vec<(Stri
 /// Every accepted juror, as (contest id, user id), for the checker.
 pub fn accepted_pairs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
     jurors::table
-        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))
         .filter(jurors::user_id.is_not_null())
         .select((jurors::contest_id, jurors::user_id.assume_not_null()))
         .load(conn)

@@ -15,6 +15,7 @@ pub mod jury;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod outcome;
 pub mod profiles;
 pub mod rate_limits;
 pub mod schema;
@@ -24,6 +25,8 @@ pub mod users;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use outcome::Insert;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

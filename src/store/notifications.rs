@@ -1,5 +1,7 @@
 //! Notification preferences, follows, password reset links and mail fan-outs.
 
+use crate::domain::ideas::Status;
+use crate::domain::status::JurorStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -204,11 +206,11 @@ pub fn participants_after(
 ) -> QueryResult<Vec<Recipient>> {
     let authors = ideas::table
         .filter(ideas::contest_id.eq(contest_id.to_owned()))
-        .filter(ideas::status.eq("submitted"))
+        .filter(ideas::status.eq(Status::Submitted.as_str()))
         .select(ideas::author_id);
     let accepted = jurors::table
         .filter(jurors::contest_id.eq(contest_id.to_owned()))
-        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))
         .filter(jurors::user_id.is_not_null())
         .select(jurors::user_id.assume_not_null());
     users::table

@@ -1,5 +1,6 @@
 //! Organisations (brands) and their members.
 
+use crate::domain::status::JurorStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -290,7 +291,7 @@ pub fn has_stake_in_running_contest(
     let judging: i64 = jurors::table
         .filter(jurors::contest_id.eq_any(&running))
         .filter(jurors::user_id.eq(user_id))
-        .filter(jurors::status.eq("accepted"))
+        .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))
         .count()
         .get_result(conn)?;
     Ok(entered + judging > 0)

@@ -1,5 +1,6 @@
 //! People's public pages, and what they achieved in finished contests.
 
+use crate::domain::ideas::Status;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -48,7 +49,7 @@ pub fn entered_awarded(conn: &mut DbConnection, user_id: &str) -> QueryResult<Ve
         .inner_join(contests::table.on(contests::id.eq(ideas::contest_id)))
         .inner_join(awards::table.on(awards::contest_id.eq(contests::id)))
         .filter(ideas::author_id.eq(user_id))
-        .filter(ideas::status.eq("submitted"))
+        .filter(ideas::status.eq(Status::Submitted.as_str()))
         .order(awards::awarded_at.desc())
         .select((
             contests::id,

@@ -45,11 +45,10 @@ pub struct NewUser<'a> {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, user: &NewUser) -> QueryResult<()> {
-    diesel::insert_into(users::table)
-        .values(user)
-        .execute(conn)
-        .map(drop)
+/// Creates an account; `AlreadyExists` when the address is taken (the unique index decides
+/// between two sign-ups with one address).
+pub fn insert(conn: &mut DbConnection, user: &NewUser) -> QueryResult<super::Insert> {
+    super::outcome::of(diesel::insert_into(users::table).values(user).execute(conn))
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {

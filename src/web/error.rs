@@ -14,7 +14,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::app::{AppError, FieldError};
+use crate::app::{AppError, ErrorCode, FieldError};
 
 /// The JSON error body of API.md.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -25,7 +25,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable, snake_case: clients branch on it.
-    pub code: String,
+    pub code: ErrorCode,
     /// For people; may change wording.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,21 +33,9 @@ pub struct ErrorDetail {
 }
 
 impl AppError {
+    /// The code as the body writes it; pages compare it too.
     pub fn code(&self) -> &'static str {
-        match self {
-            AppError::BadRequest(_) => "bad_request",
-            AppError::Unauthorized(_) => "unauthorized",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict { code, .. } => code,
-            AppError::TooLarge(_) => "too_large",
-            AppError::UnsupportedType(_) => "unsupported_type",
-            AppError::EmailNotVerified(_) => "email_not_verified",
-            AppError::Validation(_) => "validation_failed",
-            AppError::RateLimited { .. } => "rate_limited",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal",
-        }
+        self.error_code().as_str()
     }
 }
 
@@ -97,7 +85,7 @@ impl ResponseError for AppError {
         }
         response.json(ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_owned(),
+                code: self.error_code(),
                 message,
                 fields,
             },

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::contests::{self, ContestView};
 use crate::app::jury::{self, JuryEntries, JuryEntry};
-use crate::app::{AppError, AppResult};
+use crate::app::{AppError, AppResult, ErrorCode};
 use crate::domain::lifecycle::Phase;
 use crate::domain::rules::Criterion;
 use crate::web::AppState;
@@ -81,7 +81,7 @@ fn judging_is_over(error: &AppError) -> bool {
     matches!(
         error,
         AppError::Conflict {
-            code: "judging_closed",
+            code: ErrorCode::JudgingClosed,
             ..
         }
     )

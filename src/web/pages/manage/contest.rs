@@ -204,7 +204,7 @@ pub(super) async fn render_manage(
     let actor = page.actor.clone();
     let loaded = state
         .run(move |ctx, conn| {
-            let stored = contests::load_managed(conn, &actor, &id)?;
+            let stored = contests::find_managed(conn, &actor, &id)?;
             let contest = contests::show(ctx, conn, &actor, &id)?;
             let opened = contest.phase != Phase::Draft;
             let judged = matches!(contest.phase, Phase::Judging | Phase::Awarded);
@@ -266,7 +266,7 @@ pub(super) async fn open_form(
     let (actor, id, lang) = (page.actor.clone(), id.into_inner(), page.lang);
     let view = state
         .run(move |ctx, conn| {
-            contests::load_managed(conn, &actor, &id)?;
+            contests::find_managed(conn, &actor, &id)?;
             contests::show(ctx, conn, &actor, &id)
         })
         .await

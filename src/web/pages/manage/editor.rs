@@ -165,7 +165,7 @@ pub(super) async fn edit_form(
         .run(move |ctx, conn| {
             let shown = contests::show(ctx, conn, &actor, &id)?;
             // Only members edit; the editor says so before anyone types.
-            Ok((shown, contests::load_managed(conn, &actor, &id)?))
+            Ok((shown, contests::find_managed(conn, &actor, &id)?))
         })
         .await;
     match loaded {

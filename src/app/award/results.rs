@@ -1,0 +1,71 @@
+//! The published results and score sheet, as the public and the entrants read them.
+
+use super::*;
+
+/// How the results name someone who deleted their account.
+pub const FORMER_PARTICIPANT: &str = "former participant";
+
+pub(super) fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResult<Results> {
+    let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
+        AppError::conflict(
+            ErrorCode::InvalidPhase,
+            "The results are published once the contest is awarded.",
+        )
+    })?;
+    let mut ranking: Vec<RankingRow> =
+        serde_json::from_str(&award.ranking).map_err(AppError::internal)?;
+    // People who deleted their account since are named no more.
+    let gone: std::collections::HashSet<String> =
+        store::users::ideas_of_deleted_authors(conn, &contest.id)?
+            .into_iter()
+            .collect();
+    for row in &mut ranking {
+        if gone.contains(&row.entry_id) {
+            row.author = FORMER_PARTICIPANT.into();
+        }
+    }
+    let payouts: Vec<PayoutView> = store::awards::payouts_of(conn, &contest.id)?
+        .into_iter()
+        .map(|p| PayoutView {
+            id: p.id,
+            amount_cents: p.amount_cents,
+            reason: p.reason,
+            status: p.status.to_string(),
+            recipient: match &p.idea_id {
+                Some(idea) if gone.contains(idea) => FORMER_PARTICIPANT.into(),
+                _ => p.recipient,
+            },
+            entry_id: p.idea_id,
+        })
+        .collect();
+    Ok(Results {
+        contest_id: contest.id.clone(),
+        rules_hash: contest.rules_hash.clone().unwrap_or_default(),
+        scoresheet_hash: award.scoresheet_hash,
+        prize_pool_cents: award.prize_pool_cents,
+        total_paid_cents: payouts.iter().map(|p| p.amount_cents).sum(),
+        ranking,
+        payouts,
+    })
+}
+
+pub fn results(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> AppResult<Results> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    results_of(conn, &contest)
+}
+
+/// The published anonymised score sheet, byte for byte (its SHA-256 is `scoresheet_hash`).
+pub fn scoresheet_text(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<String> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
+        AppError::conflict(
+            ErrorCode::InvalidPhase,
+            "The score sheet is published once the contest is awarded.",
+        )
+    })?;
+    Ok(award.scoresheet)
+}

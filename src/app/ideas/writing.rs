@@ -1,0 +1,244 @@
+//! An author's writes: creating a draft or a submission, revising, submitting a draft,
+//! withdrawing, and the reminder about drafts left unsubmitted.
+
+use super::*;
+
+/// Submits an idea, or saves it as a draft.
+pub fn create(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewIdea,
+) -> AppResult<IdeaView> {
+    access::require(conn, actor, Action::SubmitIdea)?;
+    let user = actor.user().expect("signed in").clone();
+    let mut v = Validator::new();
+    validate(&mut v, &input.title, &input.summary, &input.body);
+    if !input.draft && !input.accept_terms {
+        v.add(
+            "accept_terms",
+            "Accept the contest's eligibility and IP terms to submit.",
+        );
+    }
+    let id = write_tx(conn, |conn| {
+        // The contest's row first: every writer of a contest locks it before anything else.
+        backend::lock_row_contest(conn, contest_id)?;
+        limit_writes(ctx, conn, actor)?;
+        let contest = load_visible(conn, actor, contest_id)?;
+        if !contest.is_opened() {
+            return Err(closed(Phase::Draft));
+        }
+        if !input.draft {
+            require_verified(ctx, actor)?;
+        }
+        v.finish()?;
+        backend::lock_author_in_contest(conn, contest_id, &user.id)?;
+        // The clock is read here, inside the transaction that commits the idea.
+        let now = ctx.now();
+        require_phase(&contest, now, input.draft)?;
+        if !input.draft {
+            refuse_insiders(conn, &contest, &user.id)?;
+        }
+        let rules: crate::domain::rules::Rules = crate::app::contests::rules_of(ctx, &contest)?;
+        if !input.draft
+            && store::ideas::count_submitted(conn, contest_id, &user.id)?
+                >= i64::from(rules.max_ideas_per_person)
+        {
+            return Err(entry_limit(rules.max_ideas_per_person));
+        }
+        let id = store::new_id();
+        store::ideas::insert(
+            conn,
+            &store::ideas::NewIdea {
+                id: &id,
+                contest_id,
+                author_id: &user.id,
+                title: &input.title,
+                summary: &input.summary,
+                body: &input.body,
+                status: Status::Draft,
+                created_at: store::to_db(now),
+                updated_at: store::to_db(now),
+            },
+        )?;
+        if !input.draft {
+            // The row just inserted, as it is: no need to read it back.
+            let idea = Idea {
+                id: id.clone(),
+                contest_id: contest_id.to_owned(),
+                author_id: user.id.clone(),
+                title: input.title.clone(),
+                summary: input.summary.clone(),
+                body: input.body.clone(),
+                status: Status::Draft,
+                revision: 0,
+                first_submitted_at: None,
+                submitted_at: None,
+                disqualified_reason: None,
+                created_at: store::to_db(now),
+                updated_at: store::to_db(now),
+            };
+            record_submission(ctx, conn, &contest, &idea, now)?;
+        }
+        Ok(id)
+    })?;
+    // The answer is built once the idea is committed, outside the writer's lock (SQLite has one
+    // writer at a time; during a deadline rush every statement under it counts).
+    let idea = reload(conn, &id)?;
+    view(ctx, conn, &idea)
+}
+
+/// A juror or an organiser of a contest cannot enter it: hidden from their own entry, a juror
+/// could score every rival low. The answer is the one a juror with an entry gets on accepting (see
+/// `jury::accept`). Called under the author's lock, which the acceptance takes too.
+fn refuse_insiders(conn: &mut DbConnection, contest: &Contest, user_id: &str) -> AppResult<()> {
+    if store::jury::membership(conn, &contest.id, user_id)?.is_some() {
+        return Err(crate::app::jury::juror_and_author());
+    }
+    // Nor can its organisers: they read every entry and could clear the field for their own.
+    if store::organizations::role_of(conn, &contest.organization_id, user_id)?.is_some() {
+        return Err(crate::app::jury::juror_and_author());
+    }
+    Ok(())
+}
+
+fn entry_limit(max: u32) -> AppError {
+    AppError::conflict(
+        ErrorCode::EntryLimitReached,
+        format!(
+            "This contest accepts {max} idea(s) per person, and you have submitted that many. Withdraw one to submit another."
+        ),
+    )
+}
+
+/// Edits an idea: a draft stays a draft; a submitted idea gets a new revision and receipt.
+pub fn update(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    input: IdeaContent,
+) -> AppResult<IdeaView> {
+    let mut v = Validator::new();
+    validate(&mut v, &input.title, &input.summary, &input.body);
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        limit_writes(ctx, conn, actor)?;
+        let now = ctx.now();
+        let status = require_changeable(&idea, &contest, now)?;
+        v.finish()?;
+        store::ideas::update_content(
+            conn,
+            idea_id,
+            &input.title,
+            &input.summary,
+            &input.body,
+            store::to_db(now),
+        )?;
+        let idea = reload(conn, idea_id)?;
+        if status == Status::Submitted {
+            record_submission(ctx, conn, &contest, &idea, now)?;
+        }
+        let idea = reload(conn, idea_id)?;
+        view(ctx, conn, &idea)
+    })
+}
+
+/// Submits a draft.
+pub fn submit_draft(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    input: SubmitDraft,
+) -> AppResult<IdeaView> {
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        if idea.status != Status::Draft {
+            return Err(AppError::conflict(
+                ErrorCode::InvalidPhase,
+                format!("This idea is {}, not a draft.", idea.status),
+            ));
+        }
+        require_verified(ctx, actor)?;
+        require_terms(input.accept_terms)?;
+        backend::lock_author_in_contest(conn, &contest.id, &idea.author_id)?;
+        let now = ctx.now();
+        require_phase(&contest, now, false)?;
+        refuse_insiders(conn, &contest, &idea.author_id)?;
+        let rules = crate::app::contests::rules_of(ctx, &contest)?;
+        if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
+            >= i64::from(rules.max_ideas_per_person)
+        {
+            return Err(entry_limit(rules.max_ideas_per_person));
+        }
+        record_submission(ctx, conn, &contest, &idea, now)?;
+        let idea = reload(conn, idea_id)?;
+        view(ctx, conn, &idea)
+    })
+}
+
+/// Withdraws an idea before the deadline; it stays on record, out of the running.
+pub fn withdraw(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+) -> AppResult<IdeaView> {
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        let now = ctx.now();
+        require_changeable(&idea, &contest, now)?;
+        store::ideas::set_status(conn, idea_id, Status::Withdrawn, store::to_db(now))?;
+        if idea.status == Status::Submitted {
+            audit::record(
+                conn,
+                &contest.id,
+                now,
+                "idea_withdrawn",
+                json!({"commitment": commitment(ctx, &idea.id, "withdrawn")}),
+            )?;
+        }
+        let idea = reload(conn, idea_id)?;
+        view(ctx, conn, &idea)
+    })
+}
+
+/// Reminds authors of drafts that the deadline is near (run once per contest by the scheduler).
+pub fn remind_drafts(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    if now >= store::from_db(contest.submission_deadline) {
+        return Ok(0);
+    }
+    let drafts = store::ideas::drafts_of_contest(conn, &contest.id)?;
+    for idea in &drafts {
+        let Some(author) = store::users::find(conn, &idea.author_id)? else {
+            continue;
+        };
+        let mut context = notify::contest_context(ctx, contest);
+        context["display_name"] = json!(author.display_name);
+        context["idea_title"] = json!(idea.title);
+        context["deadline"] = json!(
+            store::from_db(contest.submission_deadline)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
+        mail::enqueue(
+            ctx,
+            conn,
+            now,
+            &Outgoing {
+                template: "draft_reminder",
+                to: &author.email,
+                locale: &author.locale,
+                context,
+            },
+        )?;
+    }
+    Ok(drafts.len())
+}
