@@ -281,7 +281,10 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let mut conn = pool.get()?;
             match command {
                 MailCommand::Failed => {
-                    let failed = store::outbox::with_status(&mut conn, "failed")?;
+                    let failed = store::outbox::with_status(
+                        &mut conn,
+                        concours::domain::status::MailStatus::Failed,
+                    )?;
                     if failed.is_empty() {
                         println!("no failed messages");
                     }

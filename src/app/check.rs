@@ -20,7 +20,7 @@ pub fn run(conn: &mut DbConnection) -> anyhow::Result<Vec<Violation>> {
             detail: format!("organisation {organization_id} has none"),
         });
     }
-    for message in store::outbox::with_status(conn, "pending")? {
+    for message in store::outbox::with_status(conn, crate::domain::status::MailStatus::Pending)? {
         if serde_json::from_str::<serde_json::Value>(&message.context).is_err() {
             found.push(Violation {
                 invariant: "every queued message can be rendered",

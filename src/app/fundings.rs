@@ -54,7 +54,8 @@ pub struct FundingView {
     pub currency: String,
     pub reference: String,
     /// `pending` or `confirmed`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: crate::domain::status::FundingStatus,
     pub recorded_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
 }
@@ -67,7 +68,7 @@ impl From<Funding> for FundingView {
             amount_cents: f.amount_cents,
             currency: f.currency,
             reference: f.reference,
-            status: f.status.to_string(),
+            status: f.status,
             recorded_at: store::from_db(f.recorded_at),
             confirmed_at: f.confirmed_at.map(store::from_db),
         }

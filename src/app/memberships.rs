@@ -10,6 +10,7 @@
 //! did (its contests, money and audit chain must keep an owner who answers for them) is
 //! refused with `last_owner` until ownership has been handed to someone invited for it.
 
+use crate::domain::status::InvitationOutcome;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -52,8 +53,7 @@ pub struct NewOwner {
 pub struct InvitationInfo {
     pub organization_id: String,
     pub organization_name: String,
-    /// `ask`, `accepted` (by the reader) or `invalid`.
-    pub outcome: &'static str,
+    pub outcome: InvitationOutcome,
 }
 
 /// An owner invites an address to join; the platform mails it a link that works once.
@@ -173,9 +173,9 @@ pub fn invitation(
     let organization =
         store::organizations::find(conn, &invitation.organization_id)?.ok_or_else(invalid_link)?;
     let outcome = match invitation.accepted_by.as_deref() {
-        Some(by) if by == user.id => "accepted",
-        Some(_) => "invalid",
-        None => "ask",
+        Some(by) if by == user.id => InvitationOutcome::Accepted,
+        Some(_) => InvitationOutcome::Invalid,
+        None => InvitationOutcome::Ask,
     };
     Ok(InvitationInfo {
         organization_id: organization.id,

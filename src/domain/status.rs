@@ -87,6 +87,30 @@ status_enum!(
     }
 );
 
+status_enum!(
+    /// A message of the outbox: waiting to go (or to be tried again), sent, given up on after
+    /// its attempts, or skipped because its recipient turned its kind of mail off.
+    MailStatus "mail status" {
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
+);
+
+status_enum!(
+    /// Where the reader of an invitation link (to a jury, to an organisation) stands.
+    InvitationOutcome "invitation outcome" {
+        /// The invitation waits for an answer: the page asks.
+        Ask = "ask",
+        /// This reader accepted it already.
+        Accepted = "accepted",
+        /// No such invitation, or someone else accepted it: the page says the link is not
+        /// valid.
+        Invalid = "invalid",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     status_enum!(Sample "sample status" { One = "one", TwoWords = "two_words" });

@@ -95,7 +95,7 @@ pub fn enqueue(
             recipient: message.to,
             locale: message.locale,
             context: &context,
-            status: "pending",
+            status: crate::domain::status::MailStatus::Pending.as_str(),
             next_attempt_at: store::to_db(send_at),
             created_at: store::to_db(now),
         },

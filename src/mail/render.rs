@@ -66,7 +66,7 @@ mod tests {
             recipient: "owner@acme.example".into(),
             locale: locale.into(),
             context: context.to_string(),
-            status: "pending".into(),
+            status: crate::domain::status::MailStatus::Pending,
             attempts: 0,
             next_attempt_at: at,
             claimed_until: None,

@@ -129,7 +129,7 @@ pub fn lock_due_outbox_ids(
 ) -> QueryResult<Vec<String>> {
     use super::schema::outbox::dsl::*;
     let due = outbox
-        .filter(status.eq("pending"))
+        .filter(status.eq(crate::domain::status::MailStatus::Pending.as_str()))
         .filter(next_attempt_at.le(now))
         .filter(claimed_until.is_null().or(claimed_until.lt(now)))
         .order(next_attempt_at.asc())

@@ -412,14 +412,6 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Whether an error is a unique-constraint violation (the loser of a race, usually).
-pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
-    matches!(
-        error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use crate::domain::ideas::Status;
 use crate::domain::status::JurorStatus;
+use crate::domain::status::MailStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -96,12 +97,12 @@ pub fn drop_pending(
     diesel::update(
         outbox::table
             .filter(outbox::recipient.eq(email))
-            .filter(outbox::status.eq("pending"))
+            .filter(outbox::status.eq(MailStatus::Pending.as_str()))
             .filter(outbox::claimed_until.is_null())
             .filter(outbox::template.eq_any(templates)),
     )
     .set((
-        outbox::status.eq("skipped"),
+        outbox::status.eq(MailStatus::Skipped.as_str()),
         outbox::last_error.eq(super::outbox::skipped_reason(kind)),
     ))
     .execute(conn)
@@ -111,7 +112,7 @@ pub fn drop_pending(
 pub fn latest_planned(conn: &mut DbConnection, email: &str) -> QueryResult<Option<NaiveDateTime>> {
     outbox::table
         .filter(outbox::recipient.eq(email))
-        .filter(outbox::status.eq("pending"))
+        .filter(outbox::status.eq(MailStatus::Pending.as_str()))
         .select(diesel::dsl::max(outbox::next_attempt_at))
         .first(conn)
 }

@@ -1,6 +1,7 @@
 //! The mail outbox: messages written in the same transaction as the change they report, then
 //! claimed, sent and settled by the worker (`mail::worker`).
 
+use crate::domain::status::MailStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -15,7 +16,8 @@ pub struct OutboxMessage {
     pub recipient: String,
     pub locale: String,
     pub context: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub claimed_until: Option<NaiveDateTime>,
@@ -69,7 +71,7 @@ pub fn claim_due(
 pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(MailStatus::Sent.as_str()),
             outbox::sent_at.eq(at),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::claimed_until.eq(None::<NaiveDateTime>),
@@ -90,7 +92,7 @@ pub fn skipped_reason(kind: &str) -> String {
 pub fn mark_skipped(conn: &mut DbConnection, id: &str, kind: &str) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("skipped"),
+            outbox::status.eq(MailStatus::Skipped.as_str()),
             outbox::claimed_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(skipped_reason(kind)),
         ))
@@ -116,7 +118,7 @@ pub fn mark_attempt_failed(
             .set((common, outbox::next_attempt_at.eq(at)))
             .execute(conn),
         None => diesel::update(target)
-            .set((common, outbox::status.eq("failed")))
+            .set((common, outbox::status.eq(MailStatus::Failed.as_str())))
             .execute(conn),
     }
     .map(drop)
@@ -124,19 +126,23 @@ pub fn mark_attempt_failed(
 
 /// Puts a failed message back in the queue, due now; returns whether there was one.
 pub fn retry(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
-        .set((
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(MailStatus::Failed.as_str())),
+    )
+    .set((
+        outbox::status.eq(MailStatus::Pending.as_str()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
-pub fn with_status(conn: &mut DbConnection, status: &str) -> QueryResult<Vec<OutboxMessage>> {
+pub fn with_status(conn: &mut DbConnection, status: MailStatus) -> QueryResult<Vec<OutboxMessage>> {
     outbox::table
-        .filter(outbox::status.eq(status))
+        .filter(outbox::status.eq(status.as_str()))
         .order(outbox::created_at.asc())
         .select(OutboxMessage::as_select())
         .load(conn)

@@ -1,6 +1,7 @@
 //! People's public pages, and what they achieved in finished contests.
 
 use crate::domain::ideas::Status;
+use crate::domain::status::MailStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -93,7 +94,7 @@ pub fn erase_personal_data(conn: &mut DbConnection, user_id: &str, email: &str) 
     diesel::delete(
         outbox::table
             .filter(outbox::recipient.eq(email))
-            .filter(outbox::status.eq("pending")),
+            .filter(outbox::status.eq(MailStatus::Pending.as_str())),
     )
     .execute(conn)?;
     diesel::delete(
@@ -215,7 +216,7 @@ pub fn scrub_traces(
     diesel::delete(
         outbox::table
             .filter(outbox::recipient.eq(email))
-            .filter(outbox::status.ne("sent")),
+            .filter(outbox::status.ne(MailStatus::Sent.as_str())),
     )
     .execute(conn)?;
     diesel::update(outbox::table.filter(outbox::recipient.eq(email)))

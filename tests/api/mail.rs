@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use concours::config::MailTransportKind;
+use concours::domain::status::MailStatus;
 use concours::mail::{self, Outgoing};
 use concours::store::{self, write_tx};
 use serde_json::json;
@@ -56,7 +57,7 @@ async fn a_message_claimed_by_a_crashed_worker_is_sent_again_with_its_message_id
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].message_id, format!("<{id}@concours.localhost>"));
     let row = store::outbox::find(&mut app.conn(), &id).unwrap().unwrap();
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status, MailStatus::Sent);
     assert_eq!(row.attempts, 1);
     app.deliver_mail().await;
     assert_eq!(app.mailbox.to("crash@example.org").len(), 1);
@@ -92,7 +93,7 @@ async fn two_workers_never_send_the_same_message(app: &TestApp) {
                 .unwrap()
                 .unwrap()
                 .status,
-            "sent"
+            MailStatus::Sent
         );
     }
 }

@@ -6,6 +6,7 @@
 
 use chrono::Duration;
 use concours::clock::Clock;
+use concours::domain::status::MailStatus;
 use concours::mail::{self, Category, Outgoing};
 use concours::store::{self, write_tx};
 use reqwest::Method;
@@ -77,12 +78,12 @@ fn preferences_without(category: Category) -> serde_json::Value {
 }
 
 /// The outbox row's status, and whether `concours mail failed` would list it.
-fn settled(app: &TestApp, id: &str) -> (String, bool) {
+fn settled(app: &TestApp, id: &str) -> (MailStatus, bool) {
     let mut conn = app.conn();
     let row = store::outbox::find(&mut conn, id)
         .unwrap()
         .expect("the message is kept");
-    let failed = store::outbox::with_status(&mut conn, "failed")
+    let failed = store::outbox::with_status(&mut conn, MailStatus::Failed)
         .unwrap()
         .iter()
         .any(|m| m.id == id);
@@ -112,7 +113,7 @@ async fn opt_outs_win(app: &TestApp, template: &str, category: Category) {
         before,
         "{what} sent after the opt-out in the settings"
     );
-    assert_eq!(settled(app, &id), ("skipped".to_owned(), false), "{what}");
+    assert_eq!(settled(app, &id), (MailStatus::Skipped, false), "{what}");
 
     // 2. Through the one-click link of the mail.
     app.person("link@example.org", "Link Person").await;
@@ -135,7 +136,7 @@ async fn opt_outs_win(app: &TestApp, template: &str, category: Category) {
         before,
         "{what} sent after the one-click opt-out"
     );
-    assert_eq!(settled(app, &id), ("skipped".to_owned(), false), "{what}");
+    assert_eq!(settled(app, &id), (MailStatus::Skipped, false), "{what}");
 
     // 3. The message was claimed by a worker (about to send) at the moment of the opt-out: the
     // opt-out cannot settle it; the worker, checking again when it sends, does.
@@ -174,5 +175,5 @@ async fn opt_outs_win(app: &TestApp, template: &str, category: Category) {
         before,
         "{what} sent after the opt-out, by the worker"
     );
-    assert_eq!(settled(app, &id), ("skipped".to_owned(), false), "{what}");
+    assert_eq!(settled(app, &id), (MailStatus::Skipped, false), "{what}");
 }

@@ -138,7 +138,7 @@ async fn refused_then_accepted(backend: Backend) {
     for id in &ids {
         assert_eq!(received.get(&message_id(&app, id)), Some(&1), "{id}");
         let row = store::outbox::find(&mut app.conn(), id).unwrap().unwrap();
-        assert_eq!(row.status, "sent");
+        assert_eq!(row.status, concours::domain::status::MailStatus::Sent);
     }
     app.assert_invariants().await;
     app.stop().await;

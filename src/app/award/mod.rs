@@ -60,7 +60,8 @@ pub struct PayoutView {
     /// `prize`, `fallback` or `no_entries`.
     pub reason: String,
     /// `due` or `paid`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: crate::domain::status::PayoutStatus,
     pub entry_id: Option<String>,
     pub recipient: String,
 }

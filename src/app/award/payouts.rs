@@ -12,7 +12,8 @@ pub struct PaidRequest {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaidView {
     pub id: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: crate::domain::status::PayoutStatus,
 }
 
 /// A payout still to transfer, with its contest, for admins.
@@ -40,7 +41,7 @@ pub fn payouts_due(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<DueP
                 id: p.id,
                 amount_cents: p.amount_cents,
                 reason: p.reason,
-                status: p.status.to_string(),
+                status: p.status,
                 entry_id: p.idea_id,
                 recipient: p.recipient,
             },
@@ -114,7 +115,7 @@ pub fn mark_paid(
         }
         Ok(PaidView {
             id: payout.id,
-            status: crate::domain::status::PayoutStatus::Paid.to_string(),
+            status: crate::domain::status::PayoutStatus::Paid,
         })
     })
 }

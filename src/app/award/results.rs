@@ -30,7 +30,7 @@ pub(super) fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResul
             id: p.id,
             amount_cents: p.amount_cents,
             reason: p.reason,
-            status: p.status.to_string(),
+            status: p.status,
             recipient: match &p.idea_id {
                 Some(idea) if gone.contains(idea) => FORMER_PARTICIPANT.into(),
                 _ => p.recipient,

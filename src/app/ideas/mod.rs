@@ -77,7 +77,8 @@ pub struct IdeaView {
     /// The body rendered and sanitised.
     pub body_html: String,
     /// `draft`, `submitted`, `withdrawn` or `disqualified`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: crate::domain::ideas::Status,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     /// The receipt of the latest revision; null for a draft never submitted.
@@ -158,7 +159,7 @@ fn view_as(
         summary: idea.summary.clone(),
         body: idea.body.clone(),
         body_html: crate::markdown::to_safe_html(&idea.body),
-        status: idea.status.to_string(),
+        status: idea.status,
         submitted_at: idea.submitted_at.map(store::from_db),
         updated_at: store::from_db(idea.updated_at),
         receipt,

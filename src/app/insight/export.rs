@@ -153,7 +153,7 @@ pub fn export(
                     &crate::domain::money::decimal(p.amount_cents, &contest.currency),
                     &contest.currency,
                     &p.reason,
-                    &p.status,
+                    p.status.as_str(),
                 ]);
             }
         }

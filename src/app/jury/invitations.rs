@@ -228,17 +228,7 @@ pub fn configure(
 
 // The invitation behind a link, as its page shows it (read-only; `accept` checks everything).
 
-/// Where the reader of an invitation link stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InvitationOutcome {
-    /// The invitation waits for an answer: the page asks.
-    Ask,
-    /// This reader accepted it already.
-    Accepted,
-    /// No such invitation, or someone else accepted it: the page says the link is not valid.
-    Invalid,
-}
+pub use crate::domain::status::InvitationOutcome;
 
 /// An invitation as its page shows it: the outcome, and the contest if the reader may see it
 /// (before it opens, a contest is its organisation's: the page then names no contest).

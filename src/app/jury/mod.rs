@@ -51,7 +51,8 @@ pub struct JurorView {
     /// Known once the invitation is accepted.
     pub display_name: Option<String>,
     /// `invited` or `accepted`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: crate::domain::status::JurorStatus,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -134,7 +135,7 @@ fn view(juror: Juror, display_name: Option<String>) -> JurorView {
         id: juror.id,
         email: juror.email,
         display_name,
-        status: juror.status.to_string(),
+        status: juror.status,
     }
 }
 

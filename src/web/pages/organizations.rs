@@ -3,6 +3,7 @@
 //! button (signed-out readers go through the sign-in page, which comes back here); the
 //! dashboard's forms invite an address (owners) and leave an organisation (members).
 
+use crate::domain::status::InvitationOutcome;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError, web};
 use serde::{Deserialize, Serialize};
@@ -85,8 +86,7 @@ struct InvitationView<'a> {
     /// Empty unless the error of a refused acceptance is added.
     error: &'static str,
     action: String,
-    /// `ask`, `accepted` or `invalid` (no such invitation, or no more).
-    outcome: &'static str,
+    outcome: InvitationOutcome,
     organization_name: &'a str,
 }
 
@@ -96,7 +96,7 @@ fn invitation(
     token: &str,
     info: Option<&InvitationInfo>,
 ) -> (tera::Context, StatusCode) {
-    let outcome = info.map_or("invalid", |i| i.outcome);
+    let outcome = info.map_or(InvitationOutcome::Invalid, |i| i.outcome);
     let view = InvitationView {
         error: "",
         action: format!("/organization-invitations/{}", url_escape(token)),
@@ -104,8 +104,8 @@ fn invitation(
         organization_name: info.map_or("", |i| i.organization_name.as_str()),
     };
     let status = match outcome {
-        "invalid" => StatusCode::NOT_FOUND,
-        _ => StatusCode::OK,
+        InvitationOutcome::Invalid => StatusCode::NOT_FOUND,
+        InvitationOutcome::Ask | InvitationOutcome::Accepted => StatusCode::OK,
     };
     (page.view(&view), status)
 }

@@ -67,7 +67,7 @@ struct IdeaShown {
     title: String,
     summary: String,
     body_html: String,
-    status: String,
+    status: Status,
     status_label: String,
     updated_at: String,
     submitted_at: String,
@@ -113,13 +113,12 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
         is_author,
     } = data;
     let contest = ContestInfo::of(contest, lang);
-    let status = Status::parse(&idea.status);
-    let draft = status == Some(Status::Draft);
+    let draft = idea.status == Status::Draft;
     let can_edit = *is_author
-        && match status {
-            Some(Status::Draft) => contest.accepts_ideas || contest.drafts_only,
-            Some(Status::Submitted) => contest.accepts_ideas,
-            _ => false,
+        && match idea.status {
+            Status::Draft => contest.accepts_ideas || contest.drafts_only,
+            Status::Submitted => contest.accepts_ideas,
+            Status::Withdrawn | Status::Disqualified => false,
         };
     let form = match &extra.typed {
         Some(typed) => typed.clone(),
@@ -136,7 +135,7 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
             title: idea.title.clone(),
             summary: idea.summary.clone(),
             body_html: idea.body_html.clone(),
-            status: idea.status.clone(),
+            status: idea.status,
             status_label: page.t(&format!("idea_status_{}", idea.status)),
             updated_at: i18n::date(idea.updated_at, lang),
             submitted_at: idea

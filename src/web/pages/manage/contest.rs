@@ -63,7 +63,7 @@ pub(super) struct Typed {
 struct FundingRow {
     amount: String,
     reference: String,
-    status: String,
+    status: crate::domain::status::FundingStatus,
     status_label: String,
     recorded_at: String,
 }
@@ -81,7 +81,7 @@ struct JurorRow {
 struct IdeaRow {
     id: String,
     title: String,
-    status: String,
+    status: crate::domain::ideas::Status,
     status_label: String,
     submitted_at: String,
 }
@@ -139,7 +139,7 @@ impl ManageView {
             JurorRow {
                 email: j.email.clone(),
                 display_name: j.display_name.clone().unwrap_or_default(),
-                status_label: label("juror", &j.status),
+                status_label: label("juror", j.status.as_str()),
                 scored: progress.map_or(0, |p| p.scored),
                 assigned: progress.map_or(0, |p| p.assigned),
             }
@@ -156,8 +156,8 @@ impl ManageView {
                 .map(|f| FundingRow {
                     amount: i18n::money(f.amount_cents, &f.currency, lang),
                     reference: f.reference.clone(),
-                    status: f.status.clone(),
-                    status_label: label("funding", &f.status),
+                    status: f.status,
+                    status_label: label("funding", f.status.as_str()),
                     recorded_at: i18n::date(f.recorded_at, lang),
                 })
                 .collect(),
@@ -172,8 +172,8 @@ impl ManageView {
                 .map(|i| IdeaRow {
                     id: i.id.clone(),
                     title: i.title.clone(),
-                    status: i.status.clone(),
-                    status_label: label("idea", &i.status),
+                    status: i.status,
+                    status_label: label("idea", i.status.as_str()),
                     submitted_at: (i.submitted_at.map(|at| i18n::date(at, lang)))
                         .unwrap_or_default(),
                 })
@@ -183,7 +183,7 @@ impl ManageView {
                     recipient: p.recipient.clone(),
                     amount: money(p.amount_cents),
                     reason_label: label("reason", &p.reason),
-                    status_label: label("status", &p.status),
+                    status_label: label("status", p.status.as_str()),
                 })
                 .collect(),
             typed,
