@@ -3,7 +3,7 @@
 //! exactly this list.
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
-use actix_web::{App, Error, web};
+use actix_web::{App, Error, guard, web};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -122,18 +122,194 @@ const CONTEST: &str = "/contests/{id:(?:[^n/][^/]*|n(?:[^e/][^/]*)?|ne(?:[^w/][^
 /// Wires one page route (or one resource, its methods together).
 type Wiring = fn(&mut web::ServiceConfig);
 
+/// The forms of the management page that have a route of their own,
+/// `/contests/{id}/manage/<form>`; `/contests/{id}/manage/{action}` answers the others.
+const MANAGE_FORMS: [&str; 6] = [
+    "fundings",
+    "jurors",
+    "jury-settings",
+    "remind",
+    "announcements",
+    "award",
+];
+
+/// The admin's forms with a route of their own, `/admin/<kind>/{id}`.
+const ADMIN_FORMS: [&str; 2] = ["fundings", "payouts"];
+
+/// The request's path, without its query, split into its segments (`/a/b` → `a`, `b`).
+fn segments<'a>(ctx: &'a guard::GuardContext<'_>) -> impl Iterator<Item = &'a str> {
+    ctx.head().uri.path().split('/').skip(1)
+}
+
+/// Whether the path's last segment is one of `names`.
+fn last_segment_is(ctx: &guard::GuardContext<'_>, names: &[&str]) -> bool {
+    segments(ctx).last().is_some_and(|s| names.contains(&s))
+}
+
+/// Whether the path's second segment is one of `names`.
+fn second_segment_is(ctx: &guard::GuardContext<'_>, names: &[&str]) -> bool {
+    segments(ctx).nth(1).is_some_and(|s| names.contains(&s))
+}
+
 /// The pages' routes. The order they are added in does not matter: no request matches two of
 /// them. Paths of different lengths never meet; where two paths of the same length differ by
 /// a fixed segment against an `{id}`, the `{id}` is constrained not to match it (the one such
-/// pair: [`CONTEST`] against `/contests/new`); a route added with `.route` guards its method,
-/// so a GET-only route lets a POST to the same path through to the route that takes it.
+/// pair: [`CONTEST`] against `/contests/new`); a catch-all that answers unknown forms with
+/// the not-found page is guarded to step aside for the forms that have a route
+/// ([`MANAGE_FORMS`], [`ADMIN_FORMS`]); a route added with `.route` guards its method, so a
+/// GET-only route lets a POST to the same path through to the route that takes it.
 /// `tests/api/routes.rs` adds them in reverse and checks that every page answers the same.
 fn pages() -> Vec<Wiring> {
+    use pages::ideas::{appreciate, attach, mine, show, submit, withdraw};
+    use pages::jury::{conflict, invitation, score, sheet};
+    use pages::manage::{actions, admin, contest, dashboard, editor};
     use pages::{accounts, assets, contests, insight, mail_links, organizations, settings};
     vec![
-        pages::manage::routes,
-        pages::ideas::routes,
-        pages::jury::routes,
+        // The brand's pages: the dashboard, the contest editor, the management page and its
+        // forms, the admin's page.
+        |cfg| {
+            cfg.route("/dashboard", web::get().to(dashboard::dashboard));
+        },
+        |cfg| {
+            let create = web::post().to(dashboard::create_organization);
+            cfg.route("/organizations/new", create);
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/contests/new")
+                    .route(web::get().to(editor::new_contest_form))
+                    .route(web::post().to(editor::new_contest_submit)),
+            );
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/contests/{id}/edit")
+                    .route(web::get().to(editor::edit_form))
+                    .route(web::post().to(editor::edit_submit)),
+            );
+        },
+        |cfg| {
+            cfg.route("/contests/{id}/manage", web::get().to(contest::manage));
+        },
+        |cfg| {
+            let post = web::post().to(actions::record_funding);
+            cfg.route("/contests/{id}/manage/fundings", post);
+        },
+        |cfg| {
+            let post = web::post().to(actions::invite_juror);
+            cfg.route("/contests/{id}/manage/jurors", post);
+        },
+        |cfg| {
+            let post = web::post().to(actions::configure_jury);
+            cfg.route("/contests/{id}/manage/jury-settings", post);
+        },
+        |cfg| {
+            cfg.route(
+                "/contests/{id}/manage/remind",
+                web::post().to(actions::remind),
+            );
+        },
+        |cfg| {
+            let post = web::post().to(actions::announce);
+            cfg.route("/contests/{id}/manage/announcements", post);
+        },
+        |cfg| {
+            cfg.route(
+                "/contests/{id}/manage/award",
+                web::post().to(actions::award),
+            );
+        },
+        |cfg| {
+            // Any other action: not found (after the sign-in and CSRF checks, as always). It
+            // steps aside for the forms above, whichever is added first.
+            let other = web::post()
+                .guard(guard::fn_guard(|ctx| !last_segment_is(ctx, &MANAGE_FORMS)))
+                .to(actions::unknown_action);
+            cfg.route("/contests/{id}/manage/{action}", other);
+        },
+        |cfg| {
+            let post = web::post().to(actions::disqualify);
+            cfg.route("/contests/{id}/manage/ideas/{idea}/disqualify", post);
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/contests/{id}/open")
+                    .route(web::get().to(contest::open_form))
+                    .route(web::post().to(actions::open_submit)),
+            );
+        },
+        |cfg| {
+            cfg.route("/admin", web::get().to(admin::admin));
+        },
+        |cfg| {
+            let post = web::post().to(admin::confirm_funding);
+            cfg.route("/admin/fundings/{id}", post);
+        },
+        |cfg| {
+            cfg.route("/admin/payouts/{id}", web::post().to(admin::mark_paid));
+        },
+        |cfg| {
+            let other = web::post()
+                .guard(guard::fn_guard(|ctx| !second_segment_is(ctx, &ADMIN_FORMS)))
+                .to(admin::unknown_kind);
+            cfg.route("/admin/{kind}/{id}", other);
+        },
+        // The innovators' pages.
+        |cfg| {
+            cfg.service(
+                web::resource("/contests/{id}/submit")
+                    .route(web::get().to(submit::submit_form))
+                    .route(web::post().to(submit::submit_post)),
+            );
+        },
+        |cfg| {
+            cfg.route("/ideas/{id}", web::get().to(show::idea_page));
+        },
+        |cfg| {
+            cfg.route("/ideas/{id}/edit", web::post().to(show::edit_post));
+        },
+        |cfg| {
+            let post = web::post().to(show::submit_draft_post);
+            cfg.route("/ideas/{id}/submit", post);
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/ideas/{id}/withdraw")
+                    .route(web::get().to(withdraw::withdraw_form))
+                    .route(web::post().to(withdraw::withdraw_post)),
+            );
+        },
+        |cfg| {
+            let post = web::post().to(attach::attach_post);
+            cfg.route("/ideas/{id}/attachments", post);
+        },
+        |cfg| {
+            cfg.route("/me/ideas", web::get().to(mine::my_ideas));
+        },
+        |cfg| {
+            let post = web::post().to(appreciate::appreciate);
+            cfg.route("/ideas/{id}/appreciation", post);
+        },
+        // The jurors' pages.
+        |cfg| {
+            cfg.service(
+                web::resource("/jury-invitations/{token}")
+                    .route(web::get().to(invitation::invitation_page))
+                    .route(web::post().to(invitation::invitation_accept)),
+            );
+        },
+        |cfg| {
+            cfg.route("/contests/{id}/jury", web::get().to(score::jury_page));
+        },
+        |cfg| {
+            let post = web::post().to(sheet::scores_post);
+            cfg.route("/contests/{id}/jury/entries/{entry_id}/scores", post);
+        },
+        |cfg| {
+            let post = web::post().to(conflict::conflict_post);
+            cfg.route("/contests/{id}/jury/entries/{entry_id}/conflict", post);
+        },
+        // Everyone's pages.
         |cfg| {
             cfg.route("/", web::get().to(contests::home));
         },

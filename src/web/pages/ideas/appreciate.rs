@@ -8,14 +8,14 @@ use crate::web::AppState;
 use crate::web::pages::{CsrfForm, SignedInPage, see_other};
 
 #[derive(Debug, Deserialize)]
-pub(super) struct AppreciateForm {
+pub(crate) struct AppreciateForm {
     /// `0` removes the reader's mark; anything else (or nothing) sets it.
     #[serde(default)]
     on: String,
 }
 
 /// Marks or unmarks a published idea from the results page, then goes back to it.
-pub(super) async fn appreciate(
+pub(crate) async fn appreciate(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

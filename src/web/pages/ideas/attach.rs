@@ -61,7 +61,7 @@ async fn read_upload(
     Ok((csrf, upload))
 }
 
-pub(super) async fn attach_post(
+pub(crate) async fn attach_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

@@ -86,7 +86,7 @@ fn result_of(
     }
 }
 
-pub(super) async fn my_ideas(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+pub(crate) async fn my_ideas(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
     let (mine, contests_by_id) = match load_mine(&state, &page).await {
         Ok(found) => found,
         Err(error) => return page.error(&state.tera, error),

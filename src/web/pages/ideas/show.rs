@@ -269,11 +269,11 @@ impl Done {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct DoneQuery {
+pub(crate) struct DoneQuery {
     done: Option<Done>,
 }
 
-pub(super) async fn idea_page(
+pub(crate) async fn idea_page(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -290,7 +290,7 @@ pub(super) async fn idea_page(
     render_idea(&state, &page, id.into_inner(), extra).await
 }
 
-pub(super) async fn edit_post(
+pub(crate) async fn edit_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -327,12 +327,12 @@ pub(super) async fn edit_post(
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct SubmitDraftForm {
+pub(crate) struct SubmitDraftForm {
     #[serde(default)]
     accept_terms: Option<String>,
 }
 
-pub(super) async fn submit_draft_post(
+pub(crate) async fn submit_draft_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

@@ -14,7 +14,7 @@ use super::show::Done;
 
 /// What a person typed in an idea form, shown back to them.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(super) struct IdeaTyped {
+pub(crate) struct IdeaTyped {
     pub title: String,
     pub summary: String,
     pub body: String,
@@ -24,7 +24,7 @@ pub(super) struct IdeaTyped {
 /// Which button of an idea form was pressed.
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum IdeaAction {
+pub(crate) enum IdeaAction {
     /// Show the text as it will read, saving nothing.
     Preview,
     /// Save a draft (new idea).
@@ -41,7 +41,7 @@ pub(super) enum IdeaAction {
 
 /// An idea form: new (`submit`) or edit (`/ideas/{id}/edit`).
 #[derive(Debug, Deserialize)]
-pub(super) struct IdeaForm {
+pub(crate) struct IdeaForm {
     #[serde(default)]
     pub title: String,
     #[serde(default)]
@@ -101,7 +101,7 @@ async fn load_contest(
     .await
 }
 
-pub(super) async fn submit_form(
+pub(crate) async fn submit_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -115,7 +115,7 @@ pub(super) async fn submit_form(
     }
 }
 
-pub(super) async fn submit_post(
+pub(crate) async fn submit_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     page: SignedInPage,

@@ -36,7 +36,7 @@ async fn render_withdraw(
     page.render_status(&state.tera, "ideas/withdraw.html", &context, status)
 }
 
-pub(super) async fn withdraw_form(
+pub(crate) async fn withdraw_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -45,12 +45,12 @@ pub(super) async fn withdraw_form(
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct WithdrawForm {
+pub(crate) struct WithdrawForm {
     #[serde(default)]
     confirm: Option<String>,
 }
 
-pub(super) async fn withdraw_post(
+pub(crate) async fn withdraw_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

@@ -10,12 +10,12 @@ use crate::web::pages::{CsrfForm, SignedInPage, see_other, url_escape};
 use super::score::{JuryPageState, Selection, TypedSheet, render_jury};
 
 #[derive(Debug, Deserialize)]
-pub(super) struct ConflictForm {
+pub(crate) struct ConflictForm {
     #[serde(default)]
     reason: String,
 }
 
-pub(super) async fn conflict_post(
+pub(crate) async fn conflict_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     path: web::Path<(String, String)>,

@@ -63,7 +63,7 @@ fn render_invitation(
     page.render_status(&state.tera, "jury/invitation.html", &context, status)
 }
 
-pub(super) async fn invitation_page(
+pub(crate) async fn invitation_page(
     state: web::Data<AppState>,
     page: SignedInPage,
     token: web::Path<String>,
@@ -77,9 +77,9 @@ pub(super) async fn invitation_page(
 
 /// A form with nothing but its CSRF field (which the kit reads).
 #[derive(Debug, Deserialize)]
-pub(super) struct Nothing {}
+pub(crate) struct Nothing {}
 
-pub(super) async fn invitation_accept(
+pub(crate) async fn invitation_accept(
     state: web::Data<AppState>,
     page: SignedInPage,
     token: web::Path<String>,

@@ -19,7 +19,7 @@ use crate::web::pages::ideas::shared::{
 use crate::web::pages::{Page, SignedInPage, url_escape};
 
 #[derive(Debug, Deserialize)]
-pub(super) struct JuryQuery {
+pub(crate) struct JuryQuery {
     /// The entry to show.
     entry: Option<String>,
     /// Show the first unscored entry after this one (after saving it).
@@ -358,7 +358,7 @@ pub(super) async fn render_jury(
     page.render_status(&state.tera, "jury/score.html", &context, status)
 }
 
-pub(super) async fn jury_page(
+pub(crate) async fn jury_page(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

@@ -15,14 +15,14 @@ use super::score::{JuryPageState, Selection, TypedSheet, render_jury};
 /// The score form: one `score_<criterion key>` field per criterion (named by the contest's
 /// rules, hence a map) and the comment.
 #[derive(Debug, Deserialize)]
-pub(super) struct ScoreForm {
+pub(crate) struct ScoreForm {
     #[serde(default)]
     comment: Option<String>,
     #[serde(flatten)]
     fields: BTreeMap<String, String>,
 }
 
-pub(super) async fn scores_post(
+pub(crate) async fn scores_post(
     state: web::Data<AppState>,
     page: SignedInPage,
     path: web::Path<(String, String)>,

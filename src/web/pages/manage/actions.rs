@@ -20,26 +20,10 @@ use super::super::{CsrfForm, see_other};
 use super::contest::{Section, Typed, render_manage};
 use super::{Posted, shown_error};
 
-/// The routes of the forms with a section of their own, then the one that answers any other
-/// `{action}` (registered last, so that it only gets what the others do not match).
-pub(super) fn routes(cfg: &mut web::ServiceConfig) {
-    let path = |section: Section| format!("/contests/{{id}}/manage/{}", section.as_str());
-    cfg.route(&path(Section::Fundings), web::post().to(record_funding))
-        .route(&path(Section::Jurors), web::post().to(invite_juror))
-        .route(&path(Section::JurySettings), web::post().to(configure_jury))
-        .route(&path(Section::Remind), web::post().to(remind))
-        .route(&path(Section::Announcements), web::post().to(announce))
-        .route(&path(Section::Award), web::post().to(award))
-        .route(
-            "/contests/{id}/manage/{action}",
-            web::post().to(unknown_action),
-        );
-}
-
 /// A funding recorded by the brand: an amount typed in the contest's currency, and the bank
 /// transfer's reference.
 #[derive(Debug, Deserialize)]
-pub(super) struct FundingForm {
+pub(crate) struct FundingForm {
     #[serde(default)]
     amount: String,
     #[serde(default)]
@@ -48,35 +32,35 @@ pub(super) struct FundingForm {
 
 /// A juror invited by email.
 #[derive(Debug, Deserialize)]
-pub(super) struct JurorForm {
+pub(crate) struct JurorForm {
     #[serde(default)]
     email: String,
 }
 
 /// How many jurors score each entry; empty for all of them.
 #[derive(Debug, Deserialize)]
-pub(super) struct JurySettingsForm {
+pub(crate) struct JurySettingsForm {
     #[serde(default)]
     reviews_per_entry: String,
 }
 
 /// An announcement to everyone who follows the contest.
 #[derive(Debug, Deserialize)]
-pub(super) struct AnnouncementForm {
+pub(crate) struct AnnouncementForm {
     #[serde(default)]
     body: String,
 }
 
 /// Why an idea is disqualified (shown to its author).
 #[derive(Debug, Deserialize)]
-pub(super) struct DisqualifyForm {
+pub(crate) struct DisqualifyForm {
     #[serde(default)]
     reason: String,
 }
 
 /// The confirmation that opening freezes the rules.
 #[derive(Debug, Deserialize)]
-pub(super) struct OpenForm {
+pub(crate) struct OpenForm {
     #[serde(default)]
     confirm: String,
 }
@@ -117,7 +101,7 @@ impl Posted {
     }
 }
 
-pub(super) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> HttpResponse {
+pub(crate) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> HttpResponse {
     let FundingForm { amount, reference } = form.into_inner();
     let typed = Typed {
         input_amount: amount.clone(),
@@ -144,7 +128,7 @@ pub(super) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> Ht
     m.finish(Section::Fundings, typed, result).await
 }
 
-pub(super) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpResponse {
+pub(crate) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpResponse {
     let email = form.into_inner().email;
     let typed = Typed {
         input_email: email.clone(),
@@ -157,7 +141,7 @@ pub(super) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpRe
     m.finish(Section::Jurors, typed, result).await
 }
 
-pub(super) async fn configure_jury(m: Posted, form: CsrfForm<JurySettingsForm>) -> HttpResponse {
+pub(crate) async fn configure_jury(m: Posted, form: CsrfForm<JurySettingsForm>) -> HttpResponse {
     let value = form.reviews_per_entry.trim();
     let result = match value.parse::<u32>() {
         Err(_) if !value.is_empty() => Err(AppError::field(
@@ -179,7 +163,7 @@ pub(super) async fn configure_jury(m: Posted, form: CsrfForm<JurySettingsForm>) 
 }
 
 /// Reminds the jurors who have not finished scoring.
-pub(super) async fn remind(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+pub(crate) async fn remind(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
     let (actor, id) = m.ids();
     let result = (m.state)
         .run(move |ctx, conn| jury::remind(ctx, conn, &actor, &id).map(drop))
@@ -187,7 +171,7 @@ pub(super) async fn remind(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse
     m.finish(Section::Remind, Typed::default(), result).await
 }
 
-pub(super) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> HttpResponse {
+pub(crate) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> HttpResponse {
     let body = form.into_inner().body;
     let typed = Typed {
         input_body: body.clone(),
@@ -201,7 +185,7 @@ pub(super) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> Htt
 }
 
 /// The award, by hand (the scheduler awards at the judging deadline otherwise).
-pub(super) async fn award(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+pub(crate) async fn award(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
     let (actor, id) = m.ids();
     let trigger = award::Trigger::Manual;
     let result = (m.state)
@@ -212,12 +196,12 @@ pub(super) async fn award(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse 
 
 /// Any other action: not found, once the reader is known and the form's token checked (as
 /// for every form of the page).
-pub(super) async fn unknown_action(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+pub(crate) async fn unknown_action(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
     m.page.not_found(&m.state.tera)
 }
 
 /// `/contests/{id}/manage/ideas/{idea}/disqualify`.
-pub(super) async fn disqualify(
+pub(crate) async fn disqualify(
     m: Posted,
     idea: web::Path<(String, String)>,
     form: CsrfForm<DisqualifyForm>,
@@ -235,7 +219,7 @@ pub(super) async fn disqualify(
     m.finish(Section::Ideas, typed, result).await
 }
 
-pub(super) async fn open_submit(m: Posted, form: CsrfForm<OpenForm>) -> HttpResponse {
+pub(crate) async fn open_submit(m: Posted, form: CsrfForm<OpenForm>) -> HttpResponse {
     if form.confirm.is_empty() {
         let mut context = m.page.context();
         context.insert("error", &m.page.t("open_confirm_missing"));

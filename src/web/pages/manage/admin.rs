@@ -15,14 +15,6 @@ use crate::web::i18n;
 use super::super::{CsrfForm, Page, SignedInPage, see_other, t};
 use super::{Posted, render_view, shown_error};
 
-/// The routes of the admins' forms, then the one that answers any other `{kind}` (registered
-/// last, so that it only gets what the others do not match).
-pub(super) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/fundings/{id}", web::post().to(confirm_funding))
-        .route("/admin/payouts/{id}", web::post().to(mark_paid))
-        .route("/admin/{kind}/{id}", web::post().to(unknown_kind));
-}
-
 #[derive(Debug, Serialize)]
 struct PendingFunding {
     id: String,
@@ -105,7 +97,7 @@ async fn render_admin(
     render_view(page, state, "manage/admin.html", context, view, status)
 }
 
-pub(super) async fn admin(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+pub(crate) async fn admin(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
     let nothing_failed = (String::new(), String::new());
     render_admin(
         &state,
@@ -136,7 +128,7 @@ async fn finish(posted: Posted, reference: String, result: AppResult<()>) -> Htt
 /// The confirmation that a funding arrived. It names the amount and currency the admin was
 /// shown; a funding that no longer matches them is refused.
 #[derive(Debug, Deserialize)]
-pub(super) struct ConfirmationForm {
+pub(crate) struct ConfirmationForm {
     #[serde(default)]
     amount_cents: String,
     #[serde(default)]
@@ -147,13 +139,13 @@ pub(super) struct ConfirmationForm {
 
 /// The reference of the transfer that paid a payout.
 #[derive(Debug, Deserialize)]
-pub(super) struct PaidForm {
+pub(crate) struct PaidForm {
     #[serde(default)]
     reference: String,
 }
 
 /// `POST /admin/fundings/{id}` confirms a funding.
-pub(super) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>) -> HttpResponse {
+pub(crate) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>) -> HttpResponse {
     let (form, actor, funding) = (form.into_inner(), p.page.actor.clone(), p.id.clone());
     let confirmation = fundings::Confirmation {
         amount_cents: form.amount_cents.trim().parse().ok(),
@@ -168,7 +160,7 @@ pub(super) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>)
 }
 
 /// `POST /admin/payouts/{id}` records a payout as paid, with the transfer's reference.
-pub(super) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpResponse {
+pub(crate) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpResponse {
     let (reference, actor, payout) = (
         form.into_inner().reference,
         p.page.actor.clone(),
@@ -184,7 +176,7 @@ pub(super) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpRespon
 }
 
 /// Any other kind: not found, once the reader is known and the form's token checked.
-pub(super) async fn unknown_kind(
+pub(crate) async fn unknown_kind(
     p: Posted,
     _form: CsrfForm<HashMap<String, String>>,
 ) -> HttpResponse {

@@ -240,7 +240,7 @@ pub(super) async fn render_manage(
     render_view(page, state, "manage/contest.html", context, view, status)
 }
 
-pub(super) async fn manage(
+pub(crate) async fn manage(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -258,7 +258,7 @@ struct OpenView {
 }
 
 /// Opening, after a confirmation that says what freezes.
-pub(super) async fn open_form(
+pub(crate) async fn open_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

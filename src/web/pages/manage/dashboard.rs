@@ -72,18 +72,18 @@ async fn render_dashboard(
     render_view(page, state, "manage/dashboard.html", context, view, status)
 }
 
-pub(super) async fn dashboard(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+pub(crate) async fn dashboard(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
     render_dashboard(&state, &page, page.context(), String::new(), StatusCode::OK).await
 }
 
 /// The form that creates an organisation.
 #[derive(Debug, Deserialize)]
-pub(super) struct OrganizationForm {
+pub(crate) struct OrganizationForm {
     #[serde(default)]
     name: String,
 }
 
-pub(super) async fn create_organization(
+pub(crate) async fn create_organization(
     state: web::Data<AppState>,
     page: SignedInPage,
     form: CsrfForm<OrganizationForm>,

@@ -45,11 +45,11 @@ fn editor_context(page: &Page, editor: &Editor, action: &str, organization: &str
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct OrganizationQuery {
+pub(crate) struct OrganizationQuery {
     organization: Option<String>,
 }
 
-pub(super) async fn new_contest_form(
+pub(crate) async fn new_contest_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     query: web::Query<OrganizationQuery>,
@@ -147,7 +147,7 @@ async fn save_editor(
 
 /// The editor's form is a map: its criteria and prizes are rows named at run time (see
 /// [`super::editor_form`]).
-pub(super) async fn new_contest_submit(
+pub(crate) async fn new_contest_submit(
     state: web::Data<AppState>,
     page: SignedInPage,
     form: CsrfForm<HashMap<String, String>>,
@@ -155,7 +155,7 @@ pub(super) async fn new_contest_submit(
     save_editor(&state, &page, &form, None).await
 }
 
-pub(super) async fn edit_form(
+pub(crate) async fn edit_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
@@ -182,7 +182,7 @@ pub(super) async fn edit_form(
     }
 }
 
-pub(super) async fn edit_submit(
+pub(crate) async fn edit_submit(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,

@@ -6,11 +6,11 @@
 //! journey: [`dashboard`], [`editor`] (with the form it reads, [`editor_form`]), [`contest`]
 //! (the management page) and [`actions`] (its forms), [`admin`].
 
-mod actions;
-mod admin;
-mod contest;
-mod dashboard;
-mod editor;
+pub(crate) mod actions;
+pub(crate) mod admin;
+pub(crate) mod contest;
+pub(crate) mod dashboard;
+pub(crate) mod editor;
 mod editor_form;
 
 use std::future::Future;
@@ -27,45 +27,6 @@ use crate::web::AppState;
 use crate::web::i18n;
 
 use super::{Page, PageError, SignedInPage, t};
-
-/// The routes of these pages. Each form of the management page has its own route, with its
-/// own typed form; `/contests/{id}/manage/{action}` (and `/admin/{kind}/{id}`), registered
-/// after them, answers any other action with the not-found page, as it always did.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard", web::get().to(dashboard::dashboard))
-        .route(
-            "/organizations/new",
-            web::post().to(dashboard::create_organization),
-        )
-        .service(form_page(
-            "/contests/new",
-            web::get().to(editor::new_contest_form),
-            web::post().to(editor::new_contest_submit),
-        ))
-        .service(form_page(
-            "/contests/{id}/edit",
-            web::get().to(editor::edit_form),
-            web::post().to(editor::edit_submit),
-        ))
-        .route("/contests/{id}/manage", web::get().to(contest::manage));
-    actions::routes(cfg);
-    cfg.route(
-        "/contests/{id}/manage/ideas/{idea}/disqualify",
-        web::post().to(actions::disqualify),
-    )
-    .service(form_page(
-        "/contests/{id}/open",
-        web::get().to(contest::open_form),
-        web::post().to(actions::open_submit),
-    ))
-    .route("/admin", web::get().to(admin::admin));
-    admin::routes(cfg);
-}
-
-/// A page with its form: `show` answers the `GET`, `send` the `POST`.
-fn form_page(path: &str, show: actix_web::Route, send: actix_web::Route) -> actix_web::Resource {
-    web::resource(path).route(show).route(send)
-}
 
 /// The error a page shows again on its form, or the answer when the error is about the page
 /// itself ([`Page::refusal`]: not found, signed out, forbidden).
@@ -112,7 +73,7 @@ fn render_view(
 
 /// A form's request on these pages: the reader (signed in, else sent to sign in) and what the
 /// path names by `{id}` (the contest, the funding, the payout).
-struct Posted {
+pub(crate) struct Posted {
     state: web::Data<AppState>,
     page: SignedInPage,
     id: String,
