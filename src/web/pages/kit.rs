@@ -254,6 +254,10 @@ impl Page {
 
     /// The error a page shows in its own words, or the answer [`Page::refusal`] gives instead.
     /// An internal error is logged here, with its cause, once.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the answer is what the handler returns at once"
+    )]
     fn shown_error(&self, tera: &Tera, error: PageError) -> Result<AppError, HttpResponse> {
         if let Some(answer) = self.refusal(tera, &error) {
             return Err(answer);
