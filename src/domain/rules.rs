@@ -67,32 +67,8 @@ pub struct Rules {
     pub publish_ideas: bool,
 }
 
-/// The fields that may be left out (each with its default): the end of [`FIELDS`].
-pub const OPTIONAL: [&str; 1] = ["publish_ideas"];
-
-/// Every field a rules document may hold, the required ones first, then [`OPTIONAL`]. The one
-/// list of them: the parser refuses any other, the contest editor writes these, and the fuzz
-/// targets take them out one by one.
-pub const FIELDS: [&str; 15] = [
-    "opens_at",
-    "submission_deadline",
-    "judging_deadline",
-    "criteria",
-    "currency",
-    "prizes",
-    "minimum_score",
-    "fallback",
-    "no_entry_beneficiary",
-    "max_ideas_per_person",
-    "blind_judging",
-    "eligibility",
-    "ip_terms",
-    "min_jurors",
-    "publish_ideas",
-];
-
-/// The fields every rules document must hold: [`FIELDS`] without [`OPTIONAL`].
-pub const REQUIRED: &[&str] = FIELDS.split_at(FIELDS.len() - OPTIONAL.len()).0;
+mod fields;
+pub use fields::{FIELDS, OPTIONAL, REQUIRED};
 
 /// How far ahead of its opening a contest's award may lie, in days.
 pub const MAX_AWARD_HORIZON_DAYS: i64 = 730;
