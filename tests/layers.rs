@@ -51,6 +51,107 @@ fn lower_layers_never_name_higher_ones() {
     );
 }
 
+/// What of the store `web` may name: the pool it hands to use cases, and the connection type
+/// a use case takes. It calls no store function and reads no row type: that is what `app` is
+/// for.
+const WEB_MAY_NAME_OF_STORE: &[&str] = &["DbConnection", "Pool"];
+
+#[test]
+fn web_names_the_store_only_for_the_pool_it_hands_to_use_cases() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in rust_files(&src.join("web")) {
+        checked += 1;
+        let source = std::fs::read_to_string(&file).expect("a readable source file");
+        for (name, line) in store_items(&source) {
+            if !WEB_MAY_NAME_OF_STORE.contains(&name.as_str()) {
+                let relative = file.strip_prefix(&src).expect("under src");
+                broken.push(format!(
+                    "src/{}:{line}: `web` names `store::{name}`",
+                    relative.display()
+                ));
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} files of web were found");
+    assert!(
+        broken.is_empty(),
+        "web goes through a use case of app, never the store (see ARCHITECTURE.md):\n{}",
+        broken.join("\n")
+    );
+}
+
+/// What the code names under a `store::` path, each with its line: `store::x::y` gives `x`,
+/// `store::{x, y::z}` gives `x` and `y`.
+fn store_items(source: &str) -> Vec<(String, usize)> {
+    let tokens = tokens(source);
+    let mut found = Vec::new();
+    for (i, window) in tokens.windows(2).enumerate() {
+        let [(Token::Ident(name), line), (Token::PathSep, _)] = window else {
+            continue;
+        };
+        if name != "store" {
+            continue;
+        }
+        match tokens.get(i + 2) {
+            Some((Token::Ident(item), _)) => found.push((item.clone(), *line)),
+            Some((Token::Open, _)) => {
+                let mut depth = 0;
+                let mut expect_item = true;
+                for (token, at) in &tokens[i + 2..] {
+                    match token {
+                        Token::Open => {
+                            depth += 1;
+                            expect_item = depth == 1;
+                        }
+                        Token::Close => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        Token::Comma if depth == 1 => expect_item = true,
+                        Token::Ident(item) if depth == 1 && expect_item => {
+                            found.push((item.clone(), *at));
+                            expect_item = false;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => found.push((String::new(), *line)),
+        }
+    }
+    found
+}
+
+#[test]
+fn the_store_check_sees_every_way_of_naming_an_item() {
+    let names = |source: &str| -> Vec<String> {
+        store_items(source)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    };
+    assert_eq!(
+        names("use crate::store::{DbConnection, Pool};"),
+        ["DbConnection", "Pool"]
+    );
+    assert_eq!(
+        names("let x = crate::store::jury::find(conn, id);"),
+        ["jury"]
+    );
+    assert_eq!(
+        names("use crate::store::{self, ideas::Idea};"),
+        ["self", "ideas"]
+    );
+    assert_eq!(
+        names("// crate::store::jury::find\nlet s = \"store::x\";"),
+        Vec::<String>::new()
+    );
+}
+
 /// The checker itself finds what it must, and nothing else.
 #[test]
 fn the_checker_sees_every_way_of_naming_a_module() {
