@@ -87,7 +87,7 @@ async fn a_juror_finds_their_scoring_page_from_the_menu(backend: Backend) {
         &[
             "Mes jurys",
             "Quieter cities",
-            "0 idée(s) notée(s) sur 2",
+            "sur 2",
             "Date limite d’évaluation",
             "Noter les idées",
         ],

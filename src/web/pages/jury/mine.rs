@@ -40,7 +40,7 @@ fn row(page: &Page, seat: MySeat) -> SeatRow {
         (_, Phase::Awarded) => (page.t("my_juries_awarded"), true),
         (Some(p), _) => (
             page.t_with(
-                "my_juries_progress",
+                "scoring_progress",
                 &[
                     ("scored", &p.scored.to_string()),
                     ("assigned", &p.assigned.to_string()),
