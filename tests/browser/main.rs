@@ -8,4 +8,5 @@
 mod support;
 
 mod journey;
+mod layout;
 mod xss;
