@@ -66,7 +66,14 @@ async fn person(app: &TestApp, email: &str, name: &str) -> String {
     post(app, "/api/v1/auth/register", None, body, 201).await;
     let link = app.link_in_mail(email, "/verify?token=").await;
     let token = link.split_once("token=").unwrap().1.to_owned();
-    post(app, "/api/v1/auth/verify", None, json!({"token": token}), 200).await;
+    post(
+        app,
+        "/api/v1/auth/verify",
+        None,
+        json!({"token": token}),
+        200,
+    )
+    .await;
     login(app, email).await
 }
 
@@ -125,7 +132,8 @@ async fn make(app: &TestApp) -> Made {
         json!({"organization_id": org, "title": title,
                "brief": "Ideas for **less plastic** in every parcel.", "rules": rules(app)})
     };
-    let body = new_contest("Greener packaging for online shops");
+    // A long word in the title: it must break on a phone rather than push the page wider.
+    let body = new_contest("Greener packaging: Verpackungsmüllvermeidungswettbewerb");
     let contest = post(app, "/api/v1/contests", Some(&owner), body, 201).await["id"]
         .as_str()
         .unwrap()
@@ -254,7 +262,11 @@ async fn both_widths(browser: &mut Browser, path: &str, name: &str, lang: &str) 
         )
         .await
         .unwrap();
-    assert_eq!(cards, Value::from(0), "{path}: the tables are cards on a phone");
+    assert_eq!(
+        cards,
+        Value::from(0),
+        "{path}: the tables are cards on a phone"
+    );
     browser.shot(&format!("{name}-{lang}-phone")).await;
     browser.client.set_window_size(1280, 900).await.unwrap();
     text
@@ -278,10 +290,20 @@ async fn layout(backend: Backend) {
     for (lang, accept) in [("en", "en-GB,en"), ("fr", "fr-FR,fr")] {
         let mut browser = Browser::start(&app, accept, &suffix, step).await;
         let home = browser.goto("/").await;
-        let welcome = if lang == "fr" { "Se connecter" } else { "Sign in" };
+        let welcome = if lang == "fr" {
+            "Se connecter"
+        } else {
+            "Sign in"
+        };
         assert!(home.contains(welcome), "the home page in {lang}:\n{home}");
         both_widths(&mut browser, "/", "home", lang).await;
-        both_widths(&mut browser, &format!("/contests/{contest}"), "contest", lang).await;
+        both_widths(
+            &mut browser,
+            &format!("/contests/{contest}"),
+            "contest",
+            lang,
+        )
+        .await;
         let results = format!("/contests/{contest}/results");
         both_widths(&mut browser, &results, "results", lang).await;
         sign_in(&mut browser, OWNER, lang).await;
@@ -289,8 +311,16 @@ async fn layout(backend: Backend) {
         let manage = format!("/contests/{contest}/manage");
         let text = both_widths(&mut browser, &manage, "manage", lang).await;
         let amount = if lang == "fr" { "Montant" } else { "Amount" };
-        for shown in [amount, "TRANSFER-2026-000042", "Jules Juror", "Edible wrapping"] {
-            assert!(text.contains(shown), "{shown} on the management page:\n{text}");
+        for shown in [
+            amount,
+            "TRANSFER-2026-000042",
+            "Jules Juror",
+            "Edible wrapping",
+        ] {
+            assert!(
+                text.contains(shown),
+                "{shown} on the management page:\n{text}"
+            );
         }
         let editor = format!("/contests/{}/edit", made.draft);
         both_widths(&mut browser, &editor, "editor", lang).await;
