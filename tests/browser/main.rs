@@ -8,5 +8,6 @@
 mod support;
 
 mod journey;
-mod layout;
 mod xss;
+
+mod layout;
