@@ -10,3 +10,5 @@ mod support;
 mod journey;
 mod juries;
 mod xss;
+
+mod layout;
