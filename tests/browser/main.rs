@@ -7,5 +7,6 @@
 
 mod support;
 
+mod home;
 mod journey;
 mod xss;
