@@ -140,6 +140,7 @@ async fn the_home_page_shows_both_ways_in(backend: Backend) {
             browser.find("#way-submit").await.click().await.unwrap();
             let url = browser.client.current_url().await.unwrap();
             assert_eq!(url.fragment(), Some("s-home_open"), "the open contests");
+            browser.shot(&format!("cards-{short}-{width}")).await;
             browser
                 .click("#home_open-list a[href^=\"/contests/\"]")
                 .await;
