@@ -6,7 +6,45 @@ use serde_json::json;
 use crate::both_backends;
 use crate::helpers::{Draft, TestApp, admin, draft, fund, invite_juror, page, signed_in};
 
-both_backends!(the_home_cards_name_the_brand_and_the_time_left_and_never_a_draft,);
+both_backends!(
+    the_home_cards_name_the_brand_and_the_time_left_and_never_a_draft,
+    signing_up_to_run_a_contest_signs_in_and_goes_on_to_the_dashboard,
+);
+
+async fn signing_up_to_run_a_contest_signs_in_and_goes_on_to_the_dashboard(app: &TestApp) {
+    for (email, next, lands) in [
+        ("brenda@brand.example", "/dashboard", "/dashboard"),
+        ("mallory@brand.example", "//evil.example/", "/"),
+    ] {
+        let client = crate::helpers::browser();
+        let form = page(&client, app, &format!("/register?next={next}"), Some("en"))
+            .await
+            .html;
+        assert!(form.contains("name=\"next\""), "{form}");
+        let csrf = crate::helpers::csrf_of(&form);
+        let answer = client
+            .post(app.url("/register"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("display_name", "Brenda"),
+                ("password", crate::helpers::PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303, "{email}");
+        assert_eq!(answer.headers()["location"], lands);
+        let there = page(&client, app, lands, Some("en")).await;
+        assert_eq!(there.status, 200);
+        assert!(there.html.contains("Sign out"), "signed in: {}", there.html);
+    }
+    // Without `next`, the page says the account is ready, as before.
+    let client = crate::helpers::browser();
+    let form = page(&client, app, "/register", Some("en")).await.html;
+    assert!(!form.contains("name=\"next\""));
+}
 
 async fn the_home_cards_name_the_brand_and_the_time_left_and_never_a_draft(app: &TestApp) {
     let Draft { owner, contest, .. } = draft(app).await;
