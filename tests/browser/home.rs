@@ -153,6 +153,18 @@ async fn the_home_page_shows_both_ways_in(backend: Backend) {
             browser.fits(width).await;
             browser.shot(&format!("run-{short}-{width}")).await;
         }
+        // A brand signs up from there and lands, signed in, on the dashboard.
+        let email = format!("brand-{short}@brand.example");
+        browser.fill("#email", &email).await;
+        browser.fill("#display_name", "Brenda").await;
+        browser.fill("#password", PASSWORD).await;
+        browser
+            .click("form[action=\"/register\"] button[type=submit]")
+            .await;
+        assert_eq!(browser.path().await, "/dashboard");
+        browser.fits(390).await;
+        browser.shot(&format!("dashboard-{short}-390")).await;
+        browser.sign_out().await;
         step = browser.step();
         browser.close().await;
     }
