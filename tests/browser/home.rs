@@ -150,6 +150,10 @@ async fn the_home_page_shows_both_ways_in(backend: Backend) {
             browser.goto("/").await;
             browser.click("#way-run").await;
             assert_eq!(browser.path().await, "/register?next=%2Fdashboard");
+            assert!(
+                browser.exists("#brand-hint").await,
+                "the brand's next steps"
+            );
             browser.fits(width).await;
             browser.shot(&format!("run-{short}-{width}")).await;
         }
