@@ -41,7 +41,8 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en.toml",
         "en-manage.toml",
         "en-participate.toml",
-        "en-juries.toml"
+        "en-juries.toml",
+        "en-home.toml"
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -49,7 +50,8 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr.toml",
         "fr-manage.toml",
         "fr-participate.toml",
-        "fr-juries.toml"
+        "fr-juries.toml",
+        "fr-home.toml"
     )
 });
 

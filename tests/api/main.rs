@@ -16,6 +16,7 @@ mod contests;
 mod crash;
 mod files;
 mod health;
+mod home;
 mod ideas;
 mod insight;
 mod integrity;

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod home;
 mod journey;
 mod juries;
 mod xss;

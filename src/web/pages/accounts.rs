@@ -158,8 +158,18 @@ pub async fn logout(
     page.finish(response)
 }
 
-pub async fn register_form(state: web::Data<AppState>, page: Page) -> HttpResponse {
-    page.render(&state.tera, REGISTER, &page.context())
+/// `/register`, optionally `?next=/a/page`: where to go, signed in, once the account exists
+/// (the home page's "Run a contest" sends `next=/dashboard`).
+pub async fn register_form(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<NextQuery>,
+) -> HttpResponse {
+    let mut context = page.context();
+    if query.next.is_some() {
+        context.insert("next", &super::safe_next(query.next.as_deref()));
+    }
+    page.render(&state.tera, REGISTER, &context)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,6 +178,7 @@ pub struct RegisterForm {
     email: String,
     password: String,
     display_name: String,
+    next: Option<String>,
 }
 
 pub async fn register_submit(
@@ -180,6 +191,12 @@ pub async fn register_submit(
     context.insert("email", &form.email);
     context.insert("display_name", &form.display_name);
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
+    let next = form.next.as_deref().map(|n| super::safe_next(Some(n)));
+    let credentials = next.as_ref().map(|_| Credentials {
+        email: form.email.clone(),
+        password: form.password.clone(),
+    });
+    let login_ip = ip.clone();
     let registration = Registration {
         email: form.email,
         password: form.password,
@@ -193,11 +210,18 @@ pub async fn register_submit(
         )
         .await
     {
-        Ok(_) => {
-            context.insert("done", &true);
-            page.render(&state.tera, REGISTER, &context)
-        }
+        Ok(_) => match (next, credentials) {
+            (Some(next), Some(credentials)) => {
+                signed_in_after_registration(&state, &page, login_ip, credentials, next, context)
+                    .await
+            }
+            _ => {
+                context.insert("done", &true);
+                page.render(&state.tera, REGISTER, &context)
+            }
+        },
         Err(AppError::Validation(fields)) => {
+            context.insert("next", &next);
             let by_field: std::collections::BTreeMap<String, String> =
                 fields.into_iter().map(|f| (f.path, f.message)).collect();
             context.insert("field_errors", &by_field);
@@ -212,6 +236,42 @@ pub async fn register_submit(
             let status = actix_web::ResponseError::status_code(&error);
             context.insert("error", &error.to_string());
             page.render_status(&state.tera, REGISTER, &context, status)
+        }
+    }
+}
+
+/// A sign-up that came with a `next` signs the new account in (as the sign-in page would: the
+/// same limits, a session cookie) and goes back to `next`. Signing in never needs a verified
+/// address: `auth.require_verified_email` only gates submitting ideas and sitting on a jury,
+/// which keep asking for the mailed link. Should signing in fail (a limit), the account still
+/// exists: the page says so as before.
+async fn signed_in_after_registration(
+    state: &web::Data<AppState>,
+    page: &Page,
+    ip: String,
+    credentials: Credentials,
+    next: String,
+    mut context: tera::Context,
+) -> HttpResponse {
+    let result = state
+        .run_staged(
+            move |ctx, conn| accounts::stage_login(ctx, conn, credentials, &ip),
+            accounts::finish_login,
+        )
+        .await;
+    match result {
+        Ok(signed_in) => {
+            let cookie =
+                page.session_cookie(signed_in.token, state.ctx.settings.auth.token_ttl_hours);
+            let mut response = HttpResponse::SeeOther()
+                .insert_header((LOCATION, next))
+                .finish();
+            let _ = response.add_cookie(&cookie);
+            page.finish(response)
+        }
+        Err(_) => {
+            context.insert("done", &true);
+            page.render(&state.tera, REGISTER, &context)
         }
     }
 }

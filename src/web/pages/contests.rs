@@ -49,18 +49,61 @@ pub(super) fn card(contest: &ContestView, lang: &str) -> Card {
     }
 }
 
+/// A contest's card on the home page: the card of every page, plus what sells it (the brand,
+/// a teaser, a bucketed entry count, how long is left).
+#[derive(Serialize)]
+struct HomeCard {
+    #[serde(flatten)]
+    card: Card,
+    brand: String,
+    teaser: String,
+    /// "25+ entries"; empty below the first bucket (`contests::ContestCard`).
+    entries: String,
+    /// "Closes in 9 days" (the countdown texts of the contest page); empty once awarded.
+    left: String,
+}
+
+fn home_card(shown: &contests::ContestCard, lang: &str) -> HomeCard {
+    let left = shown
+        .next_deadline
+        .map(|at| {
+            let key = match shown.contest.phase {
+                Phase::Upcoming => "countdown_opens",
+                Phase::Submission => "countdown_closes",
+                _ => "countdown_judged",
+            };
+            let words = i18n::countdown(shown.now, at, lang);
+            if words.is_empty() {
+                String::new()
+            } else {
+                format!("{} {words}", kit::t(lang, key))
+            }
+        })
+        .unwrap_or_default();
+    HomeCard {
+        card: card(&shown.contest, lang),
+        brand: shown.brand.clone(),
+        teaser: shown.teaser.clone(),
+        entries: shown
+            .entries_at_least
+            .map(|n| kit::t_with(lang, "home_entries_at_least", &[("n", &n.to_string())]))
+            .unwrap_or_default(),
+        left,
+    }
+}
+
 /// One group of contests on the home page.
 #[derive(Serialize)]
 struct Section {
     id: &'static str,
     title: String,
-    cards: Vec<Card>,
+    cards: Vec<HomeCard>,
 }
 
 pub async fn home(state: web::Data<AppState>, page: Page) -> HttpResponse {
     let actor = page.actor.clone();
     let list = match state
-        .run(move |ctx, conn| contests::list(ctx, conn, &actor))
+        .run(move |ctx, conn| contests::cards(ctx, conn, &actor))
         .await
     {
         Ok(list) => list,
@@ -78,8 +121,8 @@ pub async fn home(state: web::Data<AppState>, page: Page) -> HttpResponse {
         title: page.t(id),
         cards: list
             .iter()
-            .filter(|c| c.phase == phase)
-            .map(|c| card(c, page.lang))
+            .filter(|c| c.contest.phase == phase)
+            .map(|c| home_card(c, page.lang))
             .collect(),
     })
     .collect();
