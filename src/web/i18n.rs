@@ -200,10 +200,7 @@ pub fn number_filter(
         return Ok(value.clone());
     };
     let lang = args.get("lang").and_then(|l| l.as_str()).unwrap_or("en");
-    let decimals = args
-        .get("decimals")
-        .and_then(|d| d.as_u64())
-        .unwrap_or(1) as usize;
+    let decimals = args.get("decimals").and_then(|d| d.as_u64()).unwrap_or(1) as usize;
     Ok(tera::Value::String(number(x, decimals, lang)))
 }
 

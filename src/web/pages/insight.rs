@@ -29,7 +29,10 @@ impl Chart {
     fn bars(id: &str, title: &str, bars: &[(String, f64)], lang: &str) -> Chart {
         Chart {
             svg: svg::bar_chart(id, title, bars),
-            rows: bars.iter().map(|(l, n)| (l.clone(), number(*n, lang))).collect(),
+            rows: bars
+                .iter()
+                .map(|(l, n)| (l.clone(), number(*n, lang)))
+                .collect(),
         }
     }
 }
@@ -147,8 +150,18 @@ pub async fn dashboard(
                 })
                 .collect(),
         },
-        by_status: Chart::bars("by-status", &page.t("insight_status_chart"), &statuses, page.lang),
-        sources: Chart::bars("sources", &page.t("insight_sources_chart"), &sources, page.lang),
+        by_status: Chart::bars(
+            "by-status",
+            &page.t("insight_status_chart"),
+            &statuses,
+            page.lang,
+        ),
+        sources: Chart::bars(
+            "sources",
+            &page.t("insight_sources_chart"),
+            &sources,
+            page.lang,
+        ),
         criteria: stats.criteria.iter().map(|c| criterion(&page, c)).collect(),
         agreement: stats.calibration.as_ref().and_then(|c| {
             let w = number(c.kendalls_w?, page.lang);
@@ -181,8 +194,12 @@ fn criterion<'a>(page: &Page, c: &'a CriterionStats) -> (&'a str, Chart, String,
     (
         &c.label,
         Chart::bars(&format!("criterion-{}", c.key), &title, &bars, page.lang),
-        c.summary.map(|s| number(s.mean, page.lang)).unwrap_or_default(),
-        c.summary.map(|s| number(s.sd, page.lang)).unwrap_or_default(),
+        c.summary
+            .map(|s| number(s.mean, page.lang))
+            .unwrap_or_default(),
+        c.summary
+            .map(|s| number(s.sd, page.lang))
+            .unwrap_or_default(),
     )
 }
 
@@ -232,7 +249,10 @@ impl<'a> Talent<'a> {
             contests: person.contests,
             ideas: person.ideas,
             best_rank: person.best_rank.map(|r| r.to_string()).unwrap_or_default(),
-            best_score: person.best_score.map(|s| number(s, lang)).unwrap_or_default(),
+            best_score: person
+                .best_score
+                .map(|s| number(s, lang))
+                .unwrap_or_default(),
             last: i18n::date(person.last_submitted_at, lang),
         }
     }

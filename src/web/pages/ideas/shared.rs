@@ -32,7 +32,10 @@ pub(crate) fn size_label(bytes: i64, lang: &str) -> String {
         let n = crate::web::i18n::number(bytes as f64 / (1024.0 * 1024.0), 1, lang);
         format!("{n} {mega}")
     } else {
-        format!("{} {kilo}", crate::web::i18n::number(bytes as f64 / 1024.0, 1, lang))
+        format!(
+            "{} {kilo}",
+            crate::web::i18n::number(bytes as f64 / 1024.0, 1, lang)
+        )
     }
 }
 
