@@ -36,10 +36,22 @@ macro_rules! catalog {
     };
 }
 
-static EN: LazyLock<Catalog> =
-    LazyLock::new(|| catalog!("en.toml", "en-manage.toml", "en-participate.toml"));
-static FR: LazyLock<Catalog> =
-    LazyLock::new(|| catalog!("fr.toml", "fr-manage.toml", "fr-participate.toml"));
+static EN: LazyLock<Catalog> = LazyLock::new(|| {
+    catalog!(
+        "en.toml",
+        "en-manage.toml",
+        "en-participate.toml",
+        "en-juries.toml"
+    )
+});
+static FR: LazyLock<Catalog> = LazyLock::new(|| {
+    catalog!(
+        "fr.toml",
+        "fr-manage.toml",
+        "fr-participate.toml",
+        "fr-juries.toml"
+    )
+});
 
 /// Every text of the pages in `lang` (English for anything else).
 pub fn texts(lang: &str) -> &'static Catalog {

@@ -299,6 +299,9 @@ fn pages() -> Vec<Wiring> {
             );
         },
         |cfg| {
+            cfg.route("/me/juries", web::get().to(pages::jury::mine::my_juries));
+        },
+        |cfg| {
             cfg.route("/contests/{id}/jury", web::get().to(score::jury_page));
         },
         |cfg| {

@@ -19,6 +19,7 @@ mod health;
 mod ideas;
 mod insight;
 mod integrity;
+mod juries;
 mod jury;
 mod mail;
 mod matrix;

@@ -8,4 +8,7 @@
 mod support;
 
 mod journey;
+mod juries;
 mod xss;
+
+mod layout;

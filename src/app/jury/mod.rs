@@ -20,6 +20,7 @@ use super::contests::{load_managed, load_visible, phase_of, rules_of};
 use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
 mod invitations;
+mod mine;
 mod oversight;
 mod panel;
 mod scoring;
@@ -28,6 +29,7 @@ pub use invitations::{
     InvitationOutcome, InvitationView, accept, configure, invitation, invite, juror_and_author,
     list, roster,
 };
+pub use mine::{MyJuries, MySeat, mine};
 pub(in crate::app) use oversight::progress_in;
 pub use oversight::{Reminded, disqualify, progress, remind, scheduled_reminder};
 use panel::{Field, entry_of, panel, panel_in};

@@ -5,5 +5,6 @@
 
 pub(crate) mod conflict;
 pub(crate) mod invitation;
+pub(crate) mod mine;
 pub(crate) mod score;
 pub(crate) mod sheet;
