@@ -10,6 +10,7 @@ struct Files;
 /// Loads every template. HTML templates are auto-escaped (tera's default for `.html`).
 pub fn load() -> anyhow::Result<Tera> {
     let mut tera = Tera::default();
+    tera.register_filter("number", crate::web::i18n::number_filter);
     let mut sources = Vec::new();
     for name in Files::iter() {
         let file = Files::get(&name).expect("listed file exists");

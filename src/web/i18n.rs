@@ -164,6 +164,60 @@ pub fn money(amount: i64, currency: &str, lang: &str) -> String {
     Money::new(amount, currency).format(Style::of_lang(lang))
 }
 
+/// A decimal number as a person reads it, with at most `decimals` decimals and no trailing
+/// zeros: `62.5`, `1,234.5`, `-0.25` / `62,5`, `1\u{202f}234,5`, `-0,25` (French groups
+/// thousands with a narrow no-break space, as money does).
+pub fn number(x: f64, decimals: usize, lang: &str) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    // Halves away from zero (87.25 is 87.3), as people and the templates' `round` do.
+    let factor = 10f64.powi(decimals as i32);
+    let fixed = format!("{:.*}", decimals, (x.abs() * factor).round() / factor);
+    let (whole, fraction) = match fixed.split_once('.') {
+        Some((w, f)) => (w, f.trim_end_matches('0')),
+        None => (fixed.as_str(), ""),
+    };
+    let negative = x < 0.0 && (whole.bytes().any(|b| b != b'0') || !fraction.is_empty());
+    let (group, point) = if lang == "fr" {
+        ('\u{202f}', ',')
+    } else {
+        (',', '.')
+    };
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push(point);
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// The templates' `number` filter: `{{ x | number(lang=lang) }}` (one decimal unless
+/// `decimals=` says otherwise), so that no page prints a raw `62.5` to a French reader. A
+/// number already written as text (`"62.5"`, as the mails' contexts carry) is read first;
+/// anything else is left as it is.
+pub fn number_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let parsed = value.as_str().and_then(|s| s.parse::<f64>().ok());
+    let Some(x) = value.as_f64().or(parsed) else {
+        return Ok(value.clone());
+    };
+    let lang = args.get("lang").and_then(|l| l.as_str()).unwrap_or("en");
+    let decimals = args.get("decimals").and_then(|d| d.as_u64()).unwrap_or(1) as usize;
+    Ok(tera::Value::String(number(x, decimals, lang)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +266,134 @@ mod tests {
         assert_eq!(money(1000, "JPY", "fr"), "1\u{202f}000 JPY");
         assert_eq!(money(1000, "BHD", "en"), "1.000 BHD");
         assert_eq!(money(1000, "BHD", "fr"), "1,000 BHD");
+    }
+    #[test]
+    fn numbers_read_well_in_each_language() {
+        assert_eq!(number(62.5, 1, "en"), "62.5");
+        assert_eq!(number(62.5, 1, "fr"), "62,5");
+        assert_eq!(number(62.0, 1, "fr"), "62");
+        assert_eq!(number(52.549, 2, "fr"), "52,55");
+        assert_eq!(number(1234.5, 1, "en"), "1,234.5");
+        assert_eq!(number(1234.5, 1, "fr"), "1\u{202f}234,5");
+        assert_eq!(number(-0.25, 2, "fr"), "-0,25");
+        assert_eq!(number(-0.01, 1, "en"), "0");
+        assert_eq!(number(0.0, 2, "en"), "0");
+        assert_eq!(number(f64::NAN, 1, "en"), "");
+        let args = |lang: &str| {
+            std::collections::HashMap::from([("lang".to_string(), tera::Value::from(lang))])
+        };
+        assert_eq!(
+            number_filter(&tera::Value::from(87.25), &args("fr")).unwrap(),
+            tera::Value::from("87,3")
+        );
+        assert_eq!(
+            number_filter(&tera::Value::from("62.5"), &args("fr")).unwrap(),
+            tera::Value::from("62,5")
+        );
+        assert_eq!(
+            number_filter(&tera::Value::from("x"), &args("fr")).unwrap(),
+            tera::Value::from("x")
+        );
+    }
+
+    /// The French catalogue written as a French editor would: a narrow no-break space
+    /// (U+202F) before `:` `;` `?` `!` and inside « », the typographic apostrophe, no ASCII
+    /// double quote. A mark followed by a letter or digit is not punctuation (`20:02`,
+    /// `?ref=`, `https://`), and HTML tags and `{placeholders}` are not read.
+    fn typography_faults(text: &str) -> Vec<String> {
+        let mut plain = String::new();
+        let mut skip = None;
+        for c in text.chars() {
+            match (skip, c) {
+                (None, '<') => skip = Some('>'),
+                (None, '{') => skip = Some('}'),
+                (Some(end), c) if c == end => skip = None,
+                (Some(_), _) => {}
+                (None, c) => plain.push(c),
+            }
+        }
+        let chars: Vec<char> = plain.chars().collect();
+        let mut faults = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            let fault = match c {
+                ':' | ';' | '?' | '!' => {
+                    let punctuation = after.is_none_or(|a| !a.is_alphanumeric() && a != '/');
+                    punctuation && before != Some('\u{202f}')
+                }
+                '«' => after != Some('\u{202f}'),
+                '»' => before != Some('\u{202f}'),
+                '\'' => true,
+                '"' => true,
+                _ => false,
+            };
+            if fault {
+                let from = i.saturating_sub(12);
+                let to = (i + 12).min(chars.len());
+                faults.push(chars[from..to].iter().collect());
+            }
+        }
+        faults
+    }
+
+    #[test]
+    fn the_typography_check_sees_what_it_must() {
+        assert!(typography_faults("Dotation\u{202f}: 20:02, https://x.io/?ref=a").is_empty());
+        assert!(typography_faults("Ouvrir «\u{202f}{title}\u{202f}»\u{202f}?").is_empty());
+        assert!(typography_faults("<a href=\"x\">lien</a>\u{202f}!").is_empty());
+        for wrong in [
+            "Dotation:",
+            "Dotation :",
+            "Dotation\u{a0}: x",
+            "Prêt ?",
+            "a ; b",
+            "l'idée",
+            "« x »",
+            "le \"brief\"",
+        ] {
+            assert!(!typography_faults(wrong).is_empty(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn french_is_written_as_a_french_editor_would() {
+        let faults: Vec<String> = FR
+            .iter()
+            .flat_map(|(key, value)| {
+                typography_faults(value)
+                    .into_iter()
+                    .map(move |f| format!("{key}: …{f}…"))
+            })
+            .collect();
+        assert!(faults.is_empty(), "{faults:#?}");
+    }
+
+    /// One term per thing in French: the glossary's chosen words, and none of the words they
+    /// replaced (an idea is *proposée* and *soumise*, never *déposée*; the judging phase is
+    /// *l’évaluation*, ending at *la fin de l’évaluation*; the brand's text is *le défi*).
+    #[test]
+    fn french_uses_one_term_per_thing() {
+        let banned = [
+            "déposer",
+            "déposé",
+            "dépôt",
+            "jugement",
+            "date limite d’évaluation",
+            "brief",
+            "courriel",
+            "projet",
+        ];
+        for (key, value) in FR.iter() {
+            let lower = value.to_lowercase();
+            for word in banned {
+                assert!(!lower.contains(word), "{key} says «{word}»: {value}");
+            }
+        }
+        assert_eq!(FR["contest_submit_idea"], FR["idea_submit_title"]);
+        assert_eq!(FR["contest_submit_idea"], "Proposer une idée");
+        assert_eq!(FR["judging_ends"], "Fin de l’évaluation");
+        assert_eq!(FR["contest_brief"], FR["editor_section_brief"]);
+        assert_eq!(FR["phase_judging"], FR["home_judging"]);
     }
 }

@@ -65,7 +65,7 @@ async fn my_juries_lists_my_seats_and_my_progress_only(app: &TestApp) {
     // In French.
     let html = page(&one, app, "/me/juries?lang=fr", None).await.html;
     assert!(html.contains("Mes jurys") && html.contains("sur 3"));
-    assert!(html.contains("Date limite d’évaluation"));
+    assert!(html.contains("Fin de l’évaluation"));
 
     // A stranger (an author) has no seat; nor has a person only invited: the invitation is
     // accepted through the link of its mail, with its checks.

@@ -63,7 +63,7 @@ async fn the_home_and_contest_pages_speak_english_and_french(app: &TestApp) {
     )
     .await
     .html;
-    assert!(french.contains("Le brief") && french.contains("Empreinte du règlement"));
+    assert!(french.contains("Le défi") && french.contains("Empreinte du règlement"));
     let still_french = page(&client, app, "/", Some("en")).await.html;
     assert!(still_french.contains("<html lang=\"fr\">"));
 }

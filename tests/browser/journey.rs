@@ -531,7 +531,7 @@ async fn journey(backend: Backend) {
         .await;
     browser.shot("results-fr").await;
     browser.goto("/").await;
-    browser.expect(&["Concours d'idées", "Se connecter"]).await;
+    browser.expect(&["Concours d’idées", "Se connecter"]).await;
     browser.sign_in(BRAND).await;
     browser.goto(&manage_path).await;
     browser
@@ -556,7 +556,7 @@ async fn journey(backend: Backend) {
     browser.sign_in(JULES).await;
     browser.goto(&format!("/contests/{contest}/jury")).await;
     browser
-        .expect(&["Notation", "Le jugement de ce concours est terminé"])
+        .expect(&["Notation", "L’évaluation de ce concours est terminée"])
         .await;
     browser.sign_out().await;
     let step = browser.step();
@@ -566,10 +566,10 @@ async fn journey(backend: Backend) {
     let mut french = Browser::start(&app, "fr-FR,fr", backend.name(), step).await;
     french.goto("/").await;
     french
-        .expect(&["Concours d'idées", "Récemment attribués"])
+        .expect(&["Concours d’idées", "Récemment attribués"])
         .await;
     french.goto(&format!("/contests/{contest}")).await;
-    french.expect(&["Attribué", "Le brief"]).await;
+    french.expect(&["Attribué", "Le défi"]).await;
     french.goto("/register").await;
     french.expect(&["Créer un compte"]).await;
     french.shot("register-fr-from-browser").await;

@@ -88,7 +88,7 @@ async fn a_juror_finds_their_scoring_page_from_the_menu(backend: Backend) {
             "Mes jurys",
             "Quieter cities",
             "sur 2",
-            "Date limite d’évaluation",
+            "Fin de l’évaluation",
             "Noter les idées",
         ],
         &["Quieter cities"],

@@ -26,20 +26,20 @@ struct Chart {
 
 impl Chart {
     /// A bar chart of `bars`, its table giving each bar's number.
-    fn bars(id: &str, title: &str, bars: &[(String, f64)]) -> Chart {
+    fn bars(id: &str, title: &str, bars: &[(String, f64)], lang: &str) -> Chart {
         Chart {
             svg: svg::bar_chart(id, title, bars),
-            rows: bars.iter().map(|(l, n)| (l.clone(), number(*n))).collect(),
+            rows: bars
+                .iter()
+                .map(|(l, n)| (l.clone(), number(*n, lang)))
+                .collect(),
         }
     }
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
+/// A figure of the dashboard, to two decimals, in the reader's language.
+fn number(x: f64, lang: &str) -> String {
+    i18n::number(x, 2, lang)
 }
 
 /// "3 days 4 h", "5 h 10 min", "42 min": how long after the opening.
@@ -150,11 +150,21 @@ pub async fn dashboard(
                 })
                 .collect(),
         },
-        by_status: Chart::bars("by-status", &page.t("insight_status_chart"), &statuses),
-        sources: Chart::bars("sources", &page.t("insight_sources_chart"), &sources),
+        by_status: Chart::bars(
+            "by-status",
+            &page.t("insight_status_chart"),
+            &statuses,
+            page.lang,
+        ),
+        sources: Chart::bars(
+            "sources",
+            &page.t("insight_sources_chart"),
+            &sources,
+            page.lang,
+        ),
         criteria: stats.criteria.iter().map(|c| criterion(&page, c)).collect(),
         agreement: stats.calibration.as_ref().and_then(|c| {
-            let w = number(c.kendalls_w?);
+            let w = number(c.kendalls_w?, page.lang);
             let entries = c.w_entries.to_string();
             Some((
                 page.t_with("insight_agreement", &[("w", &w), ("n", &entries)]),
@@ -183,9 +193,13 @@ fn criterion<'a>(page: &Page, c: &'a CriterionStats) -> (&'a str, Chart, String,
     let title = page.t_with("insight_criterion_chart", &[("criterion", &c.label)]);
     (
         &c.label,
-        Chart::bars(&format!("criterion-{}", c.key), &title, &bars),
-        c.summary.map(|s| number(s.mean)).unwrap_or_default(),
-        c.summary.map(|s| number(s.sd)).unwrap_or_default(),
+        Chart::bars(&format!("criterion-{}", c.key), &title, &bars, page.lang),
+        c.summary
+            .map(|s| number(s.mean, page.lang))
+            .unwrap_or_default(),
+        c.summary
+            .map(|s| number(s.sd, page.lang))
+            .unwrap_or_default(),
     )
 }
 
@@ -235,7 +249,10 @@ impl<'a> Talent<'a> {
             contests: person.contests,
             ideas: person.ideas,
             best_rank: person.best_rank.map(|r| r.to_string()).unwrap_or_default(),
-            best_score: person.best_score.map(number).unwrap_or_default(),
+            best_score: person
+                .best_score
+                .map(|s| number(s, lang))
+                .unwrap_or_default(),
             last: i18n::date(person.last_submitted_at, lang),
         }
     }

@@ -216,7 +216,10 @@ impl<'a> PersonResult<'a> {
             contest_title: &r.contest_title,
             idea_title: &r.idea_title,
             rank: r.rank.map(|n| n.to_string()).unwrap_or_default(),
-            score: r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+            score: r
+                .score
+                .map(|s| i18n::number(s, 1, lang))
+                .unwrap_or_default(),
             prize: if r.prize_cents > 0 {
                 i18n::money(r.prize_cents, &r.currency, lang)
             } else {

@@ -73,13 +73,7 @@ fn result_of(
         return page.t("my_ideas_not_ranked");
     };
     let rank = row.rank.to_string();
-    let score = row.score.map(|s| format!("{s:.1}")).map(|s| {
-        if page.lang == "fr" {
-            s.replace('.', ",")
-        } else {
-            s
-        }
-    });
+    let score = row.score.map(|s| crate::web::i18n::number(s, 1, page.lang));
     match score {
         Some(score) => page.t_with("my_ideas_rank_score", &[("rank", &rank), ("score", &score)]),
         None => page.t_with("my_ideas_rank_only", &[("rank", &rank)]),

@@ -28,15 +28,14 @@ pub(crate) fn size_label(bytes: i64, lang: &str) -> String {
     if bytes < 1024 {
         return t_with(lang, "idea_size_bytes", &[("n", &bytes.to_string())]);
     }
-    let written = if bytes >= 1024 * 1024 {
-        format!("{:.1} {mega}", bytes as f64 / (1024.0 * 1024.0))
+    if bytes >= 1024 * 1024 {
+        let n = crate::web::i18n::number(bytes as f64 / (1024.0 * 1024.0), 1, lang);
+        format!("{n} {mega}")
     } else {
-        format!("{:.1} {kilo}", bytes as f64 / 1024.0)
-    };
-    if lang == "fr" {
-        written.replace('.', ",")
-    } else {
-        written
+        format!(
+            "{} {kilo}",
+            crate::web::i18n::number(bytes as f64 / 1024.0, 1, lang)
+        )
     }
 }
 
