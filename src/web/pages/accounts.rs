@@ -116,15 +116,7 @@ pub async fn login_submit(
         )
         .await;
     match result {
-        Ok(signed_in) => {
-            let cookie =
-                page.session_cookie(signed_in.token, state.ctx.settings.auth.token_ttl_hours);
-            let mut response = HttpResponse::SeeOther()
-                .insert_header((LOCATION, next))
-                .finish();
-            let _ = response.add_cookie(&cookie);
-            page.finish(response)
-        }
+        Ok(signed_in) => signed_in_to(&page, &state, signed_in.token, next),
         Err(error) => {
             let status = actix_web::ResponseError::status_code(&error);
             let mut context = page.context();
@@ -260,15 +252,7 @@ async fn signed_in_after_registration(
         )
         .await;
     match result {
-        Ok(signed_in) => {
-            let cookie =
-                page.session_cookie(signed_in.token, state.ctx.settings.auth.token_ttl_hours);
-            let mut response = HttpResponse::SeeOther()
-                .insert_header((LOCATION, next))
-                .finish();
-            let _ = response.add_cookie(&cookie);
-            page.finish(response)
-        }
+        Ok(signed_in) => signed_in_to(page, state, signed_in.token, next),
         Err(_) => {
             context.insert("done", &true);
             page.render(&state.tera, REGISTER, &context)
@@ -334,4 +318,14 @@ impl OnItsPage for TokenParam {
 /// Signing out is refused on the sign-in page.
 impl OnItsPage for NoFields {
     const TEMPLATE: &'static str = LOGIN;
+}
+
+/// The answer to a sign-in: the session cookie, and on to `next` (already made safe).
+fn signed_in_to(page: &Page, state: &AppState, token: String, next: String) -> HttpResponse {
+    let cookie = page.session_cookie(token, state.ctx.settings.auth.token_ttl_hours);
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((LOCATION, next))
+        .finish();
+    let _ = response.add_cookie(&cookie);
+    page.finish(response)
 }
