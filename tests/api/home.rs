@@ -72,7 +72,7 @@ async fn the_home_cards_name_the_brand_and_the_time_left_and_never_a_draft(app: 
         .html;
     assert!(home.contains("Greener packaging") && home.contains("Acme"));
     assert!(
-        home.contains("<p class=\"teaser\">Ideas for less plastic.</p>"),
+        home.contains("<p class=\"teaser user-text\">Ideas for less plastic.</p>"),
         "the teaser is plain text: {home}"
     );
     assert!(home.contains("Opens in 1 day"), "{home}");
