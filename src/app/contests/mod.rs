@@ -145,10 +145,8 @@ pub fn find_managed(
     actor: &Actor,
     contest_id: &str,
 ) -> AppResult<Contest> {
-    let contest =
-        store::contests::find(conn, contest_id)?.ok_or_else(|| AppError::not_found("contest"))?;
-    access::require(conn, actor, Action::ManageContest { contest: &contest })?;
-    Ok(contest)
+    let contest = store::contests::find(conn, contest_id)?;
+    managed(conn, actor, contest)
 }
 
 /// Loads a contest for a change, locked until the transaction ends, if the caller may manage it.
@@ -158,8 +156,13 @@ pub fn load_managed(
     actor: &Actor,
     contest_id: &str,
 ) -> AppResult<Contest> {
-    let contest = store::contests::find_for_update(conn, contest_id)?
-        .ok_or_else(|| AppError::not_found("contest"))?;
+    let contest = store::contests::find_for_update(conn, contest_id)?;
+    managed(conn, actor, contest)
+}
+
+/// The contest, if there is one and the caller may manage it (404 otherwise, or 403).
+fn managed(conn: &mut DbConnection, actor: &Actor, contest: Option<Contest>) -> AppResult<Contest> {
+    let contest = contest.ok_or_else(|| AppError::not_found("contest"))?;
     access::require(conn, actor, Action::ManageContest { contest: &contest })?;
     Ok(contest)
 }

@@ -37,6 +37,22 @@ pub use panel::{early_award_blocker, start_judging};
 use scoring::progress_of;
 pub use scoring::{attachment, declare_conflict, entries, save_scores};
 
+/// What every mail to a juror about their work says: the contest, their name, the judging
+/// deadline and the link to their scoring page.
+fn juror_mail_context(ctx: &Ctx, contest: &Contest, display_name: &str) -> serde_json::Value {
+    let mut context = notify::contest_context(ctx, contest);
+    context["display_name"] = json!(display_name);
+    context["deadline"] = json!(
+        store::from_db(contest.judging_deadline).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    context["jury_url"] = json!(format!(
+        "{}/contests/{}/jury",
+        ctx.settings.public_url(),
+        contest.id
+    ));
+    context
+}
+
 /// How long an invitation link works.
 const INVITATION_TTL_DAYS: i64 = 14;
 

@@ -48,19 +48,9 @@ fn remind_late(
         if p.scored >= p.assigned {
             continue;
         }
-        let mut context = notify::contest_context(ctx, contest);
-        context["display_name"] = json!(display_name);
+        let mut context = juror_mail_context(ctx, contest, &display_name);
         context["scored"] = json!(p.scored);
         context["assigned"] = json!(p.assigned);
-        context["deadline"] = json!(
-            store::from_db(contest.judging_deadline)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        );
-        context["jury_url"] = json!(format!(
-            "{}/contests/{}/jury",
-            ctx.settings.public_url(),
-            contest.id
-        ));
         mail::enqueue(
             ctx,
             conn,

@@ -211,17 +211,7 @@ pub fn start_judging(
         store::jury::insert_assignments(conn, &pairs)?;
     }
     for (juror, _, locale, display_name) in &jurors {
-        let mut context = notify::contest_context(ctx, contest);
-        context["display_name"] = json!(display_name);
-        context["deadline"] = json!(
-            store::from_db(contest.judging_deadline)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        );
-        context["jury_url"] = json!(format!(
-            "{}/contests/{}/jury",
-            ctx.settings.public_url(),
-            contest.id
-        ));
+        let context = juror_mail_context(ctx, contest, display_name);
         mail::enqueue(
             ctx,
             conn,
