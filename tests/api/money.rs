@@ -133,6 +133,10 @@ async fn escrow_confirmed_in_idr_never_opens_a_contest_promising_euros(app: &Tes
     app.post(&confirm, Some(&admin), json!({"currency": 5}))
         .await
         .expect_error(400, "bad_request");
+    // An array is not a confirmation (serde would read `[null, null]` as one naming nothing).
+    app.post(&confirm, Some(&admin), json!([null, null]))
+        .await
+        .expect_error(400, "bad_request");
     let confirmed = app
         .post(
             &confirm,

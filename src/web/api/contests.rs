@@ -239,7 +239,15 @@ pub async fn confirm_funding(
     let confirmation: Confirmation = if body.iter().all(u8::is_ascii_whitespace) {
         Confirmation::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(e.to_string()))?
+        // An object only: serde would also read a struct from an array (`[null, null]`).
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        if !value.is_object() {
+            return Err(AppError::BadRequest(
+                "The body must be a JSON object (or empty).".into(),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| AppError::BadRequest(e.to_string()))?
     };
     let actor = signed_in.actor();
     let funding = state
