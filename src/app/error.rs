@@ -56,6 +56,7 @@ pub enum ErrorCode {
     FundingMismatch,
     InvalidPhase,
     InvalidToken,
+    HasContests,
     JudgingClosed,
     LastOwner,
     NotEnoughJurors,
@@ -72,7 +73,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 40] = [
         Self::BadRequest,
         Self::Unauthorized,
         Self::Forbidden,
@@ -100,6 +101,7 @@ impl ErrorCode {
         Self::FundingMismatch,
         Self::InvalidPhase,
         Self::InvalidToken,
+        Self::HasContests,
         Self::JudgingClosed,
         Self::LastOwner,
         Self::NotEnoughJurors,
@@ -144,6 +146,7 @@ impl ErrorCode {
             Self::FundingMismatch => "funding_mismatch",
             Self::InvalidPhase => "invalid_phase",
             Self::InvalidToken => "invalid_token",
+            Self::HasContests => "has_contests",
             Self::JudgingClosed => "judging_closed",
             Self::LastOwner => "last_owner",
             Self::NotEnoughJurors => "not_enough_jurors",

@@ -4,11 +4,13 @@
 //! whether or not the address has an account. Members leave when they like; an owner hands
 //! ownership over before leaving, so that the account deletion flow works for them.
 //!
-//! An organisation always keeps an owner: its last owner cannot leave while other members
-//! remain (hand it over first, 409 `last_owner`). A sole member may leave: an organisation
-//! that never held a contest is then deleted with its invitations and followers; one that
-//! did (its contests, money and audit chain must keep an owner who answers for them) is
-//! refused with `last_owner` until ownership has been handed to someone invited for it.
+//! An organisation always keeps an owner: its last owner cannot leave (409 `last_owner`).
+//! While other members remain, they hand ownership over first. A sole member of an
+//! organisation that never held a contest deletes it instead, explicitly
+//! (`DELETE /organizations/{id}`, [`super::organizations::delete`]), rather than a "leave" that
+//! silently deletes it; one that held a contest (its contests, money and audit chain must keep
+//! an owner who answers for them) stays until ownership has been handed to someone invited
+//! for it.
 
 use crate::domain::status::InvitationOutcome;
 use chrono::{DateTime, Duration, Utc};
@@ -289,8 +291,10 @@ pub fn remove(
         let (members, owners) = store::organizations::head_count(conn, organization_id)?;
         if role == Role::Owner.as_str() && owners == 1 {
             if members == 1 && !store::organizations::has_contests(conn, organization_id)? {
-                return store::organizations::delete_empty(conn, organization_id)
-                    .map_err(AppError::from);
+                return Err(AppError::conflict(
+                    ErrorCode::LastOwner,
+                    "You are its only member: delete the organisation instead.",
+                ));
             }
             return Err(AppError::conflict(
                 ErrorCode::LastOwner,

@@ -8,7 +8,7 @@ use crate::domain::organization::{Role, check_name, slugify};
 use crate::store::{self, DbConnection, write_tx};
 
 use super::access::{self, Action, Actor};
-use super::{AppError, AppResult, Ctx};
+use super::{AppError, AppResult, Ctx, ErrorCode};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +133,24 @@ pub fn show(
         name: org.name,
         slug: org.slug,
         members,
+    })
+}
+
+/// Deletes an organisation that never held a contest: its owners only, whoever else is a
+/// member (an owner may remove each of them anyway). One that held a contest stays, since its
+/// contests, money and audit chain keep an owner who answers for them (409 `has_contests`).
+/// Its invitations, memberships and followers go with it.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, organization_id: &str) -> AppResult<()> {
+    access::require(conn, actor, Action::ManageMembers { organization_id })?;
+    write_tx(conn, |conn| {
+        store::organizations::lock(conn, organization_id)?;
+        if store::organizations::has_contests(conn, organization_id)? {
+            return Err(AppError::conflict(
+                ErrorCode::HasContests,
+                "An organisation that held a contest stays: its contests, money and audit chain need it.",
+            ));
+        }
+        store::organizations::delete_empty(conn, organization_id).map_err(AppError::from)
     })
 }
 

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod error;
 pub mod i18n;
 pub mod idempotency;
+pub mod json;
 pub mod openapi;
 pub mod pages;
 pub mod routes;

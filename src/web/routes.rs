@@ -51,6 +51,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::organizations::create)
         .service(api::organizations::list_mine)
         .service(api::organizations::show)
+        .service(api::organizations::delete_organization)
         .service(api::organizations::add_member)
         .service(api::organizations::accept_invitation)
         .service(api::organizations::remove_member)
@@ -409,6 +410,10 @@ fn pages() -> Vec<Wiring> {
         |cfg| {
             let leave = web::post().to(organizations::leave_post);
             cfg.route("/organizations/{id}/leave", leave);
+        },
+        |cfg| {
+            let delete = web::post().to(organizations::delete_post);
+            cfg.route("/organizations/{id}/delete", delete);
         },
     ]
 }

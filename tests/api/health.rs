@@ -161,6 +161,32 @@ async fn malformed_json_is_400_and_unknown_fields_are_refused(app: &TestApp) {
     app.post_raw("/api/v1/auth/register", "text/plain", "hello")
         .await
         .expect_error(400, "bad_request");
+    // A body is an object: serde alone would read a struct from an array in field order
+    // (`["a@example.org", "0123456789", "A"]` as a registration). Nothing is created.
+    let answer = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!(["array@example.org", "0123456789abc", "Array"]),
+        )
+        .await
+        .expect_error(400, "bad_request");
+    assert!(answer.text.contains("a JSON object"), "{}", answer.text);
+    let token = app.person("owner@acme.example", "Owner").await.token;
+    for body in [json!(["Acme"]), json!("Acme"), json!(null), json!(7)] {
+        app.post("/api/v1/organizations", Some(&token), body.clone())
+            .await
+            .expect_error(400, "bad_request");
+    }
+    let mine = app.get("/api/v1/organizations", Some(&token)).await.json();
+    assert_eq!(mine["organizations"].as_array().unwrap().len(), 0);
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": "array@example.org", "password": "0123456789abc"}),
+    )
+    .await
+    .expect_error(401, "unauthorized");
 }
 
 async fn oversized_bodies_are_413(app: &TestApp) {

@@ -19,6 +19,7 @@ both_backends!(
     an_invitation_is_accepted_once_by_its_verified_address_only,
     members_leave_and_owners_hand_over_then_their_account_can_be_deleted,
     a_sole_member_leaves_and_an_organisation_without_contests_goes,
+    an_organisation_that_held_a_contest_is_not_deleted,
     unverified_accounts_create_no_organisation_and_invite_nobody,
     the_invitation_page_asks_before_joining_in_english_and_french,
     the_dashboard_invites_and_leaves,
@@ -502,9 +503,39 @@ async fn a_sole_member_leaves_and_an_organisation_without_contests_goes(app: &Te
         id: owner_id,
     } = app.person("owner@acme.example", "Owner").await;
     let org = app.organization(&owner, "Acme").await;
+    let leave = format!("/api/v1/organizations/{org}/members/{owner_id}");
+    // Leaving does not delete it behind the member's back: the sole member deletes it, and
+    // says so (a DELETE of a sub-resource that removed the whole organisation surprised API
+    // clients, schemathesis among them).
+    app.request(Method::DELETE, &leave, Some(&owner), None)
+        .await
+        .expect_error(409, "last_owner");
+    app.get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .expect(200);
+    // Only an owner deletes it; anyone else learns nothing.
+    let Person {
+        token: stranger, ..
+    } = app.person("stranger@else.example", "Stranger").await;
     app.request(
         Method::DELETE,
-        &format!("/api/v1/organizations/{org}/members/{owner_id}"),
+        &format!("/api/v1/organizations/{org}"),
+        Some(&stranger),
+        None,
+    )
+    .await
+    .expect_error(404, "not_found");
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/organizations/{org}"),
+        None,
+        None,
+    )
+    .await
+    .expect(401);
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/organizations/{org}"),
         Some(&owner),
         None,
     )
@@ -515,12 +546,45 @@ async fn a_sole_member_leaves_and_an_organisation_without_contests_goes(app: &Te
         .expect_error(404, "not_found");
     app.request(
         Method::DELETE,
+        &format!("/api/v1/organizations/{org}"),
+        Some(&owner),
+        None,
+    )
+    .await
+    .expect_error(404, "not_found");
+    app.request(
+        Method::DELETE,
         "/api/v1/me",
         Some(&owner),
         Some(json!({"password": PASSWORD})),
     )
     .await
     .expect(204);
+}
+
+/// An organisation that held a contest stays: its contests, money and audit chain need it.
+async fn an_organisation_that_held_a_contest_is_not_deleted(app: &TestApp) {
+    let Person { token: owner, .. } = app.person("owner@acme.example", "Owner").await;
+    let org = app.organization(&owner, "Acme").await;
+    app.post(
+        "/api/v1/contests",
+        Some(&owner),
+        json!({"organization_id": org, "title": "Kept", "brief": "b",
+               "rules": crate::helpers::rules(app)}),
+    )
+    .await
+    .expect(201);
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/organizations/{org}"),
+        Some(&owner),
+        None,
+    )
+    .await
+    .expect_error(409, "has_contests");
+    app.get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .expect(200);
 }
 
 /// Finding 16.12: an unverified account can make the platform write to nobody but itself.
@@ -805,4 +869,47 @@ async fn the_dashboard_invites_and_leaves(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+    // An organisation without contests is deleted by an owner, once they confirm: a member
+    // cannot, an unticked box or a forged form changes nothing.
+    assert!(html.contains(&format!("action=\"/organizations/{org}/leave\"")));
+    let delete = app.url(&format!("/organizations/{org}/delete"));
+    let by_member = member_client
+        .post(&delete)
+        .form(&[("csrf", member_csrf.as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_member.status(), 403);
+    for form in [
+        vec![("csrf", csrf.as_str())],
+        vec![("csrf", "forged"), ("confirm", "yes")],
+    ] {
+        let refused = client.post(&delete).form(&form).send().await.unwrap();
+        assert!(refused.status().is_client_error(), "{form:?}");
+    }
+    app.get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .expect(200);
+    let deleted = client
+        .post(&delete)
+        .form(&[("csrf", csrf.as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 303);
+    let back = deleted.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, "/dashboard?done=deleted");
+    let html = client
+        .get(app.url(&back))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("class=\"notice success\""), "{html}");
+    assert!(html.contains("The organisation is deleted."));
+    app.get(&format!("/api/v1/organizations/{org}"), Some(&owner))
+        .await
+        .expect_error(404, "not_found");
 }

@@ -10,6 +10,7 @@ use crate::app::accounts::{
 use crate::web::AppState;
 use crate::web::auth::{SignedIn, client_ip};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 
 /// Creates an account and emails a verification link.
 #[utoipa::path(tag = "accounts", request_body = Registration, responses(
@@ -21,7 +22,7 @@ use crate::web::error::ErrorBody;
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<Registration>,
+    body: Json<Registration>,
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let account = state
@@ -49,7 +50,7 @@ pub struct VerifyRequest {
 #[post("/auth/verify")]
 pub async fn verify(
     state: web::Data<AppState>,
-    body: web::Json<VerifyRequest>,
+    body: Json<VerifyRequest>,
 ) -> Result<HttpResponse, AppError> {
     let account = state
         .run(move |ctx, conn| accounts::verify_email(ctx, conn, &body.token))
@@ -86,7 +87,7 @@ pub async fn resend_verification(
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<Credentials>,
+    body: Json<Credentials>,
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let signed_in = state

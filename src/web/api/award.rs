@@ -7,6 +7,7 @@ use crate::app::award::{self, PaidRequest, PaidView, Results, Trigger};
 use crate::web::AppState;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 
 /// Awards the contest early: members, in judging, when every assigned sheet is complete.
 #[utoipa::path(tag = "award", security(("bearer" = [])), params(("id" = String, Path)),
@@ -71,7 +72,7 @@ pub async fn mark_paid(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<PaidRequest>,
+    body: Json<PaidRequest>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let paid = state

@@ -10,6 +10,7 @@ use crate::app::contests::{self, ContestPatch, ContestView, NewContest};
 use crate::app::fundings::{self, Confirmation, FundingView, NewFunding};
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 use crate::web::{AppState, cache, idempotency};
 use actix_web::web::Bytes;
 
@@ -23,7 +24,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     signed_in: SignedIn,
-    body: web::Json<NewContest>,
+    body: Json<NewContest>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);
@@ -111,7 +112,7 @@ pub async fn update(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<ContestPatch>,
+    body: Json<ContestPatch>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let contest = state
@@ -172,7 +173,7 @@ pub async fn record_funding(
     req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewFunding>,
+    body: Json<NewFunding>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);
@@ -270,7 +271,7 @@ pub async fn announce(
     req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewAnnouncement>,
+    body: Json<NewAnnouncement>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);

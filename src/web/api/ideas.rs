@@ -15,6 +15,7 @@ use crate::app::ideas::{
 };
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 use crate::web::{AppState, idempotency};
 
 /// Submits an idea (or saves a draft with `draft: true`).
@@ -31,7 +32,7 @@ pub async fn create(
     req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewIdea>,
+    body: Json<NewIdea>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);
@@ -85,7 +86,7 @@ pub async fn update(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<IdeaContent>,
+    body: Json<IdeaContent>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let idea = state
@@ -105,7 +106,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<SubmitDraft>,
+    body: Json<SubmitDraft>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let idea = state

@@ -14,6 +14,7 @@ use crate::app::jury::{
 };
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 use crate::web::{AppState, idempotency};
 
 /// Invites a juror by email; the invitation is mailed with a single-use link.
@@ -28,7 +29,7 @@ pub async fn invite(
     req: HttpRequest,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewJuror>,
+    body: Json<NewJuror>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);
@@ -106,7 +107,7 @@ pub async fn configure(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<JurySettings>,
+    body: Json<JurySettings>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let settings = state
@@ -144,7 +145,7 @@ pub async fn save_scores(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<(String, String)>,
-    body: web::Json<ScoreSheet>,
+    body: Json<ScoreSheet>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let (id, entry) = path.into_inner();
@@ -171,7 +172,7 @@ pub async fn declare_conflict(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<(String, String)>,
-    body: web::Json<ConflictDeclaration>,
+    body: Json<ConflictDeclaration>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let (id, entry) = path.into_inner();
@@ -272,7 +273,7 @@ pub async fn disqualify(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<Disqualification>,
+    body: Json<Disqualification>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let idea = state

@@ -8,6 +8,7 @@ use crate::app::notifications::{self, Followed, PreferencesView};
 use crate::web::AppState;
 use crate::web::auth::{SignedIn, client_ip};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 
 /// What mail the signed-in person receives besides account and payout mail (always sent).
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
@@ -32,7 +33,7 @@ pub async fn preferences(
 pub async fn update_preferences(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    body: web::Json<PreferencesView>,
+    body: Json<PreferencesView>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let view = state
@@ -120,7 +121,7 @@ pub struct ResetRequest {
 pub async fn request_reset(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<ResetRequest>,
+    body: Json<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     state
@@ -148,7 +149,7 @@ pub struct ResetConfirm {
 pub async fn confirm_reset(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<ResetConfirm>,
+    body: Json<ResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     state

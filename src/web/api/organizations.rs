@@ -10,6 +10,7 @@ use crate::app::organizations::{
 };
 use crate::web::auth::SignedIn;
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 use crate::web::{AppState, idempotency};
 
 /// Creates an organisation; the caller becomes its owner.
@@ -22,7 +23,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     signed_in: SignedIn,
-    body: web::Json<NewOrganization>,
+    body: Json<NewOrganization>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.into_inner();
     let fingerprint = idempotency::fingerprint(&input);
@@ -71,6 +72,27 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(details))
 }
 
+/// Deletes an organisation that never held a contest; owners only. Its memberships,
+/// invitations and followers go with it; one that held a contest stays (409 has_contests).
+#[utoipa::path(tag = "organizations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id")),
+    responses((status = 204), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "a member who is not an owner"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "has_contests")))]
+#[delete("/organizations/{id}")]
+pub async fn delete_organization(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = signed_in.actor();
+    state
+        .run(move |_, conn| organizations::delete(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Invites an address to join as a member (or owner); owners with a verified address only.
 /// The answer is the same whether or not the address has an account: the invitee accepts
 /// from the mailed link (`POST /organization-invitations/{token}/accept`).
@@ -86,7 +108,7 @@ pub async fn add_member(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewMember>,
+    body: Json<NewMember>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let sent = state
@@ -115,13 +137,13 @@ pub async fn accept_invitation(
 }
 
 /// Ends a membership: a member leaves, or an owner removes someone else. The last owner
-/// hands ownership over first (409 last_owner); a sole member of an organisation that never
-/// held a contest leaves and the organisation is deleted.
+/// hands ownership over first (409 last_owner); a sole member deletes the organisation
+/// instead (`DELETE /organizations/{id}`) when it never held a contest.
 #[utoipa::path(tag = "organizations", security(("bearer" = [])),
     params(("id" = String, Path, description = "organisation id"),
         ("user_id" = String, Path, description = "the member")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "last_owner")))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "last_owner: the last owner stays (a sole member deletes the organisation instead)")))]
 #[delete("/organizations/{id}/members/{user_id}")]
 pub async fn remove_member(
     state: web::Data<AppState>,
@@ -149,7 +171,7 @@ pub async fn transfer_ownership(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<NewOwner>,
+    body: Json<NewOwner>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let heir = state

@@ -10,6 +10,7 @@ use crate::app::profiles::{self, DeleteAccount, ProfileInput, ProfileView};
 use crate::web::AppState;
 use crate::web::auth::{Caller, SignedIn, client_ip};
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 
 /// One's own page, as others would see it if it were public.
 #[utoipa::path(tag = "people", security(("bearer" = [])),
@@ -35,7 +36,7 @@ pub async fn mine(
 pub async fn update(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    body: web::Json<ProfileInput>,
+    body: Json<ProfileInput>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let profile = state
@@ -99,7 +100,7 @@ pub async fn delete_account(
     state: web::Data<AppState>,
     req: HttpRequest,
     signed_in: SignedIn,
-    body: web::Json<DeleteAccount>,
+    body: Json<DeleteAccount>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let staged_actor = actor.clone();

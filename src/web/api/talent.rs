@@ -8,6 +8,7 @@ use crate::app::talent::{self, Invitations, Invited, TalentFilter, TalentPool};
 use crate::web::AppState;
 use crate::web::auth::SignedIn;
 use crate::web::error::ErrorBody;
+use crate::web::json::Json;
 
 /// The people who took part in the organisation's finished contests, with their best rank and
 /// score (names only, never an email); members of the organisation.
@@ -45,7 +46,7 @@ pub async fn invite(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     id: web::Path<String>,
-    body: web::Json<Invitations>,
+    body: Json<Invitations>,
 ) -> Result<HttpResponse, AppError> {
     let actor = signed_in.actor();
     let outcome = state

@@ -31,10 +31,16 @@ fn refused(state: &AppState, page: &Page, error: AppError) -> HttpResponse {
     page.refused(&state.tera, &message, error.status_code())
 }
 
-/// After a dashboard form: back to the dashboard, or the refusal.
-fn back_to_dashboard(state: &AppState, page: &Page, done: Result<(), AppError>) -> HttpResponse {
+/// After a dashboard form: back to the dashboard with its success notice (`done`), or the
+/// refusal.
+fn back_to_dashboard(
+    state: &AppState,
+    page: &Page,
+    done: Result<(), AppError>,
+    notice: &str,
+) -> HttpResponse {
     match done {
-        Ok(()) => page.finish(see_other("/dashboard")),
+        Ok(()) => page.finish(see_other(&format!("/dashboard?done={notice}"))),
         Err(error) => refused(state, page, error),
     }
 }
@@ -63,7 +69,7 @@ pub async fn invite_post(
     let invited = state
         .run(move |ctx, conn| memberships::invite(ctx, conn, &actor, &id, input))
         .await;
-    back_to_dashboard(&state, &page, invited.map(drop))
+    back_to_dashboard(&state, &page, invited.map(drop), "invited")
 }
 
 /// A member leaves an organisation from the dashboard.
@@ -77,7 +83,33 @@ pub async fn leave_post(
     let left = state
         .run(move |_, conn| memberships::remove(conn, &actor, &id, &user_id))
         .await;
-    back_to_dashboard(&state, &page, left)
+    back_to_dashboard(&state, &page, left, "left")
+}
+
+/// The confirmation an owner ticks to delete an organisation from the dashboard.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeleteForm {
+    confirm: String,
+}
+
+/// An owner deletes an organisation that never held a contest, from the dashboard; nothing
+/// happens unless the confirmation box is ticked.
+pub async fn delete_post(
+    state: web::Data<AppState>,
+    page: SignedInPage,
+    id: web::Path<String>,
+    form: CsrfForm<DeleteForm>,
+) -> HttpResponse {
+    if form.into_inner().confirm != "yes" {
+        let message = page.t("dashboard_delete_unconfirmed");
+        return page.refused(&state.tera, &message, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (actor, id) = (page.actor.clone(), id.into_inner());
+    let deleted = state
+        .run(move |_, conn| crate::app::organizations::delete(conn, &actor, &id))
+        .await;
+    back_to_dashboard(&state, &page, deleted, "deleted")
 }
 
 /// What the invitation page shows, beside the reader's context.
