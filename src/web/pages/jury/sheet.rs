@@ -62,7 +62,7 @@ pub(crate) async fn scores_post(
         // The last entry's button ("Save and finish") leads to the juror's progress; any other
         // to the next entry still to score.
         Ok(_) if finish => page.finish(see_other(&format!(
-            "/contests/{}/jury?done=finished#jury-progress",
+            "/contests/{}/jury?done=finished",
             url_escape(&contest_id)
         ))),
         Ok(_) => page.finish(see_other(&format!(
