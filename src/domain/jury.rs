@@ -193,12 +193,14 @@ mod tests {
                 label: "Impact".into(),
                 weight: 3,
                 max: 10,
+                description: None,
             },
             Criterion {
                 key: "cost".into(),
                 label: "Cost".into(),
                 weight: 1,
                 max: 5,
+                description: None,
             },
         ]
     }

@@ -1,8 +1,6 @@
 //! A contest's rules (DESIGN.md, Rules): parsed from JSON into typed values, with every problem
 //! reported at once, each under its path (`rules.prizes[1].amount_cents`).
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -23,6 +21,10 @@ pub struct Criterion {
     pub label: String,
     pub weight: u32,
     pub max: u32,
+    /// What the scores mean, shown to jurors beside the criterion (plain text). Optional, and
+    /// left out of the document when absent, so that earlier contests keep their hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A prize, in rank order. Money is integer cents, never a float.
@@ -67,7 +69,9 @@ pub struct Rules {
     pub publish_ideas: bool,
 }
 
+mod criteria;
 mod fields;
+pub use criteria::MAX_DESCRIPTION;
 pub use fields::{FIELDS, OPTIONAL, REQUIRED};
 
 /// How far ahead of its opening a contest's award may lie, in days.
@@ -205,6 +209,13 @@ impl Rules {
                 &c.label,
                 Lines::Single,
             ));
+            if let Some(description) = &c.description {
+                fields.push((
+                    format!("rules.criteria[{i}].description"),
+                    description,
+                    Lines::Single,
+                ));
+            }
         }
         for (i, p) in self.prizes.iter().enumerate() {
             fields.push((format!("rules.prizes[{i}].label"), &p.label, Lines::Single));
@@ -450,50 +461,6 @@ impl Parser {
                 self.error(&format!("{path}.{key}"), "This is not a field here.");
             }
         }
-    }
-
-    fn criteria(&mut self, object: &Map<String, Value>) -> Option<Vec<Criterion>> {
-        let items = self.list(object, "criteria", 1, 10)?;
-        let before = self.errors.len();
-        let mut criteria = Vec::new();
-        let mut keys = BTreeSet::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = format!("rules.criteria[{i}]");
-            let Some(c) = item.as_object() else {
-                self.error(
-                    &path,
-                    "Each criterion is an object {key, label, weight, max}.",
-                );
-                continue;
-            };
-            self.unknown_keys(c, &path, &["key", "label", "weight", "max"]);
-            let key = self.text_at(c.get("key"), &format!("{path}.key"), 32);
-            if let Some(k) = &key {
-                if !k
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
-                {
-                    self.error(
-                        &format!("{path}.key"),
-                        "Use lower-case letters, digits and _ only.",
-                    );
-                } else if !keys.insert(k.clone()) {
-                    self.error(&format!("{path}.key"), "Each criterion needs its own key.");
-                }
-            }
-            let label = self.text_at(c.get("label"), &format!("{path}.label"), 100);
-            let weight = self.integer_at(c.get("weight"), &format!("{path}.weight"), 1, 100);
-            let max = self.integer_at(c.get("max"), &format!("{path}.max"), 1, 100);
-            if let (Some(key), Some(label), Some(weight), Some(max)) = (key, label, weight, max) {
-                criteria.push(Criterion {
-                    key,
-                    label,
-                    weight: weight as u32,
-                    max: max as u32,
-                });
-            }
-        }
-        (self.errors.len() == before).then_some(criteria)
     }
 
     fn prizes(&mut self, object: &Map<String, Value>) -> Option<Vec<Prize>> {

@@ -35,6 +35,7 @@ mod profiles;
 mod proxies;
 mod redirects;
 mod routes;
+mod scoring;
 mod sessions;
 mod smtp;
 mod talent;

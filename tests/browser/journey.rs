@@ -67,7 +67,7 @@ async fn score_with_keyboard(
         ))
         .await
         .unwrap();
-    browser.wait_for_url("saved=1").await;
+    browser.wait_for_url("done=").await;
     browser.expect(&["Your scores are saved."]).await;
 }
 

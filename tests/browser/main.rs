@@ -13,3 +13,4 @@ mod juries;
 mod xss;
 
 mod layout;
+mod scoring;

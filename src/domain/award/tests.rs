@@ -8,12 +8,14 @@ fn criteria() -> Vec<Criterion> {
             label: "Impact".into(),
             weight: 3,
             max: 10,
+            description: None,
         },
         Criterion {
             key: "cost".into(),
             label: "Cost".into(),
             weight: 1,
             max: 5,
+            description: None,
         },
     ]
 }
@@ -290,6 +292,7 @@ fn arbitrary_contest()
                 label: format!("C{i}"),
                 weight,
                 max,
+                description: None,
             })
             .collect::<Vec<_>>()
     });

@@ -368,3 +368,60 @@ fn the_required_fields_are_the_list_without_the_optional_ones() {
     assert_eq!(REQUIRED, required);
     assert_eq!(&FIELDS[REQUIRED.len()..], OPTIONAL);
 }
+
+/// Issue 19: a criterion may say what its scores mean. Absent, it stays out of the document, so
+/// that the rules of every contest opened before keep their hash (pinned here).
+#[test]
+fn a_criterion_description_is_optional_and_left_out_when_absent() {
+    let rules = Rules::parse(&example()).unwrap();
+    assert!(rules.criteria.iter().all(|c| c.description.is_none()));
+    assert_eq!(rules.to_json(), example());
+    let document = crate::domain::canonical::to_string(&rules.to_json());
+    assert_eq!(
+        crate::domain::canonical::sha256_hex(document.as_bytes()),
+        // The canonical text of `example()` as written before descriptions existed (computed
+        // apart, with Python's json.dumps(sort_keys=True, separators=(",", ":"))).
+        "86b78186f636bc698b89a04d44aa057dd9a0aeae1aa80051e3249f7391f00169"
+    );
+    // Blank or null is no description (an editor's empty field).
+    for blank in [json!(""), json!("  "), json!(null)] {
+        let mut value = example();
+        value["criteria"][0]["description"] = blank;
+        assert_eq!(Rules::parse(&value).unwrap(), rules);
+    }
+    let mut value = example();
+    value["criteria"][1]["description"] = json!("  0: not feasible; 5: ready tomorrow. <b>ok</b> ");
+    let described = Rules::parse(&value).unwrap();
+    assert_eq!(
+        described.criteria[1].description.as_deref(),
+        Some("0: not feasible; 5: ready tomorrow. <b>ok</b>")
+    );
+    assert_eq!(described.criteria[0].description, None);
+    assert_eq!(Rules::parse(&described.to_json()).unwrap(), described);
+    assert!(described.check_characters().is_empty());
+}
+
+#[test]
+fn a_criterion_description_is_bounded_plain_text() {
+    let mut value = example();
+    value["criteria"][0]["description"] = json!("x".repeat(MAX_DESCRIPTION));
+    assert!(Rules::parse(&value).is_ok());
+    value["criteria"][0]["description"] = json!("x".repeat(MAX_DESCRIPTION + 1));
+    value["criteria"][1]["description"] = json!(7);
+    assert_eq!(
+        errors_of(value),
+        [
+            "rules.criteria[0].description",
+            "rules.criteria[1].description"
+        ]
+    );
+    let mut value = example();
+    value["criteria"][1]["description"] = json!("Line\nbreak \u{202E}");
+    let rules = Rules::parse(&value).expect("read back whatever it holds");
+    let paths: Vec<String> = rules
+        .check_characters()
+        .into_iter()
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(paths, ["rules.criteria[1].description"]);
+}

@@ -12,11 +12,12 @@ use crate::app::jury::{self, JuryEntries, JuryEntry};
 use crate::app::{AppError, AppResult, ErrorCode};
 use crate::domain::lifecycle::Phase;
 use crate::domain::rules::Criterion;
-use crate::web::AppState;
+use crate::domain::{award, canonical};
 use crate::web::pages::ideas::shared::{
     ContestInfo, base_context, criteria_of, show_error, size_label, with_view,
 };
 use crate::web::pages::{Page, SignedInPage, url_escape};
+use crate::web::{AppState, i18n};
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct JuryQuery {
@@ -24,7 +25,8 @@ pub(crate) struct JuryQuery {
     entry: Option<String>,
     /// Show the first unscored entry after this one (after saving it).
     after: Option<String>,
-    saved: Option<String>,
+    /// The action just done (`saved`, `finished`): its notice; any other key shows nothing.
+    done: Option<String>,
     conflict: Option<String>,
 }
 
@@ -92,10 +94,16 @@ fn judging_is_over(error: &AppError) -> bool {
 struct CriterionRow {
     key: String,
     label: String,
+    /// What the scores mean, as the rules say (plain text, escaped by the template).
+    description: String,
     max: u32,
     range: String,
     weight: String,
+    /// The weight as a number, for jury.js's running total.
+    weight_value: u32,
     value: String,
+    /// What is saved (blank if nothing), for jury.js to tell typed from saved.
+    saved: String,
     error: String,
 }
 
@@ -145,7 +153,16 @@ struct ScoringView {
     criteria: Vec<CriterionRow>,
     entry: Option<EntryShown>,
     comment: String,
+    /// The comment as saved, for jury.js to tell typed from saved.
+    saved_comment: String,
     reason: String,
+    /// The weighted total of the scores in the form, "72.5 / 100" ("— / 100" while unknown).
+    total: String,
+    /// Every other entry is scored: saving this one finishes the juror's work.
+    finishing: bool,
+    /// Where jury.js keeps what was typed and not saved, in this tab: one key per juror and
+    /// entry, so that two jurors on one browser never see each other's values.
+    draft_key: String,
     contest: ContestInfo,
 }
 
@@ -200,13 +217,20 @@ fn criterion_rows(
                     .unwrap_or_default(),
                 (None, None) => String::new(),
             };
+            let saved = current
+                .and_then(|entry| entry.my_scores.get(&c.key))
+                .map(i32::to_string)
+                .unwrap_or_default();
             CriterionRow {
                 key: c.key.clone(),
                 label: c.label.clone(),
+                description: c.description.clone().unwrap_or_default(),
                 max: c.max,
                 range: page.t_with("scoring_range", &[("max", &c.max.to_string())]),
                 weight: page.t_with("scoring_weight", &[("weight", &c.weight.to_string())]),
+                weight_value: c.weight,
                 value,
+                saved,
                 error: field_errors
                     .get(&format!("scores.{}", c.key))
                     .cloned()
@@ -214,6 +238,38 @@ fn criterion_rows(
             }
         })
         .collect()
+}
+
+/// The weighted total of the scores in the form, by the domain's formula (a blank score counts
+/// as 0); `None` while nothing is typed or a score is not a whole number in its range.
+fn running_total(criteria: &[Criterion], rows: &[CriterionRow]) -> Option<f64> {
+    let mut scores = BTreeMap::new();
+    for (c, row) in criteria.iter().zip(rows) {
+        let typed = row.value.trim();
+        if typed.is_empty() {
+            continue;
+        }
+        let score = typed.parse::<u32>().ok().filter(|s| *s <= c.max)?;
+        scores.insert(c.key.clone(), score);
+    }
+    if scores.is_empty() {
+        return None;
+    }
+    Some(award::sheet_score(criteria, &scores) as f64 / 1_000_000.0)
+}
+
+/// The running total as the page shows it, in the reader's language.
+fn total_label(page: &Page, total: Option<f64>) -> String {
+    let total = total.map_or_else(|| "—".to_owned(), |t| i18n::number(t, 1, page.lang));
+    page.t_with("scoring_total_value", &[("total", &total)])
+}
+
+/// The key under which jury.js keeps a juror's unsaved scores for an entry in this tab: by a
+/// digest of the juror's id (not the id itself) and the entry's id, which is already the
+/// juror's own.
+fn draft_key(user_id: &str, entry_id: &str) -> String {
+    let juror = canonical::sha256_hex(format!("concours-scores:{user_id}").as_bytes());
+    format!("concours.scores.{}.{entry_id}", &juror[..16])
 }
 
 /// The scoring view for the entries of a juror who can score.
@@ -247,6 +303,18 @@ fn scoring_view(
         (None, Some(e)) => e.my_comment.clone().unwrap_or_default(),
         _ => String::new(),
     };
+    let rows = criterion_rows(page, &criteria, typed_scores, current, field_errors);
+    let total = total_label(page, running_total(&criteria, &rows));
+    let finishing = entries
+        .entries
+        .iter()
+        .enumerate()
+        .all(|(i, e)| i == index || !e.my_scores.is_empty());
+    let user_id = page
+        .user
+        .as_ref()
+        .map(|u| u.id.as_str())
+        .unwrap_or_default();
     ScoringView {
         closed: "",
         awarded: false,
@@ -274,10 +342,18 @@ fn scoring_view(
                 current: i == index,
             })
             .collect(),
-        criteria: criterion_rows(page, &criteria, typed_scores, current, field_errors),
+        criteria: rows,
         entry: current.map(|e| entry_shown(page, &contest.id, e)),
         comment,
+        saved_comment: current
+            .and_then(|e| e.my_comment.clone())
+            .unwrap_or_default(),
         reason: typed.and_then(|t| t.reason).unwrap_or_default(),
+        total,
+        finishing: current.is_some() && finishing,
+        draft_key: current
+            .map(|e| draft_key(user_id, &e.entry_id))
+            .unwrap_or_default(),
         contest: ContestInfo::of(contest, page.lang),
     }
 }
@@ -303,6 +379,19 @@ pub(super) async fn render_jury(
     contest_id: String,
     selection: Selection,
     extra: JuryPageState,
+) -> HttpResponse {
+    render(state, page, contest_id, selection, extra, false).await
+}
+
+/// Renders the scoring page; `finished`: the juror has just scored their last entry, and the
+/// notice takes the focus.
+async fn render(
+    state: &AppState,
+    page: &Page,
+    contest_id: String,
+    selection: Selection,
+    extra: JuryPageState,
+    finished: bool,
 ) -> HttpResponse {
     let (contest, entries) = match load_jury(state, page, contest_id).await {
         Ok(found) => found,
@@ -355,6 +444,7 @@ pub(super) async fn render_jury(
     if let Some(notice) = extra.notice {
         context.insert("notice", &notice);
     }
+    context.insert("finished", &finished);
     page.render_status(&state.tera, "jury/score.html", &context, status)
 }
 
@@ -365,12 +455,11 @@ pub(crate) async fn jury_page(
     query: web::Query<JuryQuery>,
 ) -> HttpResponse {
     let query = query.into_inner();
-    let notice = if query.saved.is_some() {
-        Some(page.t("scoring_saved"))
-    } else if query.conflict.is_some() {
-        Some(page.t("scoring_conflict_done"))
-    } else {
-        None
+    let finished = query.done.as_deref() == Some("finished");
+    let notice = match query.done.as_deref() {
+        Some("saved" | "finished") => Some(page.t("scoring_saved")),
+        _ if query.conflict.is_some() => Some(page.t("scoring_conflict_done")),
+        _ => None,
     };
     let selection = match (query.entry, query.after) {
         (Some(entry), _) => Selection::Entry(entry),
@@ -381,5 +470,5 @@ pub(crate) async fn jury_page(
         notice,
         ..Default::default()
     };
-    render_jury(&state, &page, id.into_inner(), selection, extra).await
+    render(&state, &page, id.into_inner(), selection, extra, finished).await
 }

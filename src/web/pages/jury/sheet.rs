@@ -13,7 +13,7 @@ use crate::web::pages::{CsrfForm, SignedInPage, see_other, url_escape};
 use super::score::{JuryPageState, Selection, TypedSheet, render_jury};
 
 /// The score form: one `score_<criterion key>` field per criterion (named by the contest's
-/// rules, hence a map) and the comment.
+/// rules, hence a map), the comment, and `finish` on the juror's last entry to score.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ScoreForm {
     #[serde(default)]
@@ -30,6 +30,9 @@ pub(crate) async fn scores_post(
 ) -> HttpResponse {
     let form = form.into_inner();
     let (contest_id, entry_id) = path.into_inner();
+    // Set by the form when this entry is the juror's last one to score; it only chooses where
+    // the juror lands, never what is saved.
+    let finish = form.fields.contains_key("finish");
     let mut typed = TypedSheet {
         entry_id: entry_id.clone(),
         comment: form.comment,
@@ -56,8 +59,14 @@ pub(crate) async fn scores_post(
         })
         .await
     {
+        // The last entry's button ("Save and finish") leads to the juror's progress; any other
+        // to the next entry still to score.
+        Ok(_) if finish => page.finish(see_other(&format!(
+            "/contests/{}/jury?done=finished",
+            url_escape(&contest_id)
+        ))),
         Ok(_) => page.finish(see_other(&format!(
-            "/contests/{}/jury?after={}&saved=1",
+            "/contests/{}/jury?after={}&done=saved",
             url_escape(&contest_id),
             url_escape(&entry_id)
         ))),
