@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::app::contests::ContestView;
-use crate::app::{announcements, award, contests, fundings, ideas, jury};
+use crate::app::{AppError, announcements, award, contests, fundings, ideas, jury};
 use crate::domain::lifecycle::Phase;
 use crate::domain::status::{JurorStatus, PayoutStatus};
 use crate::web::AppState;
@@ -239,23 +239,18 @@ fn check_rows(list: &contests::Checklist, contest: &ContestView, lang: &str) -> 
         .map(|check| {
             let ok = check.ok();
             let (text, todo, href) = match check {
-                contests::Check::Texts { problems } => {
-                    let fields = (problems.iter().map(|p| p.path.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    (
-                        t(
-                            lang,
-                            if ok {
-                                "guide_check_texts_ok"
-                            } else {
-                                "guide_check_texts"
-                            },
-                        ),
-                        kit::t_with(lang, "guide_check_texts_todo", &[("fields", &fields)]),
-                        edit.clone(),
-                    )
-                }
+                contests::Check::Texts { .. } => (
+                    t(
+                        lang,
+                        if ok {
+                            "guide_check_texts_ok"
+                        } else {
+                            "guide_check_texts"
+                        },
+                    ),
+                    t(lang, "guide_check_texts_todo"),
+                    edit.clone(),
+                ),
                 contests::Check::Dates { problems } => {
                     let far = problems.iter().any(|p| p.path == "rules.judging_deadline");
                     let todo = if far {
@@ -512,7 +507,11 @@ pub(super) async fn render_manage(
             })
         })
         .await;
-    // A confirmation asks only about an idea of this contest that can still be disqualified.
+    // A confirmation asks only about an idea of this contest that can still be disqualified;
+    // to anyone else, there is no such idea (as the disqualification itself answers).
+    if typed.step == Step::Disqualify && matches!(loaded, Err(AppError::Forbidden(_))) {
+        return page.not_found(&state.tera);
+    }
     if let Ok(m) = &loaded
         && typed.step == Step::Disqualify
         && !(m.contest.phase == Phase::Judging
