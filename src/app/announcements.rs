@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::domain::canonical::sha256_hex;
-use crate::store::{self, DbConnection, announcements::Announcement, write_tx};
+use crate::store::{self, DbConnection, announcements::Announcement, contests::Contest, write_tx};
 
 use super::access::Actor;
-use super::contests::{load_managed, load_visible};
+use super::contests::{find_managed, load_managed, load_visible};
 use super::{AppError, AppResult, Ctx, ErrorCode, audit, notify};
 use crate::domain::text;
 
@@ -49,19 +49,7 @@ pub fn publish(
     let body = input.body.trim().to_owned();
     write_tx(conn, |conn| {
         let contest = load_managed(conn, actor, contest_id)?;
-        // Mails people other than the caller (finding 16.12).
-        super::access::require(conn, actor, super::access::Action::MailOthers)?;
-        if !contest.is_opened() {
-            return Err(AppError::conflict(
-                ErrorCode::InvalidPhase,
-                "Announcements are for opened contests; while in draft, edit the brief instead.",
-            ));
-        }
-        if body.is_empty() || body.chars().count() > 5000 {
-            return Err(AppError::field("body", "Write 1 to 5,000 characters."));
-        }
-        text::check_characters(&body, text::Lines::Multi)
-            .map_err(|m| AppError::field("body", m))?;
+        allowed(conn, actor, &contest, &body)?;
         let user = actor.user().expect("members are signed in");
         let now = ctx.now();
         let announcement = Announcement {
@@ -86,6 +74,36 @@ pub fn publish(
         super::notifications::fanout(conn, now, "announcement", "participants", &contest, context)?;
         Ok(AnnouncementView::from(announcement))
     })
+}
+
+/// What may be published by `actor` on `contest`: `body` (trimmed) on an opened contest.
+fn allowed(conn: &mut DbConnection, actor: &Actor, contest: &Contest, body: &str) -> AppResult<()> {
+    // Mails people other than the caller (finding 16.12).
+    super::access::require(conn, actor, super::access::Action::MailOthers)?;
+    if !contest.is_opened() {
+        return Err(AppError::conflict(
+            ErrorCode::InvalidPhase,
+            "Announcements are for opened contests; while in draft, edit the brief instead.",
+        ));
+    }
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(AppError::field("body", "Write 1 to 5,000 characters."));
+    }
+    text::check_characters(body, text::Lines::Multi).map_err(|m| AppError::field("body", m))
+}
+
+/// The announcement as it will be published and mailed (its text, trimmed), checked as
+/// `publish` checks it; nothing is written and nobody is told.
+pub fn preview(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewAnnouncement,
+) -> AppResult<String> {
+    let body = input.body.trim().to_owned();
+    let contest = find_managed(conn, actor, contest_id)?;
+    allowed(conn, actor, &contest, &body)?;
+    Ok(body)
 }
 
 pub fn list(

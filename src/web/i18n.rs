@@ -39,6 +39,7 @@ macro_rules! catalog {
 static EN: LazyLock<Catalog> = LazyLock::new(|| {
     catalog!(
         "en.toml",
+        "en-guide.toml",
         "en-manage.toml",
         "en-participate.toml",
         "en-juries.toml",
@@ -49,6 +50,7 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
     catalog!(
         "fr.toml",
+        "fr-guide.toml",
         "fr-manage.toml",
         "fr-participate.toml",
         "fr-juries.toml",

@@ -15,6 +15,7 @@ mod cli;
 mod contests;
 mod crash;
 mod files;
+mod guide;
 mod health;
 mod home;
 mod ideas;

@@ -194,7 +194,10 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
         &[("csrf", &csrf), ("amount", "7000"), ("reference", "ACME-1")],
     )
     .await;
-    assert_eq!((status, location), (303, format!("{manage_path}#fundings")));
+    assert_eq!(
+        (status, location),
+        (303, format!("{manage_path}?done=funding#fundings"))
+    );
 
     admin(app).await;
     let LoggedIn {
@@ -266,7 +269,10 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
         &[("csrf", &csrf), ("confirm", "yes")],
     )
     .await;
-    assert_eq!((status, location), (303, format!("/contests/{contest}")));
+    assert_eq!(
+        (status, location),
+        (303, format!("{manage_path}?done=opened#guide"))
+    );
     // Frozen: the editor is gone, announcements are the way to speak.
     let answer = brand
         .get(app.url(&format!("/contests/{contest}/edit")))
@@ -281,6 +287,7 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
         &[
             ("csrf", &csrf),
             ("body", "Deadline <script>alert(1)</script> stays."),
+            ("send", "yes"),
         ],
     )
     .await;

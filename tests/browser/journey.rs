@@ -223,7 +223,9 @@ async fn journey(backend: Backend) {
     browser
         .click("form[action$=\"/open\"] button[type=submit]")
         .await;
-    assert_eq!(browser.path().await, format!("/contests/{contest}"));
+    assert_eq!(browser.path().await, format!("{manage_path}?done=opened"));
+    browser.expect(&["The contest is open"]).await;
+    browser.goto(&format!("/contests/{contest}")).await;
     browser
         .expect(&[
             "Greener packaging",
@@ -408,6 +410,8 @@ async fn journey(backend: Backend) {
     browser
         .click("form[action$=\"/manage/award\"] button[type=submit]")
         .await;
+    browser.expect(&["Award the contest now?"]).await;
+    browser.click("button.danger.confirm").await;
     browser.goto(&manage_path).await;
     browser.expect(&["Awarded", "Payouts"]).await;
     browser.shot("manage-awarded").await;

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod guide;
 mod home;
 mod journey;
 mod juries;

@@ -178,6 +178,9 @@ async fn script_typed_anywhere_never_runs(backend: Backend) {
     browser
         .click("form[action$=\"/manage/announcements\"] button[type=submit]")
         .await;
+    // Previewed as it will be published, then sent.
+    shows_as_typed(&browser, &attack("News")).await;
+    browser.click("button[name=send]").await;
     shows_as_typed(&browser, &attack("News")).await;
     browser.goto(&format!("/contests/{contest}")).await;
     for typed in ["Title", "Eligibility", "Terms", "News"] {
@@ -311,6 +314,9 @@ async fn script_typed_anywhere_never_runs(backend: Backend) {
     browser
         .click("form[action$=\"/disqualify\"] button[type=submit]")
         .await;
+    // The confirmation names the idea and shows the reason as typed.
+    shows_as_typed(&browser, &attack("Disqualified")).await;
+    browser.click("button.danger.confirm").await;
     browser.expect(&["disqualified"]).await;
     browser.shot("xss-manage-judging").await;
     browser.sign_out().await;

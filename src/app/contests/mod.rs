@@ -14,8 +14,10 @@ use crate::store::{self, DbConnection, contests::Contest, write_tx};
 use super::access::{self, Action, Actor};
 use super::{AppError, AppResult, Ctx, ErrorCode, Validator, audit, notify};
 
+mod checklist;
 mod pages;
 
+pub use checklist::{Check, Checklist, checklist, open_checklist};
 pub use pages::{ContestCard, ContestPage, cards, page, teaser};
 
 /// A contest as API.md describes it.
@@ -424,53 +426,11 @@ pub fn open(
         }
         let now = ctx.now();
         let rules = rules_of(ctx, &contest)?;
-        // A draft written before texts were checked is checked once more now, before its
-        // title, brief and rules are frozen.
-        let mut v = Validator::new();
-        checked_text(
-            &mut v,
-            "title",
-            &contest.title,
-            MAX_TITLE,
-            text::Lines::Single,
-        );
-        checked_text(
-            &mut v,
-            "brief",
-            &contest.brief,
-            MAX_BRIEF,
-            text::Lines::Multi,
-        );
-        check_rule_texts(&mut v, &rules);
-        if let Err(errors) = rules.check_can_open(now) {
-            for e in errors {
-                v.add(&e.path, e.message);
-            }
+        // Every condition at once: the same list the management page shows.
+        if let Some(refusal) = open_checklist(conn, &contest, &rules, now)?.refusal() {
+            return Err(refusal);
         }
-        v.finish()?;
         let pool = rules.prize_pool_cents();
-        // Only confirmed money in the contest's currency counts.
-        let funded = store::fundings::funded_cents(conn, contest_id, &rules.currency)?;
-        if funded < pool {
-            return Err(AppError::conflict(
-                ErrorCode::NotFunded,
-                format!(
-                    "Confirmed escrow covers {} of the {} prize pool; record a funding and have an admin confirm it.",
-                    crate::domain::money::format_cents(funded, &rules.currency),
-                    crate::domain::money::format_cents(pool, &rules.currency),
-                ),
-            ));
-        }
-        let jurors = store::jury::count_active(conn, contest_id, store::to_db(now))?;
-        if jurors < i64::from(rules.min_jurors) {
-            return Err(AppError::conflict(
-                ErrorCode::NotEnoughJurors,
-                format!(
-                    "The rules ask for at least {} juror(s) invited before opening; {jurors} are.",
-                    rules.min_jurors
-                ),
-            ));
-        }
         let document = rules_document(&contest, &rules);
         let hash = canonical::sha256_hex(document.as_bytes());
         if !store::contests::open(conn, contest_id, &document, &hash, store::to_db(now))? {

@@ -17,7 +17,8 @@ use crate::app::{AppError, AppResult, announcements, award, contests, fundings, 
 use crate::domain::money::Money;
 
 use super::super::{CsrfForm, see_other};
-use super::contest::{Section, Typed, render_manage};
+
+use super::contest::{Section, Step, Typed, render_manage, render_open};
 use super::{Posted, shown_error};
 
 /// A funding recorded by the brand: an amount typed in the contest's currency, and the bank
@@ -49,6 +50,12 @@ pub(crate) struct JurySettingsForm {
 pub(crate) struct AnnouncementForm {
     #[serde(default)]
     body: String,
+    /// Set by the preview's "Send": without it, the announcement is only previewed.
+    #[serde(default)]
+    send: String,
+    /// Set by the preview's "Edit": the text back in its form.
+    #[serde(default)]
+    edit: String,
 }
 
 /// Why an idea is disqualified (shown to its author).
@@ -56,6 +63,9 @@ pub(crate) struct AnnouncementForm {
 pub(crate) struct DisqualifyForm {
     #[serde(default)]
     reason: String,
+    /// Set by the confirmation step: without it, nothing changes and the step is asked.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// The confirmation that opening freezes the rules.
@@ -79,12 +89,10 @@ impl Posted {
     async fn finish(self, section: Section, typed: Typed, result: AppResult<()>) -> HttpResponse {
         let Posted { state, page, id } = self;
         let error = match result {
-            Ok(()) if section == Section::Award => {
-                return page.finish(see_other(&format!("/contests/{id}/results")));
-            }
             Ok(()) => {
-                let anchor = section.as_str();
-                return page.finish(see_other(&format!("/contests/{id}/manage#{anchor}")));
+                let (done, anchor) = section.done();
+                let to = format!("/contests/{id}/manage?done={done}#{anchor}");
+                return page.finish(see_other(&to));
             }
             Err(error) => match shown_error(&page, &state, error) {
                 Ok(error) => error,
@@ -98,6 +106,20 @@ impl Posted {
             ..typed
         };
         render_manage(&state, &page, id, typed, context, status).await
+    }
+
+    /// The page again with `step` (a confirmation, a preview) asked first, nothing changed.
+    async fn ask(self, typed: Typed) -> HttpResponse {
+        let context = self.page.context();
+        render_manage(
+            &self.state,
+            &self.page,
+            self.id,
+            typed,
+            context,
+            StatusCode::OK,
+        )
+        .await
     }
 }
 
@@ -171,13 +193,39 @@ pub(crate) async fn remind(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse
     m.finish(Section::Remind, Typed::default(), result).await
 }
 
+/// An announcement: previewed first as it will be published and mailed, then sent from the
+/// preview ("Send"), or taken back to its form ("Edit").
 pub(crate) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> HttpResponse {
-    let body = form.into_inner().body;
+    let AnnouncementForm { body, send, edit } = form.into_inner();
     let typed = Typed {
         input_body: body.clone(),
         ..Typed::default()
     };
     let ((actor, id), news) = (m.ids(), announcements::NewAnnouncement { body });
+    if !edit.is_empty() {
+        return m
+            .ask(Typed {
+                step: Step::Edit,
+                ..typed
+            })
+            .await;
+    }
+    if send.is_empty() {
+        let previewed = (m.state)
+            .run(move |_, conn| announcements::preview(conn, &actor, &id, news))
+            .await;
+        return match previewed {
+            Ok(body) => {
+                m.ask(Typed {
+                    step: Step::Announce,
+                    input_body: body,
+                    ..typed
+                })
+                .await
+            }
+            Err(error) => m.finish(Section::Announcements, typed, Err(error)).await,
+        };
+    }
     let result = (m.state)
         .run(move |ctx, conn| announcements::publish(ctx, conn, &actor, &id, news).map(drop))
         .await;
@@ -185,7 +233,17 @@ pub(crate) async fn announce(m: Posted, form: CsrfForm<AnnouncementForm>) -> Htt
 }
 
 /// The award, by hand (the scheduler awards at the judging deadline otherwise).
-pub(crate) async fn award(m: Posted, _form: CsrfForm<NoFields>) -> HttpResponse {
+/// Asked first ("Award now?"), then done with the confirmation's `confirm`.
+pub(crate) async fn award(m: Posted, form: CsrfForm<NoFields>) -> HttpResponse {
+    if form.get("confirm").is_none_or(String::is_empty) {
+        let step = Step::Award;
+        return m
+            .ask(Typed {
+                step,
+                ..Typed::default()
+            })
+            .await;
+    }
     let (actor, id) = m.ids();
     let trigger = award::Trigger::Manual;
     let result = (m.state)
@@ -200,18 +258,27 @@ pub(crate) async fn unknown_action(m: Posted, _form: CsrfForm<NoFields>) -> Http
     m.page.not_found(&m.state.tera)
 }
 
-/// `/contests/{id}/manage/ideas/{idea}/disqualify`.
+/// `/contests/{id}/manage/ideas/{idea}/disqualify`: asked first, naming the idea and what
+/// follows; done only with the confirmation's `confirm`.
 pub(crate) async fn disqualify(
     m: Posted,
     idea: web::Path<(String, String)>,
     form: CsrfForm<DisqualifyForm>,
 ) -> HttpResponse {
-    let ((_, idea), reason) = (idea.into_inner(), form.into_inner().reason);
+    let ((_, idea), DisqualifyForm { reason, confirm }) = (idea.into_inner(), form.into_inner());
     let typed = Typed {
         input_reason: reason.clone(),
         input_idea: idea.clone(),
         ..Typed::default()
     };
+    if confirm.is_empty() {
+        if reason.trim().is_empty() {
+            let missing = AppError::field("reason", m.page.t("guide_reason_missing"));
+            return m.finish(Section::Ideas, typed, Err(missing)).await;
+        }
+        let step = Step::Disqualify;
+        return m.ask(Typed { step, ..typed }).await;
+    }
     let (actor, why) = (m.page.actor.clone(), Disqualification { reason });
     let result = (m.state)
         .run(move |ctx, conn| jury::disqualify(ctx, conn, &actor, &idea, why).map(drop))
@@ -219,24 +286,29 @@ pub(crate) async fn disqualify(
     m.finish(Section::Ideas, typed, result).await
 }
 
+/// Opening: refused with every failing condition at once, in the guide at the top of the
+/// management page; then the confirmation that says what freezes; then the opening.
 pub(crate) async fn open_submit(m: Posted, form: CsrfForm<OpenForm>) -> HttpResponse {
+    let (actor, id) = m.ids();
+    let checked = (m.state)
+        .run(move |ctx, conn| contests::checklist(ctx, conn, &actor, &id))
+        .await;
+    let refusal = match checked {
+        Ok(list) => list.and_then(|list| list.refusal()),
+        Err(error) => Some(error),
+    };
+    if let Some(error) = refusal {
+        return m.finish(Section::Open, Typed::default(), Err(error)).await;
+    }
     if form.confirm.is_empty() {
         let mut context = m.page.context();
         context.insert("error", &m.page.t("open_confirm_missing"));
-        context.insert("field_errors", &HashMap::<String, String>::new());
-        let typed = Typed {
-            error_section: Section::Open.as_str(),
-            ..Typed::default()
-        };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_manage(&m.state, &m.page, m.id, typed, context, status).await;
+        return render_open(&m.state, &m.page, m.id, context, status).await;
     }
     let (actor, id) = m.ids();
     let result = (m.state)
         .run(move |ctx, conn| contests::open(ctx, conn, &actor, &id).map(drop))
         .await;
-    match result {
-        Ok(()) => m.page.finish(see_other(&format!("/contests/{}", m.id))),
-        Err(error) => m.finish(Section::Open, Typed::default(), Err(error)).await,
-    }
+    m.finish(Section::Open, Typed::default(), result).await
 }

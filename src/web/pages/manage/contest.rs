@@ -2,18 +2,21 @@
 //! announcements, ideas and payouts, each section with its form ([`super::actions`]), and
 //! the confirmation before opening (`/contests/{id}/open`).
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use tera::Context;
 
 use crate::app::contests::ContestView;
-use crate::app::{announcements, award, contests, fundings, ideas, jury};
+use crate::app::{AppError, announcements, award, contests, fundings, ideas, jury};
 use crate::domain::lifecycle::Phase;
+use crate::domain::status::{JurorStatus, PayoutStatus};
 use crate::web::AppState;
 use crate::web::i18n;
 
-use super::super::{Page, SignedInPage, kit, t};
+use super::super::{Page, SignedInPage, kit, see_other, t};
 use super::{ContestRow, render_view};
 
 /// A section of the management page: where a form's error is shown, and where the page goes
@@ -44,6 +47,49 @@ impl Section {
             Section::Award => "award",
         }
     }
+
+    /// Where the page goes back to after this section's form succeeded: the `?done=` key of
+    /// its success notice and the anchor it lands on.
+    pub(super) fn done(self) -> (&'static str, &'static str) {
+        match self {
+            Section::Fundings => ("funding", "fundings"),
+            Section::Jurors => ("juror", "jurors"),
+            Section::JurySettings => ("settings", "jury-settings"),
+            Section::Remind => ("reminded", "guide"),
+            Section::Announcements => ("announced", "announcements"),
+            Section::Ideas => ("disqualified", "ideas"),
+            Section::Open => ("opened", "guide"),
+            Section::Award => ("awarded", "guide"),
+        }
+    }
+}
+
+/// The success notices of this page, by their `?done=` key; any other key shows nothing.
+const DONE: [&str; 8] = [
+    "funding",
+    "juror",
+    "settings",
+    "reminded",
+    "announced",
+    "disqualified",
+    "opened",
+    "awarded",
+];
+
+/// A step asked before an action happens, shown at the top of the page.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Step {
+    #[default]
+    None,
+    /// "Disqualify this idea?" (`input_idea`, `input_reason`).
+    Disqualify,
+    /// The announcement as it will be published (`input_body`).
+    Announce,
+    /// The announcement back in its form, to edit it.
+    Edit,
+    /// "Award now?"
+    Award,
 }
 
 /// What a failed form typed, shown again on the page (empty for the others).
@@ -57,6 +103,9 @@ pub(super) struct Typed {
     pub(super) input_body: String,
     pub(super) input_reason: String,
     pub(super) input_idea: String,
+    /// A confirmation or a preview to show first.
+    #[serde(rename = "typed_step")]
+    pub(super) step: Step,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,6 +153,9 @@ struct Management {
     ideas: Vec<ideas::IdeaView>,
     results: Option<award::Results>,
     reviews_per_entry: Option<u32>,
+    /// The opening checklist, while in draft.
+    checklist: Option<contests::Checklist>,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 /// The management page as its template reads it.
@@ -125,8 +177,217 @@ struct ManageView {
     news: Vec<(String, String)>,
     ideas: Vec<IdeaRow>,
     payouts: Vec<PayoutRow>,
+    /// The sections below the guide, in the order this phase needs them.
+    sections: Vec<&'static str>,
+    guide: Guide,
+    /// The title of the idea a disqualification asks about.
+    step_idea: String,
+    today: String,
     #[serde(flatten)]
     typed: Typed,
+}
+
+/// One line of the opening checklist.
+#[derive(Debug, Serialize)]
+struct CheckRow {
+    ok: bool,
+    text: String,
+    /// What to do about it (empty when done).
+    todo: String,
+    /// Where to do it (`#fundings`, the editor).
+    href: String,
+}
+
+/// "What needs you now": the top of the page, for the contest's phase, its sentences in the
+/// reader's language.
+#[derive(Debug, Default, Serialize)]
+struct Guide {
+    /// Draft: every condition of opening, and whether all are met.
+    checks: Vec<CheckRow>,
+    can_open: bool,
+    /// Once open: the invitations nobody accepted yet (empty when none), and who they went to.
+    pending: String,
+    pending_emails: String,
+    /// How many jurors accepted, out of those the rules ask for.
+    accepted: String,
+    /// Ideas submitted so far.
+    entries: String,
+    /// Judging: jurors done and sheets scored; whether some are left.
+    progress: String,
+    unfinished: bool,
+    /// Awarded: payouts paid, and what is still due.
+    payouts: String,
+}
+
+/// The sections of the page after the guide, by phase: set-up first in draft, the ideas first
+/// once they come in, the payouts first once awarded.
+fn sections(phase: Phase) -> Vec<&'static str> {
+    match phase {
+        Phase::Draft => vec!["fundings", "jurors"],
+        Phase::Upcoming => vec!["jurors", "announcements", "ideas", "fundings"],
+        Phase::Submission => vec!["ideas", "announcements", "jurors", "fundings"],
+        Phase::Judging => vec!["ideas", "jurors", "announcements", "fundings"],
+        Phase::Awarded => vec!["payouts", "ideas", "announcements", "jurors", "fundings"],
+    }
+}
+
+/// The opening checklist as the page lists it, in the reader's language.
+fn check_rows(list: &contests::Checklist, contest: &ContestView, lang: &str) -> Vec<CheckRow> {
+    let edit = format!("/contests/{}/edit", contest.id);
+    list.checks
+        .iter()
+        .map(|check| {
+            let ok = check.ok();
+            let (text, todo, href) = match check {
+                contests::Check::Texts { .. } => (
+                    t(
+                        lang,
+                        if ok {
+                            "guide_check_texts_ok"
+                        } else {
+                            "guide_check_texts"
+                        },
+                    ),
+                    t(lang, "guide_check_texts_todo"),
+                    edit.clone(),
+                ),
+                contests::Check::Dates { problems } => {
+                    let far = problems.iter().any(|p| p.path == "rules.judging_deadline");
+                    let todo = if far {
+                        "guide_check_dates_far"
+                    } else {
+                        "guide_check_dates_todo"
+                    };
+                    (
+                        t(
+                            lang,
+                            if ok {
+                                "guide_check_dates_ok"
+                            } else {
+                                "guide_check_dates"
+                            },
+                        ),
+                        t(lang, todo),
+                        edit.clone(),
+                    )
+                }
+                contests::Check::Escrow {
+                    funded_cents,
+                    pool_cents,
+                    currency,
+                } => {
+                    let money = |cents: i64| i18n::money(cents, currency, lang);
+                    let values = [
+                        ("funded", money(*funded_cents)),
+                        ("pool", money(*pool_cents)),
+                        ("missing", money((pool_cents - funded_cents).max(0))),
+                    ];
+                    let values: Vec<(&str, &str)> =
+                        values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    (
+                        kit::t_with(lang, "guide_check_escrow", &values),
+                        kit::t_with(lang, "guide_check_escrow_todo", &values),
+                        "#fundings".to_owned(),
+                    )
+                }
+                contests::Check::Jurors {
+                    counted,
+                    accepted,
+                    needed,
+                } => {
+                    let values = [
+                        ("counted", counted.to_string()),
+                        ("accepted", accepted.to_string()),
+                        ("needed", needed.to_string()),
+                        ("missing", (needed - counted).max(0).to_string()),
+                    ];
+                    let values: Vec<(&str, &str)> =
+                        values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    (
+                        kit::t_with(lang, "guide_check_jurors", &values),
+                        kit::t_with(lang, "guide_check_jurors_todo", &values),
+                        "#jurors".to_owned(),
+                    )
+                }
+            };
+            let todo = if ok { String::new() } else { todo };
+            CheckRow {
+                ok,
+                text,
+                todo,
+                href,
+            }
+        })
+        .collect()
+}
+
+impl Guide {
+    fn of(m: &Management, lang: &str) -> Guide {
+        let c = &m.contest;
+        let text = |key: &str, values: &[(&str, String)]| {
+            let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            kit::t_with(lang, key, &values)
+        };
+        let mut guide = Guide::default();
+        if let Some(list) = &m.checklist {
+            guide.checks = check_rows(list, c, lang);
+            guide.can_open = list.passes();
+        }
+        let pending: Vec<&str> = (m.jurors.iter())
+            .filter(|j| j.status == JurorStatus::Invited)
+            .map(|j| j.email.as_str())
+            .collect();
+        if !pending.is_empty() {
+            guide.pending = text("guide_pending_jurors", &[("n", pending.len().to_string())]);
+            guide.pending_emails = pending.join(", ");
+        }
+        let needed = kit::rules(c).map_or(0, |r| r.min_jurors);
+        guide.accepted = text(
+            "guide_jurors_accepted",
+            &[
+                ("n", (m.jurors.len() - pending.len()).to_string()),
+                ("needed", needed.to_string()),
+            ],
+        );
+        let entries = (m.ideas.iter())
+            .filter(|i| i.status != crate::domain::ideas::Status::Withdrawn)
+            .filter(|i| i.submitted_at.is_some())
+            .count();
+        guide.entries = text("guide_entries", &[("n", entries.to_string())]);
+        let done = (m.progress.iter())
+            .filter(|p| p.scored >= p.assigned)
+            .count();
+        let scored: usize = m.progress.iter().map(|p| p.scored).sum();
+        let assigned: usize = m.progress.iter().map(|p| p.assigned).sum();
+        guide.unfinished = scored < assigned;
+        guide.progress = text(
+            "guide_judging_progress",
+            &[
+                ("done", done.to_string()),
+                ("total", m.progress.len().to_string()),
+                ("scored", scored.to_string()),
+                ("assigned", assigned.to_string()),
+            ],
+        );
+        if let Some(results) = &m.results {
+            let due: Vec<_> = (results.payouts.iter())
+                .filter(|p| p.status == PayoutStatus::Due)
+                .collect();
+            let due_cents = due.iter().map(|p| p.amount_cents).sum();
+            let values = [
+                ("paid", (results.payouts.len() - due.len()).to_string()),
+                ("total", results.payouts.len().to_string()),
+                ("amount", i18n::money(due_cents, &c.currency, lang)),
+            ];
+            let key = if due.is_empty() {
+                "guide_payouts_all_paid"
+            } else {
+                "guide_payouts"
+            };
+            guide.payouts = text(key, &values);
+        }
+        guide
+    }
 }
 
 impl ManageView {
@@ -145,7 +406,15 @@ impl ManageView {
             }
         };
         let payouts = m.results.as_ref().map(|r| &r.payouts[..]).unwrap_or(&[]);
+        let step_idea = (m.ideas.iter())
+            .find(|i| i.id == typed.input_idea)
+            .map(|i| i.title.clone())
+            .unwrap_or_default();
         ManageView {
+            sections: sections(c.phase),
+            guide: Guide::of(&m, lang),
+            step_idea,
+            today: i18n::date(m.now, lang),
             contest: ContestRow::of(c, lang),
             phase: c.phase.as_str(),
             rules_hash: c.rules_hash.clone(),
@@ -232,21 +501,49 @@ pub(super) async fn render_manage(
                     None
                 },
                 reviews_per_entry: stored.reviews_per_entry.map(|n| n as u32),
+                checklist: contests::checklist(ctx, conn, &actor, &id)?,
+                now: ctx.now(),
                 contest,
             })
         })
         .await;
+    // A confirmation asks only about an idea of this contest that can still be disqualified;
+    // to anyone else, there is no such idea (as the disqualification itself answers).
+    if typed.step == Step::Disqualify && matches!(loaded, Err(AppError::Forbidden(_))) {
+        return page.not_found(&state.tera);
+    }
+    if let Ok(m) = &loaded
+        && typed.step == Step::Disqualify
+        && !(m.contest.phase == Phase::Judging
+            && (m.ideas.iter()).any(|i| {
+                i.id == typed.input_idea && i.status == crate::domain::ideas::Status::Submitted
+            }))
+    {
+        return page.not_found(&state.tera);
+    }
     let view = loaded.map(|m| ManageView::of(m, page.lang, typed));
     render_view(page, state, "manage/contest.html", context, view, status)
+}
+
+/// The success notice named by `?done=`, in the reader's language; `None` for any other key.
+fn done_notice(page: &Page, query: &HashMap<String, String>) -> Option<String> {
+    let key = query.get("done")?;
+    DONE.contains(&key.as_str())
+        .then(|| page.t(&format!("guide_done_{key}")))
 }
 
 pub(crate) async fn manage(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
 ) -> HttpResponse {
     let (id, typed) = (id.into_inner(), Typed::default());
-    render_manage(&state, &page, id, typed, page.context(), StatusCode::OK).await
+    let mut context = page.context();
+    if let Some(notice) = done_notice(&page, &query) {
+        context.insert("done", &notice);
+    }
+    render_manage(&state, &page, id, typed, context, StatusCode::OK).await
 }
 
 /// What the confirmation before opening shows.
@@ -257,31 +554,42 @@ struct OpenView {
     is_draft: bool,
 }
 
-/// Opening, after a confirmation that says what freezes.
+/// Opening, after a confirmation that says what freezes: asked only once every condition of
+/// opening is met; before that, the management page's checklist says what is missing.
 pub(crate) async fn open_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let (actor, id, lang) = (page.actor.clone(), id.into_inner(), page.lang);
+    let id = id.into_inner();
+    render_open(&state, &page, id, page.context(), StatusCode::OK).await
+}
+
+/// The confirmation before opening, with `context` (the error of a form sent without it); the
+/// management page's guide instead while a condition of opening fails.
+pub(super) async fn render_open(
+    state: &AppState,
+    page: &Page,
+    id: String,
+    context: Context,
+    status: StatusCode,
+) -> HttpResponse {
+    let (actor, lang, contest_id) = (page.actor.clone(), page.lang, id.clone());
     let view = state
         .run(move |ctx, conn| {
-            contests::find_managed(conn, &actor, &id)?;
-            contests::show(ctx, conn, &actor, &id)
+            let list = contests::checklist(ctx, conn, &actor, &id)?;
+            Ok((contests::show(ctx, conn, &actor, &id)?, list))
         })
-        .await
-        .map(|contest| OpenView {
-            contest: super::super::contests::card(&contest, lang),
-            funded: ContestRow::of(&contest, lang).funded,
-            is_draft: contest.phase == Phase::Draft,
-        });
-    let context = page.context();
-    render_view(
-        &page,
-        &state,
-        "manage/open.html",
-        context,
-        view,
-        StatusCode::OK,
-    )
+        .await;
+    if let Ok((_, Some(list))) = &view
+        && !list.passes()
+    {
+        return page.finish(see_other(&format!("/contests/{contest_id}/manage#guide")));
+    }
+    let view = view.map(|(contest, _)| OpenView {
+        contest: super::super::contests::card(&contest, lang),
+        funded: ContestRow::of(&contest, lang).funded,
+        is_draft: contest.phase == Phase::Draft,
+    });
+    render_view(page, state, "manage/open.html", context, view, status)
 }
