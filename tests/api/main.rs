@@ -34,6 +34,7 @@ mod pages_participate;
 mod profiles;
 mod proxies;
 mod redirects;
+mod results_page;
 mod routes;
 mod sessions;
 mod smtp;

@@ -69,3 +69,38 @@ pub fn scoresheet_text(
     })?;
     Ok(award.scoresheet)
 }
+
+/// The authors of a contest's ranked ideas whose public page anyone may open: entry id →
+/// their person id, for the results page to link. Only once the contest is awarded (judging
+/// is over, authors are named); never a deleted account, never a private page.
+pub fn public_authors(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<std::collections::HashMap<String, String>> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    let award = store::awards::find(conn, &contest.id)?.ok_or_else(|| {
+        AppError::conflict(
+            ErrorCode::InvalidPhase,
+            "The results are published once the contest is awarded.",
+        )
+    })?;
+    let ranking: Vec<RankingRow> =
+        serde_json::from_str(&award.ranking).map_err(AppError::internal)?;
+    let ranked: std::collections::HashSet<&str> =
+        ranking.iter().map(|r| r.entry_id.as_str()).collect();
+    let gone: std::collections::HashSet<String> =
+        store::users::ideas_of_deleted_authors(conn, &contest.id)?
+            .into_iter()
+            .collect();
+    let mut public = std::collections::HashMap::new();
+    for idea in store::ideas::overview_of_contest(conn, &contest.id)? {
+        if !ranked.contains(idea.id.as_str()) || gone.contains(&idea.id) {
+            continue;
+        }
+        if store::profiles::find(conn, &idea.author_id)?.is_some_and(|(open, ..)| open) {
+            public.insert(idea.id, idea.author_id);
+        }
+    }
+    Ok(public)
+}
