@@ -323,7 +323,8 @@
       li.className = ok ? 'ok' : 'todo';
       li.setAttribute('data-check', key);
       li.setAttribute('data-ok', ok ? 'true' : 'false');
-      li.appendChild(document.createTextNode((ok ? '✓ ' : '✗ ') + text('check-' + key.replace(/_/g, '-'))));
+      // The checklist's style draws the ✓ or the ✗ (assets/concours.css).
+      li.appendChild(document.createTextNode(text('check-' + key.replace(/_/g, '-'))));
       if (computed) {
         var detail = document.createElement('code');
         detail.className = 'hash';

@@ -10,6 +10,7 @@ mod support;
 mod home;
 mod journey;
 mod juries;
+mod results;
 mod xss;
 
 mod layout;
