@@ -2,13 +2,14 @@
 //! (a tie, a fallback to the next best, a split with its leftover cent, no entry at all),
 //! each idea's score-sheet id beside its title, authors linked to their public page only when
 //! they have one, the check's texts and the same-origin script; nothing before the award.
+//! And the charts' text alternatives (insight page) in the reader's language.
 
 use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, admin, browser, draft, fund, invite_juror, juror, page};
+use crate::helpers::{TestApp, admin, browser, draft, fund, invite_juror, juror, page, signed_in};
 
 both_backends!(
     a_tie_and_two_prizes_read_as_sentences,
@@ -183,6 +184,20 @@ async fn a_tie_and_two_prizes_read_as_sentences(app: &TestApp) {
     assert!(!en.contains("<script>") && !en.contains("onclick"), "{en}");
     has(&en, &format!("/api/v1/contests/{contest}</code>"));
     has(&en, "concours verify http");
+    // The charts of the insight page say what they show in the reader's language.
+    let owner = signed_in(app, &app.login("owner@acme.example").await);
+    let insight = format!("/contests/{contest}/insight");
+    let english = page(&owner, app, &insight, None).await.html;
+    has(&english, "points, from ");
+    let french = page(&owner, app, &format!("{insight}?lang=fr"), None)
+        .await
+        .html;
+    has(&french, "points, de ");
+    has(&french, " barres\u{202f}; la plus haute est ");
+    assert!(
+        !french.contains(" bars; ") && !french.contains("points, from"),
+        "{french}"
+    );
     let script = reqwest::get(app.url("/assets/check.js")).await.unwrap();
     assert_eq!(script.status(), 200);
     assert!(script.text().await.unwrap().contains("function compute("));
