@@ -294,11 +294,23 @@ pub async fn results(
             Ok((contest, results, authors, public))
         })
         .await;
-    let (contest, results, authors, public_ideas) = match loaded {
+    let (contest, mut results, authors, public_ideas) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return page.error(&state.tera, error),
     };
     let lang = page.lang;
+    // Someone who deleted their account is named in the reader's language.
+    let former = kit::t(lang, "results_former_participant");
+    for row in &mut results.ranking {
+        if row.author == award::FORMER_PARTICIPANT {
+            row.author.clone_from(&former);
+        }
+    }
+    for p in &mut results.payouts {
+        if p.entry_id.is_some() && p.recipient == award::FORMER_PARTICIPANT {
+            p.recipient.clone_from(&former);
+        }
+    }
     let currency = contest.currency.as_str();
     let (sentences, labels) = match kit::rules(&contest) {
         Some(rules) => Outcome {
