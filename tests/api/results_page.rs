@@ -151,6 +151,15 @@ async fn a_tie_and_two_prizes_read_as_sentences(app: &TestApp) {
         "1er prix (First prize), 5\u{202f}000,00 EUR\u{202f}: «\u{202f}Idea A\u{202f}» de Bob Author, note pondérée 65/100.",
     );
     has(&fr, "2e prix (Second prize)");
+    // The tie, explained.
+    has(
+        &en,
+        "“Idea A” and “Idea B” have the same weighted score, 65/100: the better mean on Impact puts “Idea A” first.",
+    );
+    has(
+        &fr,
+        "«\u{202f}Idea A\u{202f}» et «\u{202f}Idea B\u{202f}» ont la même note pondérée, 65/100\u{202f}: la meilleure moyenne sur le critère Impact place «\u{202f}Idea A\u{202f}» devant.",
+    );
     // Each idea's id in the score sheet beside its title, the one the sheet names.
     let results = app
         .get(&format!("/api/v1/contests/{contest}/results"), None)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::app::award::{PayoutView, RankingRow, Results};
+use crate::app::award::{PayoutView, RankingRow, Results, Tie, TieBreak};
 use crate::app::{appreciation, award, contests};
 use crate::domain::rules::{Fallback, Rules};
 use crate::web::AppState;
@@ -255,6 +255,33 @@ impl Outcome<'_> {
     }
 }
 
+/// One sentence per tie of the ranking: what put the higher idea first.
+fn tie_sentences(ties: &[Tie], results: &Results, lang: &str) -> Vec<String> {
+    let title = |id: &str| {
+        results
+            .ranking
+            .iter()
+            .find(|r| r.entry_id == id)
+            .map(|r| (r.title.as_str(), r.score))
+    };
+    ties.iter()
+        .filter_map(|tie| {
+            let ((above, score), (below, _)) = (title(&tie.above)?, title(&tie.below)?);
+            let score = i18n::number(score?, 1, lang);
+            let mut values = vec![("above", above), ("below", below), ("score", &score)];
+            let key = match &tie.by {
+                TieBreak::Criterion(label) => {
+                    values.push(("criterion", label));
+                    "results_tie_criterion"
+                }
+                TieBreak::EarlierSubmission => "results_tie_submission",
+                TieBreak::EntryId => "results_tie_id",
+            };
+            Some(kit::t_with(lang, key, &values))
+        })
+        .collect()
+}
+
 fn person_page(authors: &HashMap<String, String>, entry_id: Option<&str>) -> Option<String> {
     entry_id.and_then(|id| authors.get(id)).cloned()
 }
@@ -289,12 +316,13 @@ pub async fn results(
             let contest = contests::show(ctx, conn, &actor, &id)?;
             let results = award::results(conn, &actor, &id)?;
             let authors = award::public_authors(conn, &actor, &id)?;
+            let ties = award::ties(conn, &actor, &id)?;
             // The ideas themselves, when the rules publish them, with the crowd's marks.
             let public = appreciation::public_ideas(conn, &actor, &id).ok();
-            Ok((contest, results, authors, public))
+            Ok((contest, results, authors, ties, public))
         })
         .await;
-    let (contest, mut results, authors, public_ideas) = match loaded {
+    let (contest, mut results, authors, ties, public_ideas) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return page.error(&state.tera, error),
     };
@@ -312,7 +340,7 @@ pub async fn results(
         }
     }
     let currency = contest.currency.as_str();
-    let (sentences, labels) = match kit::rules(&contest) {
+    let (mut sentences, labels) = match kit::rules(&contest) {
         Some(rules) => Outcome {
             lang,
             currency,
@@ -326,6 +354,7 @@ pub async fn results(
         .tell(&results),
         None => (Vec::new(), vec![String::new(); results.payouts.len()]),
     };
+    sentences.extend(tie_sentences(&ties, &results, lang));
     let mut won: HashMap<&str, Vec<String>> = HashMap::new();
     for (p, label) in results.payouts.iter().zip(&labels) {
         if let Some(entry) = &p.entry_id {
