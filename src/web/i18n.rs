@@ -44,7 +44,8 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-participate.toml",
         "en-juries.toml",
         "en-home.toml",
-        "en-scoring.toml"
+        "en-scoring.toml",
+        "en-results.toml"
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -55,7 +56,8 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-participate.toml",
         "fr-juries.toml",
         "fr-home.toml",
-        "fr-scoring.toml"
+        "fr-scoring.toml",
+        "fr-results.toml"
     )
 });
 

@@ -324,7 +324,10 @@ fn pages() -> Vec<Wiring> {
             cfg.route(CONTEST, web::get().to(contests::show));
         },
         |cfg| {
-            cfg.route("/contests/{id}/results", web::get().to(contests::results));
+            cfg.route(
+                "/contests/{id}/results",
+                web::get().to(pages::results::results),
+            );
         },
         |cfg| {
             cfg.route("/contests/{id}/insight", web::get().to(insight::dashboard));

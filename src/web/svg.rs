@@ -6,7 +6,8 @@
 //! `currentColor`, so a chart takes the text colour unless the stylesheet says otherwise. Every
 //! outside text (title, labels) is escaped. Each chart is an `img` for assistive technology,
 //! named by its `<title>` and summed up in one sentence by its `<desc>`; each bar and point also
-//! carries its own `<title>` with its label and value.
+//! carries its own `<title>` with its label and value. These text alternatives are in the
+//! reader's language (`lang`; texts `chart_*` of the catalogue).
 //!
 //! The markup is assembled here rather than in a template because it is geometry computed
 //! point by point; it is handed to the templates as one trusted string.
@@ -30,18 +31,28 @@ const MAX_POINT_MARKERS: usize = 60;
 ///
 /// The bars start at 0; a value below zero or not finite is drawn as 0. The tallest bar fills
 /// the plot's height.
-pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)]) -> String {
+pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)], lang: &str) -> String {
     let id = safe_id(id);
     let values: Vec<f64> = bars.iter().map(|&(_, value)| drawable(value)).collect();
     let top = values.iter().copied().fold(0.0, f64::max);
+    let n = bars.len().to_string();
     let desc = match values.iter().position(|&value| value == top) {
-        None => "No data.".to_string(),
-        Some(_) if top == 0.0 => format!("{} bars, all zero.", bars.len()),
-        Some(i) => format!(
-            "{} bars; the largest is {}: {}.",
-            bars.len(),
-            bars[i].0,
-            format_number(top)
+        None => say(lang, "chart_no_data", &[]),
+        Some(_) if top == 0.0 && bars.len() == 1 => say(lang, "chart_bar_zero", &[]),
+        Some(_) if top == 0.0 => say(lang, "chart_bars_zero", &[("n", &n)]),
+        Some(i) if bars.len() == 1 => say(
+            lang,
+            "chart_bar",
+            &[("label", &bars[i].0), ("value", &spoken(top, lang))],
+        ),
+        Some(i) => say(
+            lang,
+            "chart_bars",
+            &[
+                ("n", &n),
+                ("label", &bars[i].0),
+                ("value", &spoken(top, lang)),
+            ],
         ),
     };
     let mut svg = open(&id, title, &desc);
@@ -52,13 +63,12 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)]) -> String {
         let height = scaled_height(value, top);
         let left = PLOT_LEFT + slot * i as f64;
         svg.push_str(&format!(
-            r#"<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}" fill="currentColor"><title>{}: {}</title></rect>"#,
+            r#"<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}" fill="currentColor"><title>{}</title></rect>"#,
             format_number(left + slot * 0.15),
             format_number(PLOT_BOTTOM - height),
             format_number(slot * 0.7),
             format_number(height),
-            escape(label),
-            format_number(value),
+            escape(&say(lang, "chart_value", &[("label", label), ("value", &spoken(value, lang))])),
         ));
         if i % label_every == 0 {
             svg.push_str(&label_text(
@@ -76,21 +86,24 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)]) -> String {
 /// A line through (label, value) points in order (e.g. cumulative ideas per day); labels of the first and last point shown under the axis.
 ///
 /// As with bars, the axis starts at 0 and a value below zero or not finite is drawn as 0.
-pub fn line_chart(id: &str, title: &str, points: &[(String, f64)]) -> String {
+pub fn line_chart(id: &str, title: &str, points: &[(String, f64)], lang: &str) -> String {
     let id = safe_id(id);
     let values: Vec<f64> = points.iter().map(|&(_, value)| drawable(value)).collect();
     let top = values.iter().copied().fold(0.0, f64::max);
     let desc = match (points.first(), points.last()) {
-        (Some((first, _)), Some((last, _))) => format!(
-            "{} points, from {}: {} to {}: {}; the highest is {}.",
-            points.len(),
-            first,
-            format_number(values[0]),
-            last,
-            format_number(values[values.len() - 1]),
-            format_number(top)
+        (Some((first, _)), Some((last, _))) => say(
+            lang,
+            "chart_points",
+            &[
+                ("n", &points.len().to_string()),
+                ("first", first),
+                ("from", &spoken(values[0], lang)),
+                ("last", last),
+                ("to", &spoken(values[values.len() - 1], lang)),
+                ("top", &spoken(top, lang)),
+            ],
         ),
-        _ => "No data.".to_string(),
+        _ => say(lang, "chart_no_data", &[]),
     };
     let mut svg = open(&id, title, &desc);
     svg.push_str(&axis(top));
@@ -120,11 +133,10 @@ pub fn line_chart(id: &str, title: &str, points: &[(String, f64)]) -> String {
     if coordinates.len() <= MAX_POINT_MARKERS {
         for (((label, _), &value), &(x, y)) in points.iter().zip(&values).zip(&coordinates) {
             svg.push_str(&format!(
-                r#"<circle class="chart-point" cx="{}" cy="{}" r="3" fill="currentColor"><title>{}: {}</title></circle>"#,
+                r#"<circle class="chart-point" cx="{}" cy="{}" r="3" fill="currentColor"><title>{}</title></circle>"#,
                 format_number(x),
                 format_number(y),
-                escape(label),
-                format_number(value),
+                escape(&say(lang, "chart_value", &[("label", label), ("value", &spoken(value, lang))])),
             ));
         }
     }
@@ -248,6 +260,48 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A text of the catalogue in `lang` with its `{placeholders}` filled in one pass, so that a
+/// label that itself reads `{value}` stays as it is.
+fn say(lang: &str, key: &str, values: &[(&str, &str)]) -> String {
+    let template = crate::web::i18n::texts(lang)
+        .get(key)
+        .map_or(key, String::as_str);
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| {
+            values
+                .iter()
+                .find(|(name, _)| *name == &after[..close])
+                .map(|(_, v)| (close, v))
+        }) {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A number as the text alternatives say it: [`format_number`], with a decimal comma in
+/// French.
+fn spoken(value: f64, lang: &str) -> String {
+    let text = format_number(value);
+    if lang == "fr" {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
 /// A number without needless decimals: an integer as an integer, anything else rounded to one
 /// decimal ("3", "2.5", never "3.0" or "-0").
 fn format_number(value: f64) -> String {
@@ -269,6 +323,41 @@ fn format_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The charts in English (these local names shadow the module's).
+    fn bar_chart(id: &str, title: &str, bars: &[(String, f64)]) -> String {
+        super::bar_chart(id, title, bars, "en")
+    }
+
+    fn line_chart(id: &str, title: &str, points: &[(String, f64)]) -> String {
+        super::line_chart(id, title, points, "en")
+    }
+
+    #[test]
+    fn the_text_alternatives_speak_french_to_a_french_reader() {
+        let data = bars(&[("lun.", 2.5), ("{value}", 1.0)]);
+        let bar = super::bar_chart("f", "Idées", &data, "fr");
+        assert!(
+            bar.contains("2 barres\u{202f}; la plus haute est lun.\u{202f}: 2,5."),
+            "{bar}"
+        );
+        assert!(bar.contains("<title>{value}\u{202f}: 1</title>"), "{bar}");
+        let line = super::line_chart("f", "Idées", &data, "fr");
+        assert!(
+            line.contains(
+                "2 points, de lun.\u{202f}: 2,5 à {value}\u{202f}: 1\u{202f}; le plus haut est 2,5."
+            ),
+            "{line}"
+        );
+        assert!(super::bar_chart("f", "t", &[], "fr").contains(">Aucune donnée.</desc>"));
+        let zero = super::bar_chart("f", "t", &bars(&[("a", 0.0)]), "fr");
+        assert!(zero.contains(">Une barre, à zéro.</desc>"), "{zero}");
+        let one = super::bar_chart("f", "t", &bars(&[("a", 3.0)]), "fr");
+        assert!(
+            one.contains(">Une barre\u{202f}: a\u{202f}: 3.</desc>"),
+            "{one}"
+        );
+    }
 
     fn bars(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
         pairs
@@ -321,7 +410,7 @@ mod tests {
             r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="per-day_1-title per-day_1-desc" viewBox="0 0 640 240" class="chart">"#
         ));
         assert!(svg.contains(r#"<title id="per-day_1-title">Ideas</title>"#));
-        assert!(svg.contains(r#"<desc id="per-day_1-desc">1 bars; the largest is Mon: 2.</desc>"#));
+        assert!(svg.contains(r#"<desc id="per-day_1-desc">One bar: Mon: 2.</desc>"#));
     }
 
     #[test]

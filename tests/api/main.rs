@@ -35,6 +35,7 @@ mod pages_participate;
 mod profiles;
 mod proxies;
 mod redirects;
+mod results_page;
 mod routes;
 mod scoring;
 mod sessions;

@@ -11,6 +11,7 @@ mod guide;
 mod home;
 mod journey;
 mod juries;
+mod results;
 mod xss;
 
 mod layout;

@@ -30,7 +30,9 @@ use crate::domain::scoresheet::computed;
 pub use crate::domain::scoresheet::{Computed, compute, verify};
 pub use payouts::{DuePayout, PaidRequest, PaidView, mark_paid, payouts_due};
 use results::results_of;
-pub use results::{FORMER_PARTICIPANT, results, scoresheet_text};
+pub use results::{
+    FORMER_PARTICIPANT, Tie, TieBreak, public_authors, results, scoresheet_text, ties,
+};
 use sheet::{Comments, ScoreSheet, scoresheet};
 
 /// Who started the award.

@@ -1,4 +1,4 @@
-//! The public pages of contests: the home page, a contest, its results.
+//! The public pages of contests: the home page and a contest (its results: `results.rs`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -6,9 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::app::access::Actor;
-use crate::app::award::{PayoutView, Results};
+use crate::app::contests;
 use crate::app::contests::{ContestPage, ContestView};
-use crate::app::{appreciation, award, contests};
 use crate::domain::lifecycle::Phase;
 use crate::domain::rules::{Fallback, Rules};
 use crate::web::i18n;
@@ -348,67 +347,4 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
         countdown: countdown(&shown, &rules, lang),
     };
     page.render(&state.tera, "contests/show.html", &page.view(&view))
-}
-
-/// A payout on the results page, in the reader's language.
-#[derive(Serialize)]
-struct Payout<'a> {
-    recipient: &'a str,
-    amount: String,
-    reason: String,
-    status: String,
-}
-
-/// What the results page shows, beside the reader's context.
-#[derive(Serialize)]
-struct ResultsShow<'a> {
-    contest: Card,
-    results: &'a Results,
-    payouts: Vec<Payout<'a>>,
-    public_ideas: Option<appreciation::PublicIdeas>,
-    total: String,
-}
-
-fn payout<'a>(p: &'a PayoutView, currency: &str, lang: &str) -> Payout<'a> {
-    Payout {
-        recipient: &p.recipient,
-        amount: i18n::money(p.amount_cents, currency, lang),
-        reason: kit::t(lang, &format!("reason_{}", p.reason)),
-        status: kit::t(lang, &format!("status_{}", p.status)),
-    }
-}
-
-pub async fn results(
-    state: web::Data<AppState>,
-    page: Page,
-    id: web::Path<String>,
-) -> HttpResponse {
-    let actor = page.actor.clone();
-    let id = id.into_inner();
-    let loaded = state
-        .run(move |ctx, conn| {
-            let contest = contests::show(ctx, conn, &actor, &id)?;
-            let results = award::results(conn, &actor, &id)?;
-            // The ideas themselves, when the rules publish them, with the crowd's marks.
-            let public = appreciation::public_ideas(conn, &actor, &id).ok();
-            Ok((contest, results, public))
-        })
-        .await;
-    let (contest, results, public_ideas) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return page.error(&state.tera, error),
-    };
-    let lang = page.lang;
-    let view = ResultsShow {
-        contest: card(&contest, lang),
-        payouts: results
-            .payouts
-            .iter()
-            .map(|p| payout(p, &contest.currency, lang))
-            .collect(),
-        results: &results,
-        public_ideas,
-        total: i18n::money(results.total_paid_cents, &contest.currency, lang),
-    };
-    page.render(&state.tera, "contests/results.html", &page.view(&view))
 }

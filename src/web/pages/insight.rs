@@ -28,7 +28,7 @@ impl Chart {
     /// A bar chart of `bars`, its table giving each bar's number.
     fn bars(id: &str, title: &str, bars: &[(String, f64)], lang: &str) -> Chart {
         Chart {
-            svg: svg::bar_chart(id, title, bars),
+            svg: svg::bar_chart(id, title, bars, lang),
             rows: bars
                 .iter()
                 .map(|(l, n)| (l.clone(), number(*n, lang)))
@@ -140,7 +140,12 @@ pub async fn dashboard(
         first_idea: since_opening(stats.seconds_to_first_idea),
         hundredth_idea: since_opening(stats.seconds_to_hundredth_idea),
         over_time: Chart {
-            svg: svg::line_chart("over-time", &page.t("insight_over_time_chart"), &over_time),
+            svg: svg::line_chart(
+                "over-time",
+                &page.t("insight_over_time_chart"),
+                &over_time,
+                page.lang,
+            ),
             rows: stats
                 .timeline
                 .iter()
