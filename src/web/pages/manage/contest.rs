@@ -360,8 +360,13 @@ impl Guide {
         let scored: usize = m.progress.iter().map(|p| p.scored).sum();
         let assigned: usize = m.progress.iter().map(|p| p.assigned).sum();
         guide.unfinished = scored < assigned;
+        let key = if m.progress.is_empty() {
+            "guide_judging_no_juror"
+        } else {
+            "guide_judging_progress"
+        };
         guide.progress = text(
-            "guide_judging_progress",
+            key,
             &[
                 ("done", done.to_string()),
                 ("total", m.progress.len().to_string()),
