@@ -7,6 +7,7 @@
 
 mod support;
 
+mod entry;
 mod home;
 mod journey;
 mod juries;
