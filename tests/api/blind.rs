@@ -328,8 +328,9 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
         let digest = own["receipt"]["sha256"].as_str().unwrap();
         // The latest revision: a file attached after submitting gets the idea a new receipt.
         let revision = own["receipt"]["revision"].as_i64().unwrap();
-        let unkeyed =
-            hex::encode(Sha256::digest(format!("{idea}:{revision}:{digest}").as_bytes()));
+        let unkeyed = hex::encode(Sha256::digest(
+            format!("{idea}:{revision}:{digest}").as_bytes(),
+        ));
         assert!(!chain.contains(&unkeyed), "an unkeyed commitment");
         assert!(!chain.contains(idea.as_str()));
         // The author checks theirs with the key their receipt carries.

@@ -28,7 +28,15 @@ async fn post(
     path: &str,
     fields: &[(&str, &str)],
 ) -> (u16, String, String) {
-    answer(client.post(app.url(path)).form(fields).send().await.unwrap()).await
+    answer(
+        client
+            .post(app.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 /// Posts a multipart form: (status, body, Location).
@@ -38,7 +46,15 @@ async fn post_multipart(
     path: &str,
     form: Form,
 ) -> (u16, String, String) {
-    answer(client.post(app.url(path)).multipart(form).send().await.unwrap()).await
+    answer(
+        client
+            .post(app.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 async fn answer(response: reqwest::Response) -> (u16, String, String) {
@@ -67,7 +83,10 @@ fn submission(csrf: &str, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) ->
         form = form.text(name.to_string(), value.to_string());
     }
     for (name, bytes) in files {
-        form = form.part("file", Part::bytes(bytes.clone()).file_name(name.to_string()));
+        form = form.part(
+            "file",
+            Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
     }
     form
 }
@@ -170,7 +189,11 @@ async fn a_draft_needs_only_its_title_and_submitting_names_every_missing_field(a
     // lacks its text, each naming its field, linked from the summary.
     let browser = logged_in(app, "inna@example.org", Some("fr")).await;
     let path = format!("/contests/{contest}/submit");
-    let form = submission(&browser.csrf, &[("title", "Vrac"), ("action", "draft")], &[]);
+    let form = submission(
+        &browser.csrf,
+        &[("title", "Vrac"), ("action", "draft")],
+        &[],
+    );
     let (status, _, location) = post_multipart(&browser.client, app, &path, form).await;
     assert_eq!(status, 303);
     assert!(location.ends_with("?done=draft"), "{location}");
@@ -185,7 +208,10 @@ async fn a_draft_needs_only_its_title_and_submitting_names_every_missing_field(a
     .await;
     assert_eq!(status, 422);
     assert!(html.contains("class=\"error-summary\" role=\"alert\" tabindex=\"-1\""));
-    assert!(html.contains("href=\"#summary\">Écrivez un résumé"), "{html}");
+    assert!(
+        html.contains("href=\"#summary\">Écrivez un résumé"),
+        "{html}"
+    );
     assert!(html.contains("href=\"#body\">Décrivez votre idée"));
     assert!(html.contains("href=\"#submit_accept_terms\">Acceptez les conditions"));
     assert!(html.contains("id=\"summary-error\"") && html.contains("id=\"body-error\""));
@@ -198,13 +224,18 @@ async fn files_on_the_submission_form_are_in_the_receipt_and_its_hash(app: &Test
     let browser = logged_in(app, "inna@example.org", None).await;
     let path = format!("/contests/{contest}/submit");
     let form_page = page(&browser.client, app, &path, None).await.html;
-    assert!(form_page.contains("enctype=\"multipart/form-data\"") && form_page.contains("multiple"));
+    assert!(
+        form_page.contains("enctype=\"multipart/form-data\"") && form_page.contains("multiple")
+    );
     let mut fields = FULL.to_vec();
     fields.push(("action", "submit"));
     let form = submission(
         &browser.csrf,
         &fields,
-        &[("plan.pdf", tiny_pdf()), ("notes.txt", b"Jars on shelves.".to_vec())],
+        &[
+            ("plan.pdf", tiny_pdf()),
+            ("notes.txt", b"Jars on shelves.".to_vec()),
+        ],
     );
     let (status, _, location) = post_multipart(&browser.client, app, &path, form).await;
     assert_eq!(status, 303, "submitted");
@@ -216,7 +247,10 @@ async fn files_on_the_submission_form_are_in_the_receipt_and_its_hash(app: &Test
         .expect(200)
         .json();
     assert_eq!(idea["status"], "submitted");
-    assert_eq!(idea["receipt"]["revision"], 1, "one receipt, files included");
+    assert_eq!(
+        idea["receipt"]["revision"], 1,
+        "one receipt, files included"
+    );
     let files = idea["attachments"].as_array().unwrap().clone();
     assert_eq!(files.len(), 2);
     // The receipt's hash covers the content and the files, in the order they are listed.
@@ -235,7 +269,7 @@ async fn files_on_the_submission_form_are_in_the_receipt_and_its_hash(app: &Test
         assert!(html.contains(file["filename"].as_str().unwrap()));
         assert!(html.contains(file["sha256"].as_str().unwrap()));
     }
-    assert!(html.contains("Files</dt>"));
+    assert!(html.contains("<h3>Files</h3>"));
     let mails = app.mail_to("inna@example.org").await;
     let receipt = mails.last().unwrap();
     assert!(receipt.text.contains("plan.pdf") && receipt.html.contains("notes.txt"));
@@ -291,7 +325,13 @@ async fn a_refused_submission_is_kept_as_a_draft_with_a_resend_button(app: &Test
     assert!(location.ends_with("?done=verification_sent"));
     assert_eq!(app.mail_to("new@example.org").await.len(), mails_before + 1);
     // Without its token the form is refused; for someone else's idea it is not found.
-    let (status, _, _) = post(&browser.client, app, &format!("/ideas/{id}/verification"), &[]).await;
+    let (status, _, _) = post(
+        &browser.client,
+        app,
+        &format!("/ideas/{id}/verification"),
+        &[],
+    )
+    .await;
     assert_eq!(status, 403);
     app.person("other@example.org", "Otto").await;
     let other = logged_in(app, "other@example.org", None).await;
@@ -307,7 +347,12 @@ async fn a_refused_submission_is_kept_as_a_draft_with_a_resend_button(app: &Test
     // A verified person who forgets the terms: kept as a draft too, the terms named.
     let form = submission(
         &other.csrf,
-        &[("title", "Bulk"), ("summary", "Bulk"), ("body", "Bulk."), ("action", "submit")],
+        &[
+            ("title", "Bulk"),
+            ("summary", "Bulk"),
+            ("body", "Bulk."),
+            ("action", "submit"),
+        ],
         &[],
     );
     let (status, html, _) = post_multipart(&other.client, app, &path, form).await;
@@ -336,9 +381,13 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
         fields.push(("action", action));
         submission(csrf, &fields, &[(file, tiny_pdf())])
     };
-    let (_, _, location) =
-        post_multipart(&author.client, app, &path, submit(&author.csrf, "Refill", "submit", "a.pdf"))
-            .await;
+    let (_, _, location) = post_multipart(
+        &author.client,
+        app,
+        &path,
+        submit(&author.csrf, "Refill", "submit", "a.pdf"),
+    )
+    .await;
     let idea = idea_of(&location);
     let html = page(&author.client, app, &location, None).await.html;
     let file = first_attachment(&html);
@@ -367,9 +416,13 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
     assert_eq!(html.status, 404);
     assert!(!html.html.contains("a.pdf"));
     // A file of another idea of the author's, named through this idea: not found.
-    let (_, _, draft_location) =
-        post_multipart(&author.client, app, &path, submit(&author.csrf, "Bulk", "draft", "b.pdf"))
-            .await;
+    let (_, _, draft_location) = post_multipart(
+        &author.client,
+        app,
+        &path,
+        submit(&author.csrf, "Bulk", "draft", "b.pdf"),
+    )
+    .await;
     let draft = idea_of(&draft_location);
     let draft_html = page(&author.client, app, &draft_location, None).await.html;
     let draft_file = first_attachment(&draft_html);
@@ -378,7 +431,13 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
     assert_eq!(status, 404);
     // Mallory cannot remove the draft's file either.
     let draft_remove = format!("/ideas/{draft}/attachments/{draft_file}/remove");
-    let (status, _, _) = post(&mallory.client, app, &draft_remove, &[("csrf", &mallory.csrf)]).await;
+    let (status, _, _) = post(
+        &mallory.client,
+        app,
+        &draft_remove,
+        &[("csrf", &mallory.csrf)],
+    )
+    .await;
     assert_eq!(status, 404);
     // Without the CSRF token: refused.
     let (status, _, _) = post(&author.client, app, &remove, &[]).await;
@@ -391,7 +450,10 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
     let (status, _, location) = post(&author.client, app, &remove, &[("csrf", &author.csrf)]).await;
     assert_eq!(status, 303);
     assert!(location.contains("?done=removed"), "{location}");
-    let shown = app.get(&format!("/api/v1/ideas/{idea}"), Some(&inna)).await.json();
+    let shown = app
+        .get(&format!("/api/v1/ideas/{idea}"), Some(&inna))
+        .await
+        .json();
     assert_eq!(shown["attachments"].as_array().unwrap().len(), 0);
     assert_eq!(shown["receipt"]["revision"], 2);
     let html = page(&author.client, app, &location, None).await.html;
@@ -405,19 +467,35 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
         &[("csrf", &author.csrf), ("confirm", "yes")],
     )
     .await;
-    let (status, _, _) = post(&author.client, app, &draft_remove, &[("csrf", &author.csrf)]).await;
+    let (status, _, _) = post(
+        &author.client,
+        app,
+        &draft_remove,
+        &[("csrf", &author.csrf)],
+    )
+    .await;
     assert_eq!(status, 409);
-    let withdrawn = app.get(&format!("/api/v1/ideas/{draft}"), Some(&inna)).await.json();
+    let withdrawn = app
+        .get(&format!("/api/v1/ideas/{draft}"), Some(&inna))
+        .await
+        .json();
     assert_eq!(withdrawn["attachments"].as_array().unwrap().len(), 1);
 
     // After the deadline: refused, nothing removed.
     let upload = Form::new()
         .text("csrf", author.csrf.clone())
         .part("file", Part::bytes(tiny_pdf()).file_name("c.pdf"));
-    let (status, _, _) =
-        post_multipart(&author.client, app, &format!("/ideas/{idea}/attachments"), upload).await;
+    let (status, _, _) = post_multipart(
+        &author.client,
+        app,
+        &format!("/ideas/{idea}/attachments"),
+        upload,
+    )
+    .await;
     assert_eq!(status, 303);
-    let html = page(&author.client, app, &format!("/ideas/{idea}"), None).await.html;
+    let html = page(&author.client, app, &format!("/ideas/{idea}"), None)
+        .await
+        .html;
     let late_file = first_attachment(&html);
     app.advance(Duration::days(10));
     let author = logged_in(app, "inna@example.org", None).await;
@@ -426,10 +504,18 @@ async fn only_the_author_removes_a_file_and_only_before_the_deadline(app: &TestA
     let (status, html, _) = post(&author.client, app, &late, &[("csrf", &author.csrf)]).await;
     assert_eq!(status, 409);
     assert!(html.contains("role=\"alert\""));
-    let shown = app.get(&format!("/api/v1/ideas/{idea}"), Some(&inna)).await.json();
+    let shown = app
+        .get(&format!("/api/v1/ideas/{idea}"), Some(&inna))
+        .await
+        .json();
     assert_eq!(shown["attachments"].as_array().unwrap().len(), 1);
-    let html = page(&author.client, app, &format!("/ideas/{idea}"), None).await.html;
-    assert!(!html.contains("/remove\""), "no removal offered after the deadline");
+    let html = page(&author.client, app, &format!("/ideas/{idea}"), None)
+        .await
+        .html;
+    assert!(
+        !html.contains("/remove\""),
+        "no removal offered after the deadline"
+    );
 }
 
 async fn a_malformed_submission_form_is_refused_without_a_server_error(app: &TestApp) {
@@ -439,9 +525,15 @@ async fn a_malformed_submission_form_is_refused_without_a_server_error(app: &Tes
     let author = logged_in(app, "inna@example.org", None).await;
     let path = format!("/contests/{contest}/submit");
     for (content_type, body) in [
-        ("multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nno end"),
+        (
+            "multipart/form-data; boundary=xyz",
+            "--xyz\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nno end",
+        ),
         ("multipart/form-data", "garbage"),
-        ("multipart/form-data; boundary=xyz", "--xyz\r\nnot a header\r\n\r\n--xyz--"),
+        (
+            "multipart/form-data; boundary=xyz",
+            "--xyz\r\nnot a header\r\n\r\n--xyz--",
+        ),
         ("application/x-www-form-urlencoded", "%%%"),
         ("application/json", "{}"),
     ] {
@@ -488,7 +580,11 @@ async fn the_contest_page_offers_what_the_reader_can_do_and_my_ideas_says_what_i
     app.person("inna@example.org", "Inna").await;
     let author = logged_in(app, "inna@example.org", None).await;
     let path = format!("/contests/{contest}/submit");
-    let form = submission(&author.csrf, &[("title", "Refill"), ("action", "draft")], &[]);
+    let form = submission(
+        &author.csrf,
+        &[("title", "Refill"), ("action", "draft")],
+        &[],
+    );
     let (_, _, location) = post_multipart(&author.client, app, &path, form).await;
     let draft = idea_of(&location);
     let html = page(&author.client, app, &contest_path, None).await.html;
@@ -506,7 +602,9 @@ async fn the_contest_page_offers_what_the_reader_can_do_and_my_ideas_says_what_i
     let html = page(&author.client, app, &contest_path, None).await.html;
     assert!(html.contains(&format!("href=\"/ideas/{idea}\">See your idea")));
     assert!(!html.contains(&submit_link));
-    let html = page(&author.client, app, "/me/ideas?lang=fr", None).await.html;
+    let html = page(&author.client, app, "/me/ideas?lang=fr", None)
+        .await
+        .html;
     assert!(html.contains("Prochaine étape") && html.contains("Rien à faire"));
     app.advance(Duration::days(10));
     let author = logged_in(app, "inna@example.org", None).await;

@@ -50,8 +50,9 @@ const FR: Texts = Texts {
     files: "Fichiers",
 };
 
-async fn sign_in(browser: &mut Browser, email: &str) {
-    browser.goto("/login").await;
+/// Signs in, the language chosen on the way (the demo's accounts are in English).
+async fn sign_in(browser: &mut Browser, email: &str, lang: &str) {
+    browser.goto(&format!("/login?lang={lang}")).await;
     browser.fill("#email", email).await;
     browser.fill("#password", concours::demo::PASSWORD).await;
     browser
@@ -72,7 +73,10 @@ async fn open_contest(browser: &mut Browser) -> String {
         )
         .await
         .unwrap();
-    let href = href.as_str().expect("a link to the open contest").to_owned();
+    let href = href
+        .as_str()
+        .expect("a link to the open contest")
+        .to_owned();
     browser.goto(&href).await;
     href
 }
@@ -96,7 +100,7 @@ async fn entry(backend: Backend, lang: &str) {
 
     // Inès saves a draft with nothing but its title.
     let mut browser = Browser::start(&app, texts.accept_language, &suffix, 0).await;
-    sign_in(&mut browser, "ines@innovators.example").await;
+    sign_in(&mut browser, "ines@innovators.example", lang).await;
     let contest = open_contest(&mut browser).await;
     browser.expect(&[texts.submit_idea]).await;
     browser
@@ -106,7 +110,9 @@ async fn entry(backend: Backend, lang: &str) {
     browser.fill("#title", "Lunch boxes that come back").await;
     browser.click("button[value=draft]").await;
     assert!(browser.path().await.ends_with("?done=draft"));
-    browser.expect(&[texts.draft_saved, "Lunch boxes that come back"]).await;
+    browser
+        .expect(&[texts.draft_saved, "Lunch boxes that come back"])
+        .await;
     both_widths(&mut browser, "title-only-draft").await;
     // The contest page now leads back to the draft, not to a new idea.
     browser.goto(&contest).await;
@@ -120,10 +126,12 @@ async fn entry(backend: Backend, lang: &str) {
     let file = folder.path().join("lunch-plan.txt");
     std::fs::write(&file, "Reusable boxes, washed at school.\n").unwrap();
     let mut browser = Browser::start(&app, texts.accept_language, &suffix, step).await;
-    sign_in(&mut browser, "omar@innovators.example").await;
+    sign_in(&mut browser, "omar@innovators.example", lang).await;
     browser.goto(&format!("{contest}/submit")).await;
     browser.fill("#title", "Soup on Mondays").await;
-    browser.fill("#summary", "A warm soup to start the week.").await;
+    browser
+        .fill("#summary", "A warm soup to start the week.")
+        .await;
     browser
         .fill("#body", "Seasonal vegetables, **cooked on site**.")
         .await;
@@ -141,10 +149,16 @@ async fn entry(backend: Backend, lang: &str) {
         .expect(&[texts.submitted, "lunch-plan.txt", texts.files])
         .await;
     let receipt = browser.find(".receipt-files").await.text().await.unwrap();
-    assert!(receipt.contains("lunch-plan.txt") && receipt.contains("SHA-256"), "{text}");
+    assert!(
+        receipt.contains("lunch-plan.txt") && receipt.contains("SHA-256"),
+        "{text}"
+    );
     browser
         .client
-        .execute("document.getElementById('receipt-heading').scrollIntoView()", vec![])
+        .execute(
+            "document.getElementById('receipt-heading').scrollIntoView()",
+            vec![],
+        )
         .await
         .unwrap();
     both_widths(&mut browser, "receipt-with-file").await;

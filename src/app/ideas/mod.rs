@@ -27,7 +27,7 @@ pub use attachments::{
 use receipts::record_submission;
 pub use receipts::{audit_key, commitment};
 pub use writing::{
-    Entered, EntryState, create, create_with_files, entry_state, enter, remind_drafts,
+    Entered, EntryState, create, create_with_files, enter, entry_state, remind_drafts,
     submit_draft, update, withdraw,
 };
 
@@ -367,8 +367,8 @@ pub fn resend_verification(
 ) -> AppResult<()> {
     let idea = reload(conn, idea_id)?;
     access::require(conn, actor, Action::EditIdea { idea: &idea })?;
-    let user = store::users::find(conn, &idea.author_id)?
-        .ok_or_else(|| AppError::not_found("idea"))?;
+    let user =
+        store::users::find(conn, &idea.author_id)?.ok_or_else(|| AppError::not_found("idea"))?;
     let session = super::sessions::Session {
         user,
         jti: String::new(),

@@ -28,7 +28,13 @@ pub fn create_with_files(
     access::require(conn, actor, Action::SubmitIdea)?;
     let user = actor.user().expect("signed in").clone();
     let mut v = Validator::new();
-    validate(&mut v, &input.title, &input.summary, &input.body, input.draft);
+    validate(
+        &mut v,
+        &input.title,
+        &input.summary,
+        &input.body,
+        input.draft,
+    );
     if !input.draft && !input.accept_terms {
         v.add(
             "accept_terms",
@@ -278,7 +284,10 @@ pub enum Entered {
     Submitted(IdeaView),
     /// Submitting was refused (an unverified address, a missing field, the entry limit…):
     /// what was written is kept as a draft, and `refusal` says why it was not submitted.
-    KeptAsDraft { draft: IdeaView, refusal: AppError },
+    KeptAsDraft {
+        draft: IdeaView,
+        refusal: AppError,
+    },
 }
 
 /// Submits an idea from the submission page, or saves it as a draft; when the submission is

@@ -293,7 +293,10 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
         .run(move |ctx, conn| {
             let shown = contests::page(ctx, conn, &actor, &id)?;
             // Where the reader stands as an innovator, for the call to action.
-            Ok((shown, crate::app::ideas::entry_state(ctx, conn, &actor, &id)?))
+            Ok((
+                shown,
+                crate::app::ideas::entry_state(ctx, conn, &actor, &id)?,
+            ))
         })
         .await
     {

@@ -30,8 +30,8 @@ async fn render_remove(
         Ok(data) => data,
         Err(error) => return page.error(&state.tera, error),
     };
-    let Some(file) = attachment_shown(&data, &path.attachment, page.lang)
-        .filter(|_| data.is_author)
+    let Some(file) =
+        attachment_shown(&data, &path.attachment, page.lang).filter(|_| data.is_author)
     else {
         return page.not_found(&state.tera);
     };
@@ -41,7 +41,12 @@ async fn render_remove(
         Some(error) => show_error(page, &mut context, error, &[]).0,
         None => actix_web::http::StatusCode::OK,
     };
-    page.render_status(&state.tera, "ideas/remove_attachment.html", &context, status)
+    page.render_status(
+        &state.tera,
+        "ideas/remove_attachment.html",
+        &context,
+        status,
+    )
 }
 
 pub(crate) async fn remove_form(

@@ -97,7 +97,11 @@ struct AttachmentShown {
 }
 
 /// An attachment as the removal's confirmation names it.
-pub(super) fn attachment_shown(data: &IdeaData, attachment_id: &str, lang: &str) -> Option<impl Serialize> {
+pub(super) fn attachment_shown(
+    data: &IdeaData,
+    attachment_id: &str,
+    lang: &str,
+) -> Option<impl Serialize> {
     data.idea
         .attachments
         .iter()

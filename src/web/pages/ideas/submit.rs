@@ -81,7 +81,12 @@ struct SubmitView<'a> {
     files_hint: String,
 }
 
-fn submit_context(page: &Page, contest: &ContestView, typed: &IdeaTyped, max_files: u32) -> Context {
+fn submit_context(
+    page: &Page,
+    contest: &ContestView,
+    typed: &IdeaTyped,
+    max_files: u32,
+) -> Context {
     let contest = ContestInfo::of(contest, page.lang);
     let view = SubmitView {
         deadline_note: page.t_with(

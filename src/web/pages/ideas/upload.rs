@@ -99,9 +99,8 @@ pub(crate) async fn read_form(
                 bytes,
             });
         } else if posted.fields.len() < 16 {
-            let text = String::from_utf8(bytes).map_err(|_| {
-                AppError::BadRequest("This form could not be read.".into())
-            })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| AppError::BadRequest("This form could not be read.".into()))?;
             posted.fields.entry(name).or_insert(text);
         }
     }
