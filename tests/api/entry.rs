@@ -10,7 +10,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, browser, logged_in, opened, page, tiny_pdf};
+use crate::helpers::{TestApp, browser, judging, logged_in, opened, page, signed_in, tiny_pdf};
 
 both_backends!(
     a_draft_needs_only_its_title_and_submitting_names_every_missing_field,
@@ -19,6 +19,7 @@ both_backends!(
     only_the_author_removes_a_file_and_only_before_the_deadline,
     a_malformed_submission_form_is_refused_without_a_server_error,
     the_contest_page_offers_what_the_reader_can_do_and_my_ideas_says_what_is_next,
+    a_juror_and_the_organisers_never_get_the_authors_file_list_or_its_removal,
 );
 
 /// Posts a urlencoded form: (status, body, Location).
@@ -613,4 +614,34 @@ async fn the_contest_page_offers_what_the_reader_can_do_and_my_ideas_says_what_i
     // The anonymous page says nothing of anyone's entries.
     let html = page(&anonymous, app, &contest_path, None).await.html;
     assert!(!html.contains(&idea) && !html.contains(&draft));
+}
+
+async fn a_juror_and_the_organisers_never_get_the_authors_file_list_or_its_removal(app: &TestApp) {
+    let j = judging(app, None, &["one@jury.example"]).await;
+    // "Idea A" carries "Ann Author CV.pdf", a name that gives its author away.
+    let idea = &j.ideas[0];
+    let ann = signed_in(app, &j.authors[0].token);
+    let html = page(&ann, app, &format!("/ideas/{idea}"), None).await.html;
+    assert!(html.contains("Ann Author CV.pdf"), "its author sees it");
+    let file = first_attachment(&html);
+    let remove = format!("/ideas/{idea}/attachments/{file}/remove");
+    // Judging has begun: the author's file is frozen, and no removal is offered.
+    assert!(!html.contains(&remove));
+    for (who, token) in [("juror", &j.jurors[0]), ("organiser", &j.owner)] {
+        let reader = signed_in(app, token);
+        let shown = page(&reader, app, &format!("/ideas/{idea}"), None).await;
+        assert!(
+            !shown.html.contains("Ann Author CV.pdf"),
+            "{who}: {}",
+            shown.html
+        );
+        assert!(
+            !shown.html.contains("receipt-files"),
+            "{who} gets no receipt's file list"
+        );
+        assert!(!shown.html.contains("/remove"), "{who}");
+        let confirm = page(&reader, app, &remove, None).await;
+        assert_eq!(confirm.status, 404, "{who}");
+        assert!(!confirm.html.contains("Ann Author CV.pdf"));
+    }
 }
