@@ -249,10 +249,19 @@ pub fn insert_attachment(
         .map(drop)
 }
 
+/// Removes an attachment and its bytes.
+pub fn delete_attachment(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(attachment_data::table.find(id)).execute(conn)?;
+    diesel::delete(attachments::table.find(id))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn attachments_of(conn: &mut DbConnection, idea_id: &str) -> QueryResult<Vec<Attachment>> {
     attachments::table
         .filter(attachments::idea_id.eq(idea_id))
-        .order(attachments::created_at.asc())
+        // Files attached in one request share their time; their ids keep the order stable.
+        .order((attachments::created_at.asc(), attachments::id.asc()))
         .select(Attachment::as_select())
         .load(conn)
 }

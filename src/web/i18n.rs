@@ -31,7 +31,7 @@ fn load(sources: &[(&str, &str)]) -> Catalog {
 }
 
 macro_rules! catalog {
-    ($($file:literal),+) => {
+    ($($file:literal),+ $(,)?) => {
         load(&[$(($file, include_str!(concat!("../../locales/", $file)))),+])
     };
 }
@@ -45,7 +45,8 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-juries.toml",
         "en-home.toml",
         "en-scoring.toml",
-        "en-results.toml"
+        "en-results.toml",
+        "en-entry.toml",
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -57,7 +58,8 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-juries.toml",
         "fr-home.toml",
         "fr-scoring.toml",
-        "fr-results.toml"
+        "fr-results.toml",
+        "fr-entry.toml",
     )
 });
 

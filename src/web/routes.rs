@@ -161,7 +161,7 @@ fn second_segment_is(ctx: &guard::GuardContext<'_>, names: &[&str]) -> bool {
 /// GET-only route lets a POST to the same path through to the route that takes it.
 /// `tests/api/routes.rs` adds them in reverse and checks that every page answers the same.
 fn pages() -> Vec<Wiring> {
-    use pages::ideas::{appreciate, attach, mine, show, submit, withdraw};
+    use pages::ideas::{appreciate, attach, mine, remove, show, submit, withdraw};
     use pages::jury::{conflict, invitation, score, sheet};
     use pages::manage::{actions, admin, contest, dashboard, editor};
     use pages::{accounts, assets, contests, insight, mail_links, organizations, settings};
@@ -286,6 +286,17 @@ fn pages() -> Vec<Wiring> {
         },
         |cfg| {
             cfg.route("/me/ideas", web::get().to(mine::my_ideas));
+        },
+        |cfg| {
+            cfg.service(
+                web::resource("/ideas/{id}/attachments/{attachment}/remove")
+                    .route(web::get().to(remove::remove_form))
+                    .route(web::post().to(remove::remove_post)),
+            );
+        },
+        |cfg| {
+            let post = web::post().to(remove::resend_post);
+            cfg.route("/ideas/{id}/verification", post);
         },
         |cfg| {
             let post = web::post().to(appreciate::appreciate);

@@ -326,14 +326,18 @@ async fn a_jurors_export_and_the_audit_chain_never_name_the_idea(app: &TestApp) 
             .expect(200)
             .json();
         let digest = own["receipt"]["sha256"].as_str().unwrap();
-        let unkeyed = hex::encode(Sha256::digest(format!("{idea}:1:{digest}").as_bytes()));
+        // The latest revision: a file attached after submitting gets the idea a new receipt.
+        let revision = own["receipt"]["revision"].as_i64().unwrap();
+        let unkeyed = hex::encode(Sha256::digest(
+            format!("{idea}:{revision}:{digest}").as_bytes(),
+        ));
         assert!(!chain.contains(&unkeyed), "an unkeyed commitment");
         assert!(!chain.contains(idea.as_str()));
         // The author checks theirs with the key their receipt carries.
         let key = own["receipt"]["audit_key"]
             .as_str()
             .expect("the author's key");
-        assert!(chain.contains(&hmac_hex(key, &format!("1:{digest}"))));
+        assert!(chain.contains(&hmac_hex(key, &format!("{revision}:{digest}"))));
         // The receipt mail carries it too.
         let mails = app.mail_to(&j.authors[i].email).await;
         assert!(

@@ -268,7 +268,8 @@ async fn an_innovator_drafts_submits_edits_attaches_and_withdraws_through_the_pa
     assert_eq!(status, 303);
     let html = page(&client, app, &location, None).await.html;
     assert!(html.contains("<h1>Refill, everywhere</h1>"));
-    assert!(html.contains("<dt>Revision</dt><dd>2</dd>"), "{html}");
+    // Revision 2 was the receipt that lists the file attached above; the edit is the third.
+    assert!(html.contains("<dt>Revision</dt><dd>3</dd>"), "{html}");
 
     // Withdrawing asks for a confirmation.
     let Page { status, html } = page(&client, app, &format!("{idea_path}/withdraw"), None).await;

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod entry;
 mod guide;
 mod home;
 mod journey;

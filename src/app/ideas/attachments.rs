@@ -81,13 +81,38 @@ pub fn may_attach(
 
 fn require_room(ctx: &Ctx, conn: &mut DbConnection, idea_id: &str) -> AppResult<()> {
     let existing = store::ideas::attachments_of(conn, idea_id)?;
-    let max = ctx.settings.ideas.max_attachments;
-    if existing.len() as u32 >= max {
-        return Err(AppError::TooLarge(format!(
-            "An idea has at most {max} attachments."
-        )));
+    if existing.len() as u32 >= ctx.settings.ideas.max_attachments {
+        return Err(too_many_files(ctx));
     }
     Ok(())
+}
+
+/// The refusal of one file too many.
+pub(super) fn too_many_files(ctx: &Ctx) -> AppError {
+    let max = ctx.settings.ideas.max_attachments;
+    AppError::TooLarge(format!("An idea has at most {max} attachments."))
+}
+
+/// Stores a prepared file with an idea, in the caller's transaction (which has checked that
+/// the author may, and that there is room).
+pub(super) fn store_upload(
+    conn: &mut DbConnection,
+    idea_id: &str,
+    upload: &CleanUpload,
+    now: DateTime<Utc>,
+) -> AppResult<store::ideas::Attachment> {
+    let attachment = store::ideas::Attachment {
+        id: store::new_id(),
+        idea_id: idea_id.to_owned(),
+        filename: upload.filename.clone(),
+        content_type: upload.kind.content_type().into(),
+        size: upload.bytes.len() as i64,
+        sha256: sha256_hex(&upload.bytes),
+        created_at: store::to_db(now),
+        received_sha256: Some(upload.received_sha256.clone()),
+    };
+    store::ideas::insert_attachment(conn, &attachment, &upload.bytes)?;
+    Ok(attachment)
 }
 
 /// Attaches a prepared file to an idea, in the same window as edits.
@@ -104,18 +129,8 @@ pub fn attach(
         let now = ctx.now();
         require_changeable(&idea, &contest, now)?;
         require_room(ctx, conn, idea_id)?;
-        let attachment = store::ideas::Attachment {
-            id: store::new_id(),
-            idea_id: idea.id.clone(),
-            filename: upload.filename.clone(),
-            content_type: upload.kind.content_type().into(),
-            size: upload.bytes.len() as i64,
-            sha256: sha256_hex(&upload.bytes),
-            created_at: store::to_db(now),
-            received_sha256: Some(upload.received_sha256.clone()),
-        };
-        store::ideas::insert_attachment(conn, &attachment, &upload.bytes)?;
-        if idea.status == crate::domain::ideas::Status::Submitted {
+        let attachment = store_upload(conn, &idea.id, &upload, now)?;
+        if idea.status == Status::Submitted {
             audit::record(
                 conn,
                 &contest.id,
@@ -123,6 +138,8 @@ pub fn attach(
                 "attachment_added",
                 json!({"commitment": commitment(ctx, &idea.id, &attachment.sha256)}),
             )?;
+            // The receipt lists the files: a submitted idea's new file gets a new one.
+            record_submission(ctx, conn, &contest, &idea, now)?;
         }
         Ok(AttachmentView {
             id: attachment.id,
@@ -133,6 +150,41 @@ pub fn attach(
             received_sha256: attachment.received_sha256,
             metadata_removed: Some(upload.removed.iter().map(|c| (*c).to_owned()).collect()),
         })
+    })
+}
+
+/// Removes a file from an idea, by its author, in the same window as edits (a draft from the
+/// opening, a submitted idea until the deadline; never a withdrawn or disqualified idea's).
+/// Another person's file, or a file of another idea, is not found (404). A submitted idea gets
+/// a new receipt without the file, and the audit chain a commitment to its removal.
+pub fn remove_attachment(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+    attachment_id: &str,
+) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        let (idea, contest) = load_own(conn, actor, idea_id)?;
+        let attachment = store::ideas::find_attachment(conn, attachment_id)?
+            .filter(|a| a.idea_id == idea.id)
+            .ok_or_else(|| AppError::not_found("attachment"))?;
+        limit_writes(ctx, conn, actor)?;
+        let now = ctx.now();
+        require_changeable(&idea, &contest, now)?;
+        store::ideas::delete_attachment(conn, &attachment.id)?;
+        if idea.status == Status::Submitted {
+            let event = format!("removed:{}", attachment.sha256);
+            audit::record(
+                conn,
+                &contest.id,
+                now,
+                "attachment_removed",
+                json!({"commitment": commitment(ctx, &idea.id, &event)}),
+            )?;
+            record_submission(ctx, conn, &contest, &idea, now)?;
+        }
+        Ok(())
     })
 }
 

@@ -21,13 +21,20 @@ mod attachments;
 mod receipts;
 mod writing;
 
-pub use attachments::{CleanUpload, Upload, attach, download, may_attach, prepare, served_bytes};
+pub use attachments::{
+    CleanUpload, Upload, attach, download, may_attach, prepare, remove_attachment, served_bytes,
+};
 use receipts::record_submission;
 pub use receipts::{audit_key, commitment};
-pub use writing::{create, remind_drafts, submit_draft, update, withdraw};
+pub use writing::{
+    Entered, EntryState, create, create_with_files, enter, entry_state, remind_drafts,
+    submit_draft, update, withdraw,
+};
 
 /// Proof of what was received and when: the SHA-256 of the canonical JSON of the content as
-/// received, the server time, and the rules in force.
+/// received (`{title, summary, body}`, and `attachments: [{filename, size, sha256}]` in the
+/// order they are listed (by the time they were attached) when the idea has files, so that a receipt without files hashes as
+/// it always did), the server time, and the rules in force.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Receipt {
     pub sha256: String,
@@ -38,8 +45,8 @@ pub struct Receipt {
     /// The key this idea's commitments in the public audit chain are made with, shown to its
     /// author only (null for anyone else): each such event's `commitment` is
     /// `HMAC-SHA256(key: this text, message: event)` in hex, where event is
-    /// `"{revision}:{sha256}"` for a submission or an edit, `withdrawn`, `disqualified`, or an
-    /// attachment's SHA-256. Without it nobody can tell which events are this idea's.
+    /// `"{revision}:{sha256}"` for a submission or an edit, `withdrawn`, `disqualified`, an
+    /// attachment's SHA-256, or `"removed:{sha256}"` for an attachment removed. Without it nobody can tell which events are this idea's.
     pub audit_key: Option<String>,
 }
 
@@ -86,12 +93,15 @@ pub struct IdeaView {
     pub attachments: Vec<AttachmentView>,
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIdea {
     pub title: String,
+    /// May be empty (or absent) in a draft; needed to submit.
+    #[serde(default)]
     pub summary: String,
-    /// Markdown.
+    /// Markdown. May be empty (or absent) in a draft; needed to submit.
+    #[serde(default)]
     pub body: String,
     /// Must be true to submit: the contest's eligibility and IP terms are accepted.
     #[serde(default)]
@@ -105,7 +115,11 @@ pub struct NewIdea {
 #[serde(deny_unknown_fields)]
 pub struct IdeaContent {
     pub title: String,
+    /// May be empty in a draft.
+    #[serde(default)]
     pub summary: String,
+    /// May be empty in a draft.
+    #[serde(default)]
     pub body: String,
 }
 
@@ -167,10 +181,16 @@ fn view_as(
     })
 }
 
-fn validate(v: &mut Validator, title: &str, summary: &str, body: &str) {
+/// Checks an idea's fields, every problem at once. A draft needs its title only: its summary
+/// and body may be empty until it is submitted (and are checked when they are not).
+fn validate(v: &mut Validator, title: &str, summary: &str, body: &str, draft: bool) {
     v.check("title", rules::check_text(title, MAX_TITLE, false));
-    v.check("summary", rules::check_text(summary, MAX_SUMMARY, true));
-    v.check("body", rules::check_text(body, MAX_BODY, true));
+    if !(draft && summary.trim().is_empty()) {
+        v.check("summary", rules::check_text(summary, MAX_SUMMARY, true));
+    }
+    if !(draft && body.trim().is_empty()) {
+        v.check("body", rules::check_text(body, MAX_BODY, true));
+    }
 }
 
 fn closed(phase: Phase) -> AppError {
@@ -334,4 +354,25 @@ pub fn appreciate(
     Ok(store::ideas::find(conn, &done.idea_id)?
         .map(|idea| idea.contest_id)
         .unwrap_or_default())
+}
+
+/// Sends the author of an idea a new verification link, from the idea's page where they learn
+/// that they must verify their address to submit it: the account's own use case
+/// ([`super::accounts::resend_verification`]), with its limits.
+pub fn resend_verification(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    idea_id: &str,
+) -> AppResult<()> {
+    let idea = reload(conn, idea_id)?;
+    access::require(conn, actor, Action::EditIdea { idea: &idea })?;
+    let user =
+        store::users::find(conn, &idea.author_id)?.ok_or_else(|| AppError::not_found("idea"))?;
+    let session = super::sessions::Session {
+        user,
+        jti: String::new(),
+        expires_at: ctx.now(),
+    };
+    super::accounts::resend_verification(ctx, conn, &session)
 }

@@ -16,13 +16,14 @@ pub(super) fn record_submission(
         .rules_hash
         .clone()
         .ok_or_else(|| AppError::internal("an opened contest has a rules hash"))?;
+    let files = store::ideas::attachments_of(conn, &idea.id)?;
     let revision = store::ideas::Revision {
         idea_id: idea.id.clone(),
         revision: idea.revision + 1,
         title: idea.title.clone(),
         summary: idea.summary.clone(),
         body: idea.body.clone(),
-        content_sha256: rules::content_digest(&idea.title, &idea.summary, &idea.body),
+        content_sha256: receipt_digest(idea, &files),
         received_at: store::to_db(now),
         rules_hash,
     };
@@ -51,6 +52,12 @@ pub(super) fn record_submission(
     context["received_at"] = json!(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     context["revision"] = json!(revision.revision);
     context["idea_url"] = json!(format!("{}/ideas/{}", ctx.settings.public_url(), idea.id));
+    context["attachments"] = json!(
+        files
+            .iter()
+            .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
+            .collect::<Vec<_>>()
+    );
     mail::enqueue(
         ctx,
         conn,
@@ -63,6 +70,25 @@ pub(super) fn record_submission(
         },
     )?;
     Ok(())
+}
+
+/// What a receipt's SHA-256 covers: the content (`domain::ideas::content_digest`) and, when the
+/// idea has files, `attachments: [{filename, size, sha256}]` in the order they are listed.
+/// A receipt without files hashes exactly as receipts always did.
+fn receipt_digest(idea: &Idea, files: &[store::ideas::Attachment]) -> String {
+    if files.is_empty() {
+        return rules::content_digest(&idea.title, &idea.summary, &idea.body);
+    }
+    let files: Vec<_> = files
+        .iter()
+        .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
+        .collect();
+    crate::domain::canonical::hash(&json!({
+        "title": idea.title,
+        "summary": idea.summary,
+        "body": idea.body,
+        "attachments": files,
+    }))
 }
 
 /// The key of one idea's audit commitments: HMAC-SHA256 of its id under a key derived from the

@@ -1,6 +1,7 @@
 //! An author's writes: creating a draft or a submission, revising, submitting a draft,
 //! withdrawing, and the reminder about drafts left unsubmitted.
 
+use super::attachments::{self, too_many_files};
 use super::*;
 
 /// Submits an idea, or saves it as a draft.
@@ -11,10 +12,29 @@ pub fn create(
     contest_id: &str,
     input: NewIdea,
 ) -> AppResult<IdeaView> {
+    create_with_files(ctx, conn, actor, contest_id, &input, &[])
+}
+
+/// Submits an idea with its files, or saves them as a draft, in one transaction: the files are
+/// stored before the receipt is recorded, so that the receipt lists them.
+pub fn create_with_files(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: &NewIdea,
+    files: &[CleanUpload],
+) -> AppResult<IdeaView> {
     access::require(conn, actor, Action::SubmitIdea)?;
     let user = actor.user().expect("signed in").clone();
     let mut v = Validator::new();
-    validate(&mut v, &input.title, &input.summary, &input.body);
+    validate(
+        &mut v,
+        &input.title,
+        &input.summary,
+        &input.body,
+        input.draft,
+    );
     if !input.draft && !input.accept_terms {
         v.add(
             "accept_terms",
@@ -62,6 +82,12 @@ pub fn create(
                 updated_at: store::to_db(now),
             },
         )?;
+        if files.len() as u32 > ctx.settings.ideas.max_attachments {
+            return Err(too_many_files(ctx));
+        }
+        for file in files {
+            attachments::store_upload(conn, &id, file, now)?;
+        }
         if !input.draft {
             // The row just inserted, as it is: no need to read it back.
             let idea = Idea {
@@ -120,13 +146,14 @@ pub fn update(
     idea_id: &str,
     input: IdeaContent,
 ) -> AppResult<IdeaView> {
-    let mut v = Validator::new();
-    validate(&mut v, &input.title, &input.summary, &input.body);
     write_tx(conn, |conn| {
         let (idea, contest) = load_own(conn, actor, idea_id)?;
         limit_writes(ctx, conn, actor)?;
         let now = ctx.now();
         let status = require_changeable(&idea, &contest, now)?;
+        let mut v = Validator::new();
+        let draft = status == Status::Draft;
+        validate(&mut v, &input.title, &input.summary, &input.body, draft);
         v.finish()?;
         store::ideas::update_content(
             conn,
@@ -162,7 +189,13 @@ pub fn submit_draft(
             ));
         }
         require_verified(ctx, actor)?;
-        require_terms(input.accept_terms)?;
+        // A draft may lack its summary or body: every missing field is named at once.
+        let mut v = Validator::new();
+        validate(&mut v, &idea.title, &idea.summary, &idea.body, false);
+        if let Err(AppError::Validation(fields)) = require_terms(input.accept_terms) {
+            fields.iter().for_each(|f| v.add(&f.path, &f.message));
+        }
+        v.finish()?;
         backend::lock_author_in_contest(conn, &contest.id, &idea.author_id)?;
         let now = ctx.now();
         require_phase(&contest, now, false)?;
@@ -241,4 +274,107 @@ pub fn remind_drafts(
         )?;
     }
     Ok(drafts.len())
+}
+
+/// What became of an entry made from the submission page.
+#[derive(Debug)]
+pub enum Entered {
+    /// Saved as a draft, as asked.
+    Draft(IdeaView),
+    Submitted(IdeaView),
+    /// Submitting was refused (an unverified address, a missing field, the entry limit…):
+    /// what was written is kept as a draft, and `refusal` says why it was not submitted.
+    KeptAsDraft {
+        draft: IdeaView,
+        refusal: AppError,
+    },
+}
+
+/// Submits an idea from the submission page, or saves it as a draft; when the submission is
+/// refused for a reason the author can fix, nothing they wrote is lost: it is saved as a draft
+/// (in a transaction of its own, after the refused one rolled back).
+pub fn enter(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+    input: NewIdea,
+    files: &[CleanUpload],
+) -> AppResult<Entered> {
+    if input.draft {
+        return create_with_files(ctx, conn, actor, contest_id, &input, files).map(Entered::Draft);
+    }
+    let refusal = match create_with_files(ctx, conn, actor, contest_id, &input, files) {
+        Ok(idea) => return Ok(Entered::Submitted(idea)),
+        Err(
+            error @ (AppError::Internal(_)
+            | AppError::Unavailable(_)
+            | AppError::RateLimited { .. }
+            | AppError::NotFound(_)
+            | AppError::Forbidden(_)
+            | AppError::Unauthorized(_)
+            | AppError::BadRequest(_)),
+        ) => return Err(error),
+        Err(refusal) => refusal,
+    };
+    let draft = NewIdea {
+        draft: true,
+        ..input
+    };
+    match create_with_files(ctx, conn, actor, contest_id, &draft, files) {
+        Ok(draft) => Ok(Entered::KeptAsDraft { draft, refusal }),
+        Err(_) => Err(refusal),
+    }
+}
+
+/// Where the reader stands in a contest, for the call to action of its page.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct EntryState {
+    /// Their latest draft in this contest.
+    pub draft_id: Option<String>,
+    /// Their latest submitted idea in this contest.
+    pub submitted_id: Option<String>,
+    /// Whether they may enter another idea (under the entry limit, neither juror nor
+    /// organiser); true for a reader not signed in, who is asked to sign in first.
+    pub may_enter: bool,
+}
+
+/// The reader's draft and idea in a contest they may see, and whether they may enter it.
+pub fn entry_state(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    contest_id: &str,
+) -> AppResult<EntryState> {
+    let contest = load_visible(conn, actor, contest_id)?;
+    let Some(user) = actor.user() else {
+        return Ok(EntryState {
+            may_enter: true,
+            ..Default::default()
+        });
+    };
+    let mut mine: Vec<Idea> = store::ideas::of_author(conn, &user.id)?
+        .into_iter()
+        .filter(|idea| idea.contest_id == contest.id)
+        .collect();
+    mine.sort_by_key(|idea| idea.updated_at);
+    let latest = |status: Status| {
+        mine.iter()
+            .rev()
+            .find(|idea| idea.status == status)
+            .map(|idea| idea.id.clone())
+    };
+    let submitted = mine
+        .iter()
+        .filter(|idea| idea.status == Status::Submitted)
+        .count();
+    let max = crate::app::contests::rules_of(ctx, &contest)
+        .map(|rules| rules.max_ideas_per_person as usize)
+        .unwrap_or(1);
+    let insider = refuse_insiders(conn, &contest, &user.id).is_err();
+    Ok(EntryState {
+        draft_id: latest(Status::Draft),
+        submitted_id: latest(Status::Submitted),
+        may_enter: submitted < max && !insider,
+    })
 }

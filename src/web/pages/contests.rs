@@ -289,12 +289,20 @@ fn countdown(shown: &ContestPage, rules: &Rules, lang: &str) -> Option<Countdown
 async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> HttpResponse {
     let actor = page.actor.clone();
     let shown = match state
-        .run(move |ctx, conn| contests::page(ctx, conn, &actor, &id))
+        .run(move |ctx, conn| {
+            let shown = contests::page(ctx, conn, &actor, &id)?;
+            // Where the reader stands as an innovator, for the call to action.
+            Ok((
+                shown,
+                crate::app::ideas::entry_state(ctx, conn, &actor, &id)?,
+            ))
+        })
         .await
     {
-        Ok(shown) => shown,
+        Ok((shown, entry)) => (shown, entry),
         Err(error) => return page.error(&state.tera, error),
     };
+    let (shown, entry) = shown;
     let contest = &shown.contest;
     let Some(rules) = kit::rules(contest) else {
         let invalid = format!("contest {} holds invalid rules", contest.id);
@@ -346,5 +354,8 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
         organization_id: &contest.organization_id,
         countdown: countdown(&shown, &rules, lang),
     };
-    page.render(&state.tera, "contests/show.html", &page.view(&view))
+    let mut context = page.view(&view);
+    let entry = crate::web::pages::ideas::cta::call_to_action(contest, &entry, lang);
+    context.insert("entry", &entry);
+    page.render(&state.tera, "contests/show.html", &context)
 }

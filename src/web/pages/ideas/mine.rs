@@ -1,4 +1,5 @@
-//! My ideas: every idea of the reader, with its contest and, once awarded, its result.
+//! My ideas: every idea of the reader, with its contest, its next step and, once awarded, its
+//! result.
 
 use std::collections::BTreeMap;
 
@@ -8,12 +9,13 @@ use serde::Serialize;
 use crate::app::contests::{self, ContestView};
 use crate::app::ideas::{self, IdeaView};
 use crate::app::{AppResult, award};
+use crate::domain::ideas::Status;
 use crate::domain::lifecycle::Phase;
 use crate::web::AppState;
 use crate::web::i18n;
 use crate::web::pages::{Page, SignedInPage};
 
-use super::shared::{base_context, with_view};
+use super::shared::{ContestInfo, base_context, with_view};
 
 /// The contests of the reader's ideas, by id, with their results once awarded.
 type ContestsById = BTreeMap<String, (ContestView, Option<award::Results>)>;
@@ -30,6 +32,8 @@ struct MyIdeaRow {
     phase_label: String,
     awarded: bool,
     result: String,
+    /// What the author can do next, or what happens next.
+    next_step: String,
 }
 
 #[derive(Serialize)]
@@ -80,6 +84,31 @@ fn result_of(
     }
 }
 
+/// The next step of an idea, from its status and its contest's phase.
+fn next_step(page: &Page, idea: &IdeaView, contest: &ContestView) -> String {
+    let info = ContestInfo::of(contest, page.lang);
+    match (idea.status, contest.phase) {
+        (Status::Draft, Phase::Submission) => page.t_with(
+            "entry_next_draft_open",
+            &[("deadline", &info.submission_deadline)],
+        ),
+        (Status::Draft, Phase::Upcoming | Phase::Draft) => {
+            page.t_with("entry_next_draft_upcoming", &[("opens", &info.opens_at)])
+        }
+        (Status::Draft, _) => page.t("entry_next_draft_closed"),
+        (Status::Submitted, Phase::Submission) => page.t_with(
+            "entry_next_submitted_open",
+            &[("deadline", &info.submission_deadline)],
+        ),
+        (Status::Submitted, Phase::Awarded) => page.t("entry_next_awarded"),
+        (Status::Submitted, _) => {
+            page.t_with("entry_next_judging", &[("date", &info.judging_deadline)])
+        }
+        (Status::Withdrawn, _) => page.t("entry_next_withdrawn"),
+        (Status::Disqualified, _) => page.t("entry_next_disqualified"),
+    }
+}
+
 pub(crate) async fn my_ideas(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
     let (mine, contests_by_id) = match load_mine(&state, &page).await {
         Ok(found) => found,
@@ -100,6 +129,7 @@ pub(crate) async fn my_ideas(state: web::Data<AppState>, page: SignedInPage) -> 
                 phase_label: page.t(&format!("phase_{}", contest.phase.as_str())),
                 awarded: contest.phase == Phase::Awarded,
                 result: result_of(&page, idea, contest, results.as_ref()),
+                next_step: next_step(&page, idea, contest),
             })
         })
         .collect();

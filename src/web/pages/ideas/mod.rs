@@ -6,8 +6,11 @@
 
 pub(crate) mod appreciate;
 pub(crate) mod attach;
+pub(crate) mod cta;
 pub(crate) mod mine;
+pub(crate) mod remove;
 pub(crate) mod shared;
 pub(crate) mod show;
 pub(crate) mod submit;
+pub(crate) mod upload;
 pub(crate) mod withdraw;

@@ -16,7 +16,8 @@ use crate::domain::rules::Criterion;
 use crate::store::DbConnection;
 use crate::web::AppState;
 use crate::web::i18n;
-use crate::web::pages::{Page, kit, t, t_with};
+pub(crate) use crate::web::pages::t_with;
+use crate::web::pages::{Page, kit, t};
 
 /// A file size as a person reads it (`512 bytes`, `1.5 MB`; `1,5 Mo` in French).
 pub(crate) fn size_label(bytes: i64, lang: &str) -> String {
@@ -124,6 +125,49 @@ fn field_message(lang: &str, path: &str, english: &str, criteria: &[Criterion]) 
     t(lang, key)
 }
 
+/// An idea form's field message, naming its field, in the reader's language: the use case's
+/// sentence ("This field may not be empty.") names no field, and is English.
+fn idea_field_message(lang: &str, path: &str, english: &str) -> Option<String> {
+    let field = match path {
+        "title" | "summary" | "body" => path,
+        "file" => {
+            let key = if english.contains("encrypted") {
+                "entry_error_file_encrypted"
+            } else if english.contains("cannot be read") {
+                "entry_error_file_unreadable"
+            } else {
+                "idea_error_file"
+            };
+            return Some(t(lang, key));
+        }
+        _ => return None,
+    };
+    let key = if english.starts_with("This field may not be empty") {
+        format!("entry_error_{field}_empty")
+    } else if english.starts_with("Use at most") {
+        format!("idea_error_{field}")
+    } else {
+        // Characters a text may not hold: the field, then what the use case says (English).
+        let label = t(lang, &format!("entry_field_{field}"));
+        return Some(t_with(
+            lang,
+            "entry_error_field",
+            &[("field", &label), ("message", english)],
+        ));
+    };
+    Some(t(lang, &key))
+}
+
+/// The order in which an idea form's fields come, for its error summary.
+const IDEA_FIELDS: [&str; 5] = ["title", "summary", "body", "file", "accept_terms"];
+
+/// One line of an error summary: the field's id and its message.
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    field: &'a str,
+    message: &'a str,
+}
+
 /// Puts `error` on the form it came from: the sentence at the top (`error`, `error_code`) and
 /// each field's message beside it (`field_errors`, also returned for pages that place them
 /// themselves). Returns the status the page should have.
@@ -145,16 +189,24 @@ pub(crate) fn show_error(
         AppError::Validation(fields) => fields
             .iter()
             .map(|f| {
-                (
-                    f.path.clone(),
-                    field_message(page.lang, &f.path, &f.message, criteria),
-                )
+                let message = idea_field_message(page.lang, &f.path, &f.message)
+                    .filter(|_| criteria.is_empty())
+                    .unwrap_or_else(|| field_message(page.lang, &f.path, &f.message, criteria));
+                (f.path.clone(), message)
             })
             .collect(),
         _ => BTreeMap::new(),
     };
     if let AppError::Validation(_) = error {
         context.insert("field_errors", &by_path);
+        // The summary lists the fields in the form's order, then any other.
+        let rank = |field: &str| IDEA_FIELDS.iter().position(|f| *f == field);
+        let mut lines: Vec<SummaryLine> = by_path
+            .iter()
+            .map(|(field, message)| SummaryLine { field, message })
+            .collect();
+        lines.sort_by_key(|line| rank(line.field).unwrap_or(IDEA_FIELDS.len()));
+        context.insert("error_list", &lines);
     }
     (status, by_path)
 }
@@ -164,6 +216,7 @@ pub(crate) fn base_context(page: &Page) -> Context {
     let mut context = page.context();
     context.insert("error", "");
     context.insert("field_errors", &BTreeMap::<String, String>::new());
+    context.insert("error_list", &Vec::<String>::new());
     context.insert("notice", "");
     context
 }

@@ -23,6 +23,8 @@ pub(super) struct IdeaData {
     pub idea: IdeaView,
     pub contest: ContestView,
     pub is_author: bool,
+    /// The reader must verify their address before they can submit.
+    pub must_verify: bool,
 }
 
 pub(super) async fn load_idea(state: &AppState, page: &Page, id: String) -> AppResult<IdeaData> {
@@ -33,10 +35,13 @@ pub(super) async fn load_idea(state: &AppState, page: &Page, id: String) -> AppR
         let is_author = ideas::mine(ctx, conn, actor)?
             .iter()
             .any(|i| i.id == idea.id);
+        let verified = matches!(actor, Actor::User(user) if user.email_verified);
+        let must_verify = ctx.settings.auth.require_verified_email && !verified;
         Ok(IdeaData {
             idea,
             contest,
             is_author,
+            must_verify,
         })
     })
     .await
@@ -49,6 +54,8 @@ pub(super) struct IdeaPageState {
     pub typed: Option<IdeaTyped>,
     pub preview: bool,
     pub error: Option<AppError>,
+    /// A submission from the submission page was refused, and its text kept as this draft.
+    pub kept_as_draft: bool,
 }
 
 impl IdeaPageState {
@@ -89,6 +96,24 @@ struct AttachmentShown {
     sha256: String,
 }
 
+/// An attachment as the removal's confirmation names it.
+pub(super) fn attachment_shown(
+    data: &IdeaData,
+    attachment_id: &str,
+    lang: &str,
+) -> Option<impl Serialize> {
+    data.idea
+        .attachments
+        .iter()
+        .find(|a| a.id == attachment_id)
+        .map(|a| AttachmentShown {
+            id: a.id.clone(),
+            filename: a.filename.clone(),
+            size: size_label(a.size, lang),
+            sha256: a.sha256.clone(),
+        })
+}
+
 /// The idea page's view (also the base of the withdraw page).
 #[derive(Serialize)]
 struct IdeaPageView {
@@ -99,6 +124,9 @@ struct IdeaPageView {
     is_author: bool,
     can_edit: bool,
     can_submit_draft: bool,
+    /// Show the author that their address needs verifying, with the button that resends it.
+    must_verify: bool,
+    kept_as_draft: bool,
     preview_html: String,
     /// The edit form: what was typed, else the idea as saved.
     form: IdeaTyped,
@@ -111,6 +139,7 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
         idea,
         contest,
         is_author,
+        must_verify,
     } = data;
     let contest = ContestInfo::of(contest, lang);
     let draft = idea.status == Status::Draft;
@@ -166,6 +195,8 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
         is_author: *is_author,
         can_edit,
         can_submit_draft: can_edit && draft && contest.accepts_ideas,
+        must_verify: *must_verify && *is_author && draft,
+        kept_as_draft: extra.kept_as_draft,
         preview_html: match &extra.typed {
             Some(typed) if extra.preview => crate::markdown::to_safe_html(&typed.body),
             _ => String::new(),
@@ -249,6 +280,8 @@ pub(super) enum Done {
     Draft,
     Attached,
     Withdrawn,
+    Removed,
+    VerificationSent,
     /// Anything else: no notice.
     #[serde(other)]
     Unknown,
@@ -263,6 +296,8 @@ impl Done {
             Done::Draft => "draft",
             Done::Attached => "attached",
             Done::Withdrawn => "withdrawn",
+            Done::Removed => "removed",
+            Done::VerificationSent => "verification_sent",
             Done::Unknown => "",
         }
     }

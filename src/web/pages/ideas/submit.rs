@@ -1,16 +1,19 @@
-//! Submitting an idea to a contest: the form, its preview, a draft or a submission.
+//! Submitting an idea to a contest: the form, its preview, a draft or a submission, with its
+//! files.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
+use crate::app::AppError;
 use crate::app::contests::{self, ContestView};
-use crate::app::ideas::{self, NewIdea};
+use crate::app::ideas::{self, CleanUpload, Entered, NewIdea, Upload};
 use crate::web::AppState;
-use crate::web::pages::{CsrfForm, Page, SOURCE_COOKIE, SignedInPage, see_other};
+use crate::web::pages::{Page, SOURCE_COOKIE, SignedInPage, see_other, url_escape};
 
 use super::shared::{ContestInfo, base_context, checked, show_error};
-use super::show::Done;
+use super::show::{Done, IdeaPageState, render_idea};
+use super::upload::{Posted, read_form};
 
 /// What a person typed in an idea form, shown back to them.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -73,9 +76,17 @@ struct SubmitView<'a> {
     contest: ContestInfo,
     form: &'a IdeaTyped,
     preview_html: String,
+    /// A preview was asked with files chosen: they are not kept, and must be chosen again.
+    files_dropped: bool,
+    files_hint: String,
 }
 
-fn submit_context(page: &Page, contest: &ContestView, typed: &IdeaTyped) -> Context {
+fn submit_context(
+    page: &Page,
+    contest: &ContestView,
+    typed: &IdeaTyped,
+    max_files: u32,
+) -> Context {
     let contest = ContestInfo::of(contest, page.lang);
     let view = SubmitView {
         deadline_note: page.t_with(
@@ -86,6 +97,8 @@ fn submit_context(page: &Page, contest: &ContestView, typed: &IdeaTyped) -> Cont
         contest,
         form: typed,
         preview_html: String::new(),
+        files_dropped: false,
+        files_hint: page.t_with("entry_files_hint", &[("n", &max_files.to_string())]),
     };
     super::shared::with_view(base_context(page), &view)
 }
@@ -108,30 +121,94 @@ pub(crate) async fn submit_form(
 ) -> HttpResponse {
     match load_contest(&state, &page, id.into_inner()).await {
         Ok(contest) => {
-            let context = submit_context(&page, &contest, &IdeaTyped::default());
+            let max_files = state.ctx.settings.ideas.max_attachments;
+            let context = submit_context(&page, &contest, &IdeaTyped::default(), max_files);
             page.render(&state.tera, "ideas/submit.html", &context)
         }
         Err(error) => page.error(&state.tera, error),
     }
 }
 
+impl IdeaAction {
+    /// The button named in a form read field by field (the multipart submission form).
+    fn named(raw: &str) -> IdeaAction {
+        match raw {
+            "preview" => IdeaAction::Preview,
+            "draft" => IdeaAction::Draft,
+            "submit" => IdeaAction::Submit,
+            "save" => IdeaAction::Save,
+            _ => IdeaAction::Other,
+        }
+    }
+}
+
+impl IdeaForm {
+    /// The idea form from the fields of a posted form.
+    fn from_posted(posted: &Posted) -> IdeaForm {
+        let accept = posted.field("accept_terms");
+        IdeaForm {
+            title: posted.field("title"),
+            summary: posted.field("summary"),
+            body: posted.field("body"),
+            accept_terms: (!accept.is_empty()).then_some(accept),
+            action: IdeaAction::named(&posted.field("action")),
+        }
+    }
+}
+
+/// Prepares each chosen file (recognised, its metadata removed) on the blocking pool.
+async fn prepare_all(uploads: Vec<Upload>) -> crate::app::AppResult<Vec<CleanUpload>> {
+    let mut prepared = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        match web::block(move || ideas::prepare(upload)).await {
+            Ok(Ok(clean)) => prepared.push(clean),
+            Ok(Err(error)) => return Err(error),
+            Err(error) => return Err(AppError::internal(error)),
+        }
+    }
+    Ok(prepared)
+}
+
+/// The submission form: a preview, a draft or a submission, with the files chosen. A refused
+/// submission keeps what was written as a draft and shows that draft's page with the reason
+/// (and, for an unverified address, the button that sends the link again).
 pub(crate) async fn submit_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
-    form: CsrfForm<IdeaForm>,
+    payload: web::Payload,
 ) -> HttpResponse {
-    let form = form.into_inner();
     let id = id.into_inner();
+    // The contest first: a reader who may not see it gets the not-found page before the body
+    // is read (issue 16.14).
     let contest = match load_contest(&state, &page, id.clone()).await {
         Ok(contest) => contest,
         Err(error) => return page.error(&state.tera, error),
     };
+    let limits = &state.ctx.settings.ideas;
+    let (file_limit, max_files) = (
+        limits.max_attachment_bytes as usize,
+        limits.max_attachments as usize,
+    );
+    let posted = match read_form(&req, payload, file_limit, max_files).await {
+        Ok(posted) => posted,
+        Err(error) => {
+            let mut context =
+                submit_context(&page, &contest, &IdeaTyped::default(), max_files as u32);
+            let (status, _) = show_error(&page, &mut context, &error, &[]);
+            return page.render_status(&state.tera, "ideas/submit.html", &context, status);
+        }
+    };
+    if !page.csrf_ok(&posted.field("csrf")) {
+        return page.csrf_refused(&state.tera);
+    }
+    let form = IdeaForm::from_posted(&posted);
     let typed = form.typed();
-    let mut context = submit_context(&page, &contest, &typed);
+    let mut context = submit_context(&page, &contest, &typed, max_files as u32);
     if form.action == IdeaAction::Preview {
         context.insert("preview_html", &crate::markdown::to_safe_html(&form.body));
+        context.insert("files_dropped", &!posted.files.is_empty());
         return page.render(&state.tera, "ideas/submit.html", &context);
     }
     let draft = form.action == IdeaAction::Draft;
@@ -142,21 +219,48 @@ pub(crate) async fn submit_post(
         accept_terms: typed.accept_terms,
         draft,
     };
+    // A file refused (unreadable, of no accepted kind): the text is kept as a draft all the
+    // same, and the page says which file to attach again.
+    let (files, file_refusal) = match prepare_all(posted.files).await {
+        Ok(files) => (files, None),
+        Err(refusal) => (Vec::new(), Some(refusal)),
+    };
     let contest_id = id.clone();
-    match page
-        .run(&state, move |ctx, conn, actor| {
-            ideas::create(ctx, conn, actor, &id, input)
+    let entered = page
+        .run(&state, move |ctx, conn, actor| match file_refusal {
+            None => ideas::enter(ctx, conn, actor, &id, input, &files),
+            Some(refusal) => {
+                let input = NewIdea {
+                    draft: true,
+                    ..input
+                };
+                match ideas::create(ctx, conn, actor, &id, input) {
+                    Ok(draft) => Ok(Entered::KeptAsDraft { draft, refusal }),
+                    Err(_) => Err(refusal),
+                }
+            }
         })
-        .await
-    {
-        Ok(idea) => {
+        .await;
+    match entered {
+        Ok(Entered::Draft(idea)) => page.finish(see_other(&format!(
+            "/ideas/{}?done={}",
+            url_escape(&idea.id),
+            Done::Draft.as_str()
+        ))),
+        Ok(Entered::Submitted(idea)) => {
             record_source(&req, &state, &page, &contest_id).await;
-            let done = if draft { Done::Draft } else { Done::Submitted };
             page.finish(see_other(&format!(
                 "/ideas/{}?done={}",
-                idea.id,
-                done.as_str()
+                url_escape(&idea.id),
+                Done::Submitted.as_str()
             )))
+        }
+        Ok(Entered::KeptAsDraft { draft, refusal }) => {
+            let extra = IdeaPageState {
+                kept_as_draft: true,
+                ..IdeaPageState::failed(refusal)
+            };
+            render_idea(&state, &page, draft.id, extra).await
         }
         Err(error) => {
             let (status, _) = show_error(&page, &mut context, &error, &[]);
