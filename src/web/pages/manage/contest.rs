@@ -104,6 +104,7 @@ struct Management {
     ideas: Vec<ideas::IdeaView>,
     results: Option<award::Results>,
     reviews_per_entry: Option<u32>,
+    money: super::super::payouts::MoneyPanel,
 }
 
 /// The management page as its template reads it.
@@ -125,6 +126,8 @@ struct ManageView {
     news: Vec<(String, String)>,
     ideas: Vec<IdeaRow>,
     payouts: Vec<PayoutRow>,
+    /// How to pay the escrow, the payouts with their paid date (issue 19, `pages::payouts`).
+    money: super::super::payouts::MoneyPanel,
     #[serde(flatten)]
     typed: Typed,
 }
@@ -186,6 +189,7 @@ impl ManageView {
                     status_label: label("status", p.status.as_str()),
                 })
                 .collect(),
+            money: m.money,
             typed,
         }
     }
@@ -201,7 +205,7 @@ pub(super) async fn render_manage(
     context: Context,
     status: StatusCode,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
+    let (actor, lang) = (page.actor.clone(), page.lang);
     let loaded = state
         .run(move |ctx, conn| {
             let stored = contests::find_managed(conn, &actor, &id)?;
@@ -232,6 +236,7 @@ pub(super) async fn render_manage(
                     None
                 },
                 reviews_per_entry: stored.reviews_per_entry.map(|n| n as u32),
+                money: super::super::payouts::MoneyPanel::load(ctx, conn, &actor, &contest, lang)?,
                 contest,
             })
         })
