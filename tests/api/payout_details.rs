@@ -202,8 +202,8 @@ async fn only_the_payee_gives_and_reads_payout_details(app: &TestApp) {
     )
     .await;
     assert_eq!(
-        (status, location),
-        (303, format!("/me/payouts?done=details#payout-{payout}"))
+        (status, location.as_str()),
+        (303, "/me/payouts?done=details")
     );
     let shown = page(&client, app, "/me/payouts?done=details", None)
         .await

@@ -10,6 +10,7 @@ mod support;
 mod home;
 mod journey;
 mod juries;
+mod money;
 mod xss;
 
 mod layout;

@@ -237,7 +237,7 @@ pub(crate) async fn give_details(
         .run(move |ctx, conn| payout_details::give(ctx, conn, &actor, &payout, input).map(drop))
         .await;
     let error = match result {
-        Ok(()) => return page.finish(see_other(&format!("/me/payouts?done=details#payout-{id}"))),
+        Ok(()) => return page.finish(see_other("/me/payouts?done=details")),
         Err(error) => error,
     };
     if matches!(
