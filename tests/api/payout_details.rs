@@ -79,6 +79,14 @@ async fn awarded(app: &TestApp) -> (Judging, String) {
     assert_eq!(first["status"], "due", "{mine}");
     assert_eq!(first["details"], Value::Null, "{mine}");
     let payout = first["id"].as_str().unwrap().to_owned();
+    // The mail that tells Ann of her prize leads to where she says how to be paid.
+    let told = app.mail_to(&j.authors[0].email).await;
+    assert!(
+        told.iter()
+            .any(|m| m.text.contains("http://concours.test/me/payouts")
+                && m.html.contains("concours.test&#x2F;me&#x2F;payouts")),
+        "{told:?}"
+    );
     (j, payout)
 }
 
