@@ -548,6 +548,22 @@ async fn the_escrow_panel_says_how_to_pay(app: &TestApp) {
         html.contains(&format!(r#"inputmode="decimal" value="{missing}""#)),
         "{missing}: {html}"
     );
+    // A transfer recorded and not yet confirmed is no longer asked for.
+    app.post(
+        &format!("/api/v1/contests/{contest}/fundings"),
+        Some(&owner),
+        json!({"amount_cents": pool - 100_000, "reference": grouped}),
+    )
+    .await
+    .expect(201);
+    let html = page(&brand, app, &format!("/contests/{contest}/manage"), None)
+        .await
+        .html;
+    let rest = concours::domain::money::input_value(100_000, "EUR");
+    assert!(
+        html.contains(&format!(r#"inputmode="decimal" value="{rest}""#)),
+        "{rest}: {html}"
+    );
     let fr = page(
         &brand,
         app,

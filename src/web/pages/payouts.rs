@@ -37,7 +37,8 @@ pub(crate) struct MoneyPanel {
     bank_details: String,
     /// The contest's structured reference, printed in groups of four.
     reference: String,
-    /// What the confirmed escrow lacks, as the funding form reads it ("" when nothing).
+    /// What the escrow still lacks beyond the transfers recorded, as the funding form reads it
+    /// ("" when nothing).
     missing_input: String,
     payouts: Vec<BrandPayoutRow>,
 }
@@ -51,7 +52,15 @@ impl MoneyPanel {
         contest: &ContestView,
         lang: &'static str,
     ) -> AppResult<MoneyPanel> {
-        let missing = (contest.prize_pool_cents - contest.funded_cents).max(0);
+        // What neither confirmed nor recorded transfers cover yet: what is left to send.
+        let pending: i64 = (fundings::of_contest(conn, actor, &contest.id)?.iter())
+            .filter(|f| {
+                f.status == crate::domain::status::FundingStatus::Pending
+                    && f.currency == contest.currency
+            })
+            .map(|f| f.amount_cents)
+            .sum();
+        let missing = (contest.prize_pool_cents - contest.funded_cents - pending).max(0);
         let payouts = if contest.phase == Phase::Awarded {
             payout_details::of_contest(conn, actor, &contest.id)?
         } else {
