@@ -26,6 +26,7 @@ pub struct Settings {
     pub ideas: IdeaSettings,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub payments: PaymentSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,6 +136,17 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub filter: String,
     pub format: LogFormat,
+}
+
+/// The escrow account brands pay into, and the key that seals winners' payout details.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// The escrow account, free text shown as is to brands (empty: ask the administrators).
+    pub bank_details: String,
+    /// Base64 of 32 bytes; empty means "generate one and keep it in the data folder"
+    /// (see [`crate::app::payout_details`]).
+    pub details_key: SecretString,
 }
 
 /// A setting that could not be read; its message names the key and where the value came from.

@@ -99,6 +99,7 @@ pub fn build_background(
     mailbox: MemoryMailbox,
 ) -> anyhow::Result<(AppState, Worker, Scheduler)> {
     let secret = jwt_secret(&settings)?;
+    crate::app::payout_details::details_key(&settings)?;
     let pool = open_database(&settings)?;
     let tera = Arc::new(crate::templates::load()?);
     let transport = Transport::from_settings(&settings.mail, mailbox)?;

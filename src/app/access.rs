@@ -66,6 +66,9 @@ pub enum Action<'a> {
     ViewFundings { contest: &'a Contest },
     /// Confirm that escrowed money arrived; list fundings awaiting confirmation.
     ConfirmFundings,
+    /// Read or give the details a payout is paid to: its payee only (admins read them through
+    /// `ConfirmFundings`, when they pay it).
+    PayoutDetails { payee_id: Option<&'a str> },
     /// Submit or save an idea in a contest one can see.
     SubmitIdea,
     /// Read an idea and its attachments.
@@ -234,6 +237,11 @@ fn decide(conn: &mut DbConnection, actor: &Actor, action: Action) -> Result<Deci
                 Deny
             }
         }
+        Action::PayoutDetails { payee_id } => match actor {
+            Actor::User(user) if payee_id == Some(user.id.as_str()) => Allow,
+            Actor::Anonymous => Deny,
+            Actor::User(_) => Hide,
+        },
         Action::SubmitIdea => match actor {
             Actor::User(_) => Allow,
             Actor::Anonymous => Deny,
@@ -290,6 +298,7 @@ fn object_name(action: Action) -> &'static str {
             "contest"
         }
         Action::ConfirmFundings => "funding",
+        Action::PayoutDetails { .. } => "payout",
         Action::SubmitIdea | Action::ViewIdea { .. } | Action::EditIdea { .. } => "idea",
         Action::Judge { .. } => "contest",
     }

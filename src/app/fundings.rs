@@ -303,3 +303,60 @@ fn already_confirmed() -> AppError {
         "This funding is already confirmed.",
     )
 }
+
+/// The structured reference (ISO 11649, `RF…`) a brand writes on its escrow transfers for this
+/// contest, so that an admin matches the money to it: its body is 21 capitals and digits drawn
+/// from the contest id, its check digits the standard's.
+pub fn escrow_reference(contest_id: &str) -> String {
+    let digest = crate::domain::canonical::sha256_hex(format!("escrow:{contest_id}").as_bytes());
+    let body = digest[..21].to_ascii_uppercase();
+    crate::domain::banking::creditor_reference(&body).expect("21 hex digits are a valid body")
+}
+
+/// A pending funding as an admin checks it before confirming it.
+#[derive(Debug, Serialize)]
+pub struct FundingSummary {
+    pub funding: FundingView,
+    pub contest_title: String,
+    pub brand: String,
+    /// The contest's structured reference: what the brand was asked to write on the transfer.
+    pub expected_reference: String,
+}
+
+/// An admin reads a funding, its contest and its brand, to confirm it.
+pub fn summary(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    funding_id: &str,
+) -> AppResult<FundingSummary> {
+    access::require(conn, actor, Action::ConfirmFundings)?;
+    let funding =
+        store::fundings::find(conn, funding_id)?.ok_or_else(|| AppError::not_found("funding"))?;
+    let contest = store::contests::find(conn, &funding.contest_id)?
+        .ok_or_else(|| AppError::not_found("funding"))?;
+    let brand = store::organizations::find(conn, &contest.organization_id)?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(FundingSummary {
+        expected_reference: escrow_reference(&contest.id),
+        funding: FundingView::from(funding),
+        contest_title: contest.title,
+        brand,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_contest_has_a_structured_reference_that_checks() {
+        let one = super::escrow_reference("0192f5e0-0000-7000-8000-000000000001");
+        let two = super::escrow_reference("0192f5e0-0000-7000-8000-000000000002");
+        assert_ne!(one, two);
+        assert_eq!(one.len(), 25);
+        assert!(crate::domain::banking::is_creditor_reference(&one), "{one}");
+        assert_eq!(
+            one,
+            super::escrow_reference("0192f5e0-0000-7000-8000-000000000001")
+        );
+    }
+}

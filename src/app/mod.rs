@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod notify;
 pub mod organizations;
 pub mod passwords;
+pub mod payout_details;
 pub mod phases;
 pub mod profiles;
 pub mod sessions;

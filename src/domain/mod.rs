@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod award;
+pub mod banking;
 pub mod canonical;
 pub mod clean;
 pub mod ideas;

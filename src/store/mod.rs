@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod outcome;
+pub mod payout_details;
 pub mod profiles;
 pub mod rate_limits;
 pub mod schema;

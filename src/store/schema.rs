@@ -458,3 +458,14 @@ diesel::table! {
 
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(organization_invitations, organizations);
+
+diesel::table! {
+    /// Payout details a payee gave, sealed (issue 19): the kind in clear, the rest encrypted.
+    payout_details (payout_id) {
+        payout_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        sealed -> Text,
+        given_at -> Timestamp,
+    }
+}

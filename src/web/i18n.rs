@@ -47,6 +47,7 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-scoring.toml",
         "en-results.toml",
         "en-entry.toml",
+        "en-money.toml",
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -60,6 +61,7 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-scoring.toml",
         "fr-results.toml",
         "fr-entry.toml",
+        "fr-money.toml",
     )
 });
 

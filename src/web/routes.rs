@@ -93,6 +93,8 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::award::results)
         .service(api::award::scoresheet)
         .service(api::award::mark_paid)
+        .service(api::payouts::mine)
+        .service(api::payouts::give_details)
         .service(api::insight::stats)
         .service(api::insight::export)
         .service(api::talent::pool)
@@ -297,6 +299,13 @@ fn pages() -> Vec<Wiring> {
         |cfg| {
             let post = web::post().to(remove::resend_post);
             cfg.route("/ideas/{id}/verification", post);
+        },
+        |cfg| {
+            cfg.route("/me/payouts", web::get().to(pages::payouts::my_payouts));
+        },
+        |cfg| {
+            let post = web::post().to(pages::payouts::give_details);
+            cfg.route("/me/payouts/{id}/details", post);
         },
         |cfg| {
             let post = web::post().to(appreciate::appreciate);

@@ -33,6 +33,7 @@ mod organizations;
 mod pages;
 mod pages_manage;
 mod pages_participate;
+mod payout_details;
 mod profiles;
 mod proxies;
 mod redirects;

@@ -858,7 +858,29 @@ fn rows() -> Vec<Row> {
             Some(json!({"reference": "T-1"})),
             admins_only_not_sent,
         ),
+        row(
+            Method::GET,
+            "/api/v1/me/payouts",
+            none.clone(),
+            signed_in_rule,
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/me/payouts/{payout}/details",
+            Some(json!({"kind": "iban", "iban": "GB82 WEST 1234 5698 7654 32"})),
+            payee_only,
+        ),
     ]
+}
+
+/// A payout's details: its payee (the author of its idea) only; nobody else learns it exists
+/// (not sent: the payee's own details are tested in `payout_details`).
+fn payee_only(role: Role, _: Phase) -> Expect {
+    match role {
+        Role::Author => GrantedNotSent,
+        Role::Anonymous => Refused(401),
+        _ => Refused(404),
+    }
 }
 
 /// The OpenAPI path a row stands for (`/api/v1/ideas/{idea}` → `/api/v1/ideas/{id}`).

@@ -565,6 +565,7 @@ async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
             ("csrf", staff_csrf.as_str()),
             ("amount_cents", "15"),
             ("currency", "BHD"),
+            ("confirm", "yes"),
         ])
         .send()
         .await
@@ -576,6 +577,7 @@ async fn forms_read_amounts_in_the_currency_s_unit(app: &TestApp) {
             ("csrf", staff_csrf.as_str()),
             ("amount_cents", "1500"),
             ("currency", "BHD"),
+            ("confirm", "yes"),
         ])
         .send()
         .await

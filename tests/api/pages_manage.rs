@@ -221,10 +221,13 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
         &staff,
         app,
         &format!("/admin/fundings/{funding}"),
-        &[("csrf", &staff_csrf)],
+        &[("csrf", &staff_csrf), ("confirm", "yes")],
     )
     .await;
-    assert_eq!((status, location.as_str()), (303, "/admin"));
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin?done=funding_confirmed")
+    );
     let escrow = page(&staff, app, "/admin", None).await.html;
     assert!(escrow.contains("No transfer is waiting"));
 

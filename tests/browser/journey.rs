@@ -204,6 +204,8 @@ async fn journey(backend: Backend) {
     browser
         .click("form[action^=\"/admin/fundings/\"] button[type=submit]")
         .await;
+    browser.expect(&["Summary", "ACME-TRANSFER-1"]).await;
+    browser.click("button.danger.confirm").await;
     browser.expect(&["No transfer is waiting."]).await;
     browser.sign_out().await;
 

@@ -12,6 +12,7 @@ mod guide;
 mod home;
 mod journey;
 mod juries;
+mod money;
 mod results;
 mod xss;
 

@@ -318,6 +318,7 @@ fn tell_everyone(
         );
         context["reason"] = json!(payout.reason);
         context["results_url"] = json!(results_url);
+        context["payouts_url"] = json!(format!("{}/me/payouts", ctx.settings.public_url()));
         mail::enqueue(
             ctx,
             conn,

@@ -10,5 +10,6 @@ pub mod insight;
 pub mod jury;
 pub mod notifications;
 pub mod organizations;
+pub mod payouts;
 pub mod profiles;
 pub mod talent;

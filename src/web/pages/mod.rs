@@ -12,6 +12,7 @@ pub mod kit;
 pub mod mail_links;
 pub mod manage;
 pub mod organizations;
+pub mod payouts;
 pub mod results;
 pub mod settings;
 

@@ -1,5 +1,7 @@
 //! The admins' page (`/admin`): fundings waiting for their confirmation that the money
-//! arrived, and payouts due, which they record as paid with the transfer's reference.
+//! arrived, and payouts due, which they record as paid with the transfer's reference. Each
+//! form first shows a summary (the funding's contest, brand, amount and reference; the payout's
+//! payee details, amount and reason) and acts only when that summary's `confirm` comes back.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use crate::app::{AppResult, award, contests, fundings};
+use crate::app::{AppResult, award, contests, fundings, payout_details};
 use crate::web::AppState;
 use crate::web::i18n;
 
@@ -36,6 +38,8 @@ struct DueRow {
     recipient: String,
     amount: String,
     reason_label: String,
+    /// Whether the payee said where to send it.
+    details_given: bool,
 }
 
 /// What the admins' page shows.
@@ -75,9 +79,11 @@ async fn render_admin(
                     recorded_at: i18n::date(f.recorded_at, lang),
                 });
             }
+            let given = payout_details::given(conn, &actor)?;
             let due = award::payouts_due(conn, &actor)?
                 .into_iter()
                 .map(|d| DueRow {
+                    details_given: given.contains_key(&d.payout.id),
                     id: d.payout.id,
                     contest_id: d.contest_id,
                     contest_title: d.contest_title,
@@ -97,30 +103,45 @@ async fn render_admin(
     render_view(page, state, "manage/admin.html", context, view, status)
 }
 
-pub(crate) async fn admin(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
+/// The success notices of the admins' page (`?done=…`); any other shows nothing.
+const NOTICES: [&str; 2] = ["funding_confirmed", "payout_paid"];
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub(crate) async fn admin(
+    state: web::Data<AppState>,
+    page: SignedInPage,
+    done: web::Query<Done>,
+) -> HttpResponse {
     let nothing_failed = (String::new(), String::new());
-    render_admin(
-        &state,
-        &page,
-        nothing_failed,
-        page.context(),
-        StatusCode::OK,
-    )
-    .await
+    let mut context = page.context();
+    let done = done.done.as_deref().filter(|d| NOTICES.contains(d));
+    context.insert("done", done.unwrap_or_default());
+    render_admin(&state, &page, nothing_failed, context, StatusCode::OK).await
 }
 
 /// Back to the admins' page, or that page again with the error next to the form that
 /// failed, with the `reference` it typed.
-async fn finish(posted: Posted, reference: String, result: AppResult<()>) -> HttpResponse {
+async fn finish(
+    posted: Posted,
+    reference: String,
+    result: AppResult<()>,
+    done: &str,
+) -> HttpResponse {
     let Posted { state, page, id } = posted;
     let error = match result {
-        Ok(()) => return page.finish(see_other("/admin")),
+        Ok(()) => return page.finish(see_other(&format!("/admin?done={done}"))),
         Err(error) => match shown_error(&page, &state, error) {
             Ok(error) => error,
             Err(answer) => return answer,
         },
     };
     let mut context = page.context();
+    context.insert("done", "");
     let status = page.insert_error(&mut context, &error);
     render_admin(&state, &page, (id, reference), context, status).await
 }
@@ -135,6 +156,9 @@ pub(crate) struct ConfirmationForm {
     currency: String,
     #[serde(default)]
     reference: String,
+    /// `yes` from the summary step; without it the summary is shown and nothing changes.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// The reference of the transfer that paid a payout.
@@ -142,11 +166,17 @@ pub(crate) struct ConfirmationForm {
 pub(crate) struct PaidForm {
     #[serde(default)]
     reference: String,
+    /// `yes` from the summary step; without it the summary is shown and nothing changes.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /admin/fundings/{id}` confirms a funding.
+/// `POST /admin/fundings/{id}` confirms a funding, once its summary was confirmed.
 pub(crate) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>) -> HttpResponse {
     let (form, actor, funding) = (form.into_inner(), p.page.actor.clone(), p.id.clone());
+    if form.confirm != "yes" {
+        return super::admin_summary::funding(p, form.amount_cents, form.currency).await;
+    }
     let confirmation = fundings::Confirmation {
         amount_cents: form.amount_cents.trim().parse().ok(),
         currency: Some(form.currency.trim().to_owned()).filter(|c| !c.is_empty()),
@@ -156,23 +186,29 @@ pub(crate) async fn confirm_funding(p: Posted, form: CsrfForm<ConfirmationForm>)
             fundings::confirm(ctx, conn, &actor, &funding, confirmation).map(drop)
         })
         .await;
-    finish(p, form.reference, result).await
+    finish(p, form.reference, result, "funding_confirmed").await
 }
 
 /// `POST /admin/payouts/{id}` records a payout as paid, with the transfer's reference.
 pub(crate) async fn mark_paid(p: Posted, form: CsrfForm<PaidForm>) -> HttpResponse {
-    let (reference, actor, payout) = (
-        form.into_inner().reference,
-        p.page.actor.clone(),
-        p.id.clone(),
-    );
+    let PaidForm { reference, confirm } = form.into_inner();
+    if confirm != "yes" {
+        return super::admin_summary::payout(p, reference, None).await;
+    }
+    let (actor, payout) = (p.page.actor.clone(), p.id.clone());
     let paid = award::PaidRequest {
         reference: reference.clone(),
     };
     let result = (p.state)
         .run(move |ctx, conn| award::mark_paid(ctx, conn, &actor, &payout, paid).map(drop))
         .await;
-    finish(p, reference, result).await
+    match result {
+        // A refused reference is shown again on the summary, beside its field.
+        Err(error @ crate::app::AppError::Validation(_)) => {
+            super::admin_summary::payout(p, reference, Some(error)).await
+        }
+        result => finish(p, reference, result, "payout_paid").await,
+    }
 }
 
 /// Any other kind: not found, once the reader is known and the form's token checked.

@@ -156,6 +156,7 @@ struct Management {
     /// The opening checklist, while in draft.
     checklist: Option<contests::Checklist>,
     now: chrono::DateTime<chrono::Utc>,
+    money: super::super::payouts::MoneyPanel,
 }
 
 /// The management page as its template reads it.
@@ -183,6 +184,8 @@ struct ManageView {
     /// The title of the idea a disqualification asks about.
     step_idea: String,
     today: String,
+    /// How to pay the escrow, the payouts with their paid date (issue 19, `pages::payouts`).
+    money: super::super::payouts::MoneyPanel,
     #[serde(flatten)]
     typed: Typed,
 }
@@ -460,6 +463,7 @@ impl ManageView {
                     status_label: label("status", p.status.as_str()),
                 })
                 .collect(),
+            money: m.money,
             typed,
         }
     }
@@ -475,7 +479,7 @@ pub(super) async fn render_manage(
     context: Context,
     status: StatusCode,
 ) -> HttpResponse {
-    let actor = page.actor.clone();
+    let (actor, lang) = (page.actor.clone(), page.lang);
     let loaded = state
         .run(move |ctx, conn| {
             let stored = contests::find_managed(conn, &actor, &id)?;
@@ -508,6 +512,7 @@ pub(super) async fn render_manage(
                 reviews_per_entry: stored.reviews_per_entry.map(|n| n as u32),
                 checklist: contests::checklist(ctx, conn, &actor, &id)?,
                 now: ctx.now(),
+                money: super::super::payouts::MoneyPanel::load(ctx, conn, &actor, &contest, lang)?,
                 contest,
             })
         })

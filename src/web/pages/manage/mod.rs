@@ -8,6 +8,7 @@
 
 pub(crate) mod actions;
 pub(crate) mod admin;
+mod admin_summary;
 pub(crate) mod contest;
 pub(crate) mod dashboard;
 pub(crate) mod editor;
