@@ -24,6 +24,30 @@ pub fn content_digest(title: &str, summary: &str, body: &str) -> String {
     canonical::hash(&json!({"title": title, "summary": summary, "body": body}))
 }
 
+/// One file as a receipt names it: what the author can check against what they sent.
+#[derive(Debug, Clone, Copy)]
+pub struct FileDigest<'a> {
+    pub filename: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+}
+
+/// What a receipt's SHA-256 covers: the content ([`content_digest`]) and, when the idea has
+/// files, `attachments: [{filename, size, sha256}]` in the order given. A receipt without files
+/// hashes exactly as receipts always did, so every earlier receipt still verifies.
+pub fn receipt_digest(title: &str, summary: &str, body: &str, files: &[FileDigest]) -> String {
+    if files.is_empty() {
+        return content_digest(title, summary, body);
+    }
+    let files: Vec<_> = files
+        .iter()
+        .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
+        .collect();
+    canonical::hash(
+        &json!({"title": title, "summary": summary, "body": body, "attachments": files}),
+    )
+}
+
 /// Checks one text field: not blank, at most `max` characters, no control or format characters
 /// but line breaks and tabs in a multi-line field (`domain::text`).
 pub fn check_text(text: &str, max: usize, multiline: bool) -> Result<(), String> {
@@ -139,6 +163,35 @@ fn is_invisible_format(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_receipt_covers_its_files_and_one_without_files_is_unchanged() {
+        assert_eq!(
+            receipt_digest("t", "s", "b", &[]),
+            content_digest("t", "s", "b")
+        );
+        let file = FileDigest {
+            filename: "a.pdf",
+            size: 3,
+            sha256: "00",
+        };
+        let with = receipt_digest("t", "s", "b", &[file]);
+        assert_ne!(with, content_digest("t", "s", "b"));
+        let renamed = FileDigest {
+            filename: "b.pdf",
+            ..file
+        };
+        assert_ne!(with, receipt_digest("t", "s", "b", &[renamed]));
+        let other = FileDigest {
+            sha256: "01",
+            ..file
+        };
+        assert_ne!(with, receipt_digest("t", "s", "b", &[other]));
+        assert_ne!(
+            receipt_digest("t", "s", "b", &[file, renamed]),
+            receipt_digest("t", "s", "b", &[renamed, file])
+        );
+    }
 
     #[test]
     fn shown_names_cannot_spoof_or_hide() {

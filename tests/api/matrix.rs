@@ -540,6 +540,12 @@ fn rows() -> Vec<Row> {
             organization_owner,
         ),
         row(
+            Method::DELETE,
+            "/api/v1/organizations/{org}",
+            none.clone(),
+            organization_owner,
+        ),
+        row(
             Method::POST,
             "/api/v1/organizations/{org}/owner",
             Some(json!({"user_id": "nobody"})),

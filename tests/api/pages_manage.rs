@@ -113,7 +113,10 @@ async fn a_brand_writes_funds_and_opens_a_contest_in_the_browser(app: &TestApp) 
         &[("csrf", &csrf), ("name", "Acme")],
     )
     .await;
-    assert_eq!((status, location.as_str()), (303, "/dashboard?done=created"));
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/dashboard?done=created")
+    );
     let dashboard = page(&brand, app, &location, None).await.html;
     assert!(dashboard.contains("Acme") && dashboard.contains("owner"));
     assert!(dashboard.contains("Your organisation is created."));

@@ -72,23 +72,16 @@ pub(super) fn record_submission(
     Ok(())
 }
 
-/// What a receipt's SHA-256 covers: the content (`domain::ideas::content_digest`) and, when the
-/// idea has files, `attachments: [{filename, size, sha256}]` in the order they are listed.
-/// A receipt without files hashes exactly as receipts always did.
+/// The receipt's digest of `idea` with `files` (`domain::ideas::receipt_digest`).
 fn receipt_digest(idea: &Idea, files: &[store::ideas::Attachment]) -> String {
-    if files.is_empty() {
-        return rules::content_digest(&idea.title, &idea.summary, &idea.body);
-    }
-    let files: Vec<_> = files
-        .iter()
-        .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
+    let files: Vec<_> = (files.iter())
+        .map(|f| crate::domain::ideas::FileDigest {
+            filename: &f.filename,
+            size: f.size,
+            sha256: &f.sha256,
+        })
         .collect();
-    crate::domain::canonical::hash(&json!({
-        "title": idea.title,
-        "summary": idea.summary,
-        "body": idea.body,
-        "attachments": files,
-    }))
+    crate::domain::ideas::receipt_digest(&idea.title, &idea.summary, &idea.body, &files)
 }
 
 /// The key of one idea's audit commitments: HMAC-SHA256 of its id under a key derived from the
