@@ -42,7 +42,8 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-manage.toml",
         "en-participate.toml",
         "en-juries.toml",
-        "en-home.toml"
+        "en-home.toml",
+        "en-editor.toml"
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -51,7 +52,8 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-manage.toml",
         "fr-participate.toml",
         "fr-juries.toml",
-        "fr-home.toml"
+        "fr-home.toml",
+        "fr-editor.toml"
     )
 });
 
