@@ -6,12 +6,16 @@ use chrono::Duration;
 use reqwest::header::LOCATION;
 
 use crate::both_backends;
-use crate::helpers::{LoggedIn, TestApp, draft, logged_in, page, test_epoch};
+use crate::helpers::{
+    LoggedIn, PASSWORD, TestApp, browser, csrf_of, draft, logged_in, page, test_epoch,
+};
 
 both_backends!(
     each_editor_error_is_on_its_input_once_and_named,
     the_editor_speaks_french_on_a_french_page,
     a_saved_draft_says_so_and_others_may_not_save_it,
+    a_sign_up_signs_in_and_goes_back_but_never_elsewhere,
+    account_form_errors_are_named_on_their_inputs_in_french,
 );
 
 fn at(days: i64) -> String {
@@ -301,4 +305,161 @@ async fn a_saved_draft_says_so_and_others_may_not_save_it(app: &TestApp) {
         .await
         .json();
     assert_eq!(stored["title"], "Greener packaging");
+}
+
+/// Signs up through the page, `next` as given (or none), with `referer`; the answer's status
+/// and location.
+async fn sign_up(
+    app: &TestApp,
+    email: &str,
+    next: Option<&str>,
+    referer: Option<&str>,
+) -> (reqwest::Client, u16, String) {
+    let client = browser();
+    let mut request = client.get(app.url("/register"));
+    if let Some(referer) = referer {
+        request = request.header("referer", referer);
+    }
+    let form = request.send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&form);
+    // The form carries the way back it was given.
+    let shown_next = form
+        .split("name=\"next\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .replace("&#x2F;", "/");
+    let next = next.map(str::to_owned).unwrap_or(shown_next);
+    let answer = client
+        .post(app.url("/register"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("display_name", "New Person"),
+            ("password", PASSWORD),
+            ("next", next.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let location = answer
+        .headers()
+        .get(LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (client, status, location)
+}
+
+async fn a_sign_up_signs_in_and_goes_back_but_never_elsewhere(app: &TestApp) {
+    // From a contest's page (the Referer): back there, signed in.
+    let back = app.url("/contests/some-contest");
+    let (client, status, location) = sign_up(app, "one@example.org", None, Some(&back)).await;
+    assert_eq!((status, location.as_str()), (303, "/contests/some-contest"));
+    assert!(
+        page(&client, app, "/", None).await.html.contains("/logout"),
+        "signed in"
+    );
+    // No way back: home, signed in.
+    let (client, status, location) = sign_up(app, "two@example.org", None, None).await;
+    assert_eq!((status, location.as_str()), (303, "/"));
+    assert!(page(&client, app, "/", None).await.html.contains("/logout"));
+    // Another site's page as Referer is no way back.
+    let (_, _, location) = sign_up(
+        app,
+        "three@example.org",
+        None,
+        Some("https://evil.example/x"),
+    )
+    .await;
+    assert_eq!(location, "/");
+    // Open redirects are refused.
+    for (i, evil) in ["//evil.example", "https://evil.example", "/\\evil.example"]
+        .into_iter()
+        .enumerate()
+    {
+        let email = format!("evil{i}@example.org");
+        let (_, status, location) = sign_up(app, &email, Some(evil), None).await;
+        assert_eq!((status, location.as_str()), (303, "/"), "{evil}");
+    }
+    // The sign-in page's link to sign up keeps the way back.
+    let login = page(&browser(), app, "/login?next=/contests/abc", None)
+        .await
+        .html;
+    assert!(
+        login.contains("href=\"/register?next=&#x2F;contests&#x2F;abc\""),
+        "{login}"
+    );
+}
+
+async fn account_form_errors_are_named_on_their_inputs_in_french(app: &TestApp) {
+    app.person("taken@example.org", "Taken").await;
+    let client = browser();
+    let form = page(&client, app, "/register?lang=fr", None).await.html;
+    let csrf = csrf_of(&form);
+    let answer = client
+        .post(app.url("/register"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "taken@example.org"),
+            ("display_name", "Nouvelle"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 409);
+    let html = answer.text().await.unwrap();
+    assert_eq!(
+        check_placed(&html),
+        [(
+            "email".to_owned(),
+            "Adresse e-mail\u{202f}: un compte utilise déjà cette adresse\u{202f}; connectez-vous plutôt."
+                .to_owned()
+        )]
+    );
+    let answer = client
+        .post(app.url("/register"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", ""),
+            ("display_name", ""),
+            ("password", "court"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let html = answer.text().await.unwrap();
+    let ids: Vec<String> = check_placed(&html).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["email", "display_name", "password"]);
+    assert!(html.contains("Mot de passe\u{202f}: 10 caractères au moins."));
+
+    // Sign-in: blank fields, then a wrong password, each on its input, in French.
+    let form = page(&client, app, "/login", None).await.html;
+    let csrf = csrf_of(&form);
+    let answer = client
+        .post(app.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", ""), ("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let html = answer.text().await.unwrap();
+    assert_eq!(check_placed(&html).len(), 2);
+    assert!(html.contains("Adresse e-mail\u{202f}: à remplir."));
+    let answer = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "taken@example.org"),
+            ("password", "not the password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let html = answer.text().await.unwrap();
+    assert_eq!(check_placed(&html).len(), 1);
+    assert!(html.contains("ne correspondent à aucun compte"));
 }

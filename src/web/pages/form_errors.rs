@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::t_with;
+use crate::app::{AppError, ErrorCode};
+use crate::domain::text::{Lines, check_characters, check_not_reserved};
+
+use super::{t, t_with};
 
 /// One line of the summary: the message, and the id of the input it links to (none for a
 /// problem that belongs to no input).
@@ -77,6 +80,125 @@ pub fn message(lang: &str, field: &str, problem: &str) -> String {
     )
 }
 
+/// The first number in a sentence: the limit in "Use at most 100 characters."
+pub fn number_in(sentence: &str) -> Option<&str> {
+    sentence
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|s| !s.is_empty())
+}
+
+/// The account forms' problems (sign-up, sign-in, password reset, settings) in `lang`, each
+/// on its input (the input's id is the field's name; `links[2]` goes on `links`), read from
+/// the use case's error and what was `typed` (field → value). `None` for an error that is not
+/// about the fields (a limit, a failure): the page says that one in its own way.
+pub fn of_account_form(lang: &str, error: &AppError, typed: &[(&str, &str)]) -> Option<FormErrors> {
+    let value = |name: &str| {
+        typed
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| *value)
+            .unwrap_or_default()
+    };
+    let mut errors = FormErrors::default();
+    match error {
+        AppError::Conflict {
+            code: ErrorCode::EmailTaken,
+            ..
+        } => errors.add(
+            "email",
+            message(lang, &t(lang, "fe_email"), &t(lang, "fe_email_taken")),
+        ),
+        AppError::Validation(fields) => {
+            for f in fields {
+                let (id, field, problem) = account_field(lang, &f.path, &f.message, value);
+                match id {
+                    Some(id) => errors.add(id, message(lang, &field, &problem)),
+                    None => errors.add_general(format!("{}: {}", f.path, f.message)),
+                }
+            }
+        }
+        _ => return None,
+    }
+    let order: Vec<String> = typed.iter().map(|(name, _)| (*name).to_owned()).collect();
+    errors.sort_by_form(&order);
+    Some(errors)
+}
+
+/// One field's problem: its input id (none: not a field of these forms), name and problem.
+fn account_field<'v>(
+    lang: &str,
+    path: &str,
+    domain: &str,
+    value: impl Fn(&str) -> &'v str,
+) -> (Option<&'static str>, String, String) {
+    let blank = |name: &str| value(name).trim().is_empty();
+    let name = |key: &str| t(lang, key);
+    let too_long = || {
+        t_with(
+            lang,
+            "fe_too_long",
+            &[("max", number_in(domain).unwrap_or("?"))],
+        )
+    };
+    match path {
+        "email" if blank("email") => (Some("email"), name("fe_email"), name("fe_required")),
+        "email" => (Some("email"), name("fe_email"), name("fe_email_invalid")),
+        "password" if blank("password") => {
+            (Some("password"), name("fe_password"), name("fe_required"))
+        }
+        "password" if domain.contains("not your password") => (
+            Some("password"),
+            name("fe_password"),
+            name("fe_password_wrong"),
+        ),
+        "password" if value("password").chars().count() < 10 => (
+            Some("password"),
+            name("fe_password"),
+            name("fe_password_short"),
+        ),
+        "password" => (Some("password"), name("fe_password"), too_long()),
+        "display_name" => {
+            let typed = value("display_name");
+            let problem = if typed.trim().is_empty() {
+                name("fe_required")
+            } else if typed.trim().chars().count() > 80 {
+                name("fe_name_long")
+            } else if check_characters(typed, Lines::Single).is_err() {
+                name("fe_hidden_characters")
+            } else if check_not_reserved(typed.trim()).is_err() {
+                name("fe_name_reserved")
+            } else {
+                domain.to_owned()
+            };
+            (Some("display_name"), name("fe_display_name"), problem)
+        }
+        "bio" => {
+            let problem = if check_characters(value("bio"), Lines::Multi).is_err() {
+                name("fe_hidden_characters")
+            } else {
+                too_long()
+            };
+            (Some("bio"), name("fe_bio"), problem)
+        }
+        "links" => (Some("links"), name("fe_links"), name("fe_links_count")),
+        p if p.starts_with("links[") => {
+            let n = p
+                .trim_start_matches("links[")
+                .trim_end_matches(']')
+                .parse::<usize>()
+                .map(|i| (i + 1).to_string())
+                .unwrap_or_default();
+            let max = number_in(domain).unwrap_or("200");
+            (
+                Some("links"),
+                t_with(lang, "fe_link", &[("n", &n)]),
+                t_with(lang, "fe_link_invalid", &[("max", max)]),
+            )
+        }
+        _ => (None, String::new(), String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +215,42 @@ mod tests {
         errors.sort_by_form(&["amount".into(), "weight".into()]);
         let order: Vec<&str> = errors.summary.iter().map(|i| i.message.as_str()).collect();
         assert_eq!(order, ["amount", "first", "general"]);
+    }
+
+    #[test]
+    fn account_errors_name_their_field_on_their_input() {
+        let error = AppError::Validation(vec![
+            crate::app::FieldError {
+                path: "password".into(),
+                message: "A password has at least 10 characters.".into(),
+            },
+            crate::app::FieldError {
+                path: "email".into(),
+                message: "Enter an email address.".into(),
+            },
+        ]);
+        let typed = [
+            ("email", ""),
+            ("display_name", "Ann"),
+            ("password", "short"),
+        ];
+        let errors = of_account_form("fr", &error, &typed).unwrap();
+        let summary: Vec<(Option<&str>, &str)> = errors
+            .summary
+            .iter()
+            .map(|i| (i.id.as_deref(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (Some("email"), "Adresse e-mail\u{202f}: à remplir."),
+                (
+                    Some("password"),
+                    "Mot de passe\u{202f}: 10 caractères au moins."
+                ),
+            ]
+        );
+        assert!(of_account_form("en", &AppError::internal("x"), &typed).is_none());
     }
 
     #[test]

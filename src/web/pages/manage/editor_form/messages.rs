@@ -13,7 +13,7 @@ use crate::domain::money::Money;
 use crate::domain::rules::MAX_POOL_CENTS;
 use crate::domain::text::{Lines, check_characters};
 
-use super::super::super::form_errors::message;
+use super::super::super::form_errors::{message, number_in};
 use super::super::super::{t, t_with};
 use super::{Editor, from_local_input, key_of};
 
@@ -48,13 +48,6 @@ fn indexed<'p>(path: &'p str, list: &str) -> Option<(usize, &'p str)> {
     let rest = path.strip_prefix(list)?.strip_prefix('[')?;
     let (index, tail) = rest.split_once(']')?;
     Some((index.parse().ok()?, tail.trim_start_matches('.')))
-}
-
-/// The first number in a sentence: the limit in "Use at most 100 characters."
-fn number_in(sentence: &str) -> Option<&str> {
-    sentence
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|s| !s.is_empty())
 }
 
 fn whole_number(lang: &str, input: &str) -> String {
