@@ -7,6 +7,7 @@
 
 mod support;
 
+mod editor;
 mod home;
 mod journey;
 mod juries;
