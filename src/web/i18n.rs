@@ -48,6 +48,7 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-results.toml",
         "en-entry.toml",
         "en-money.toml",
+        "en-editor.toml",
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -62,6 +63,7 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-results.toml",
         "fr-entry.toml",
         "fr-money.toml",
+        "fr-editor.toml",
     )
 });
 

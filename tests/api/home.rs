@@ -40,10 +40,11 @@ async fn signing_up_to_run_a_contest_signs_in_and_goes_on_to_the_dashboard(app: 
         assert_eq!(there.status, 200);
         assert!(there.html.contains("Sign out"), "signed in: {}", there.html);
     }
-    // Without `next`, the page says the account is ready, as before.
+    // Without `next` (nor a page of the site before), the sign-up goes home, signed in too
+    // (issue 19).
     let client = crate::helpers::browser();
     let form = page(&client, app, "/register", Some("en")).await.html;
-    assert!(!form.contains("name=\"next\""));
+    assert!(form.contains("name=\"next\" value=\"&#x2F;\""));
 }
 
 async fn the_home_cards_name_the_brand_and_the_time_left_and_never_a_draft(app: &TestApp) {

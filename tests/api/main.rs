@@ -14,6 +14,7 @@ mod blind;
 mod cli;
 mod contests;
 mod crash;
+mod editor_errors;
 mod entry;
 mod files;
 mod guide;

@@ -79,9 +79,10 @@ async fn settings_follow_and_password_reset_pages_work_in_the_browser(app: &Test
         .send()
         .await
         .unwrap();
-    assert_eq!(answer.status(), 200);
-    let text = answer.text().await.unwrap();
-    assert!(text.contains("Saved.") && text.matches("checked").count() == 1);
+    assert_eq!(answer.status(), 303);
+    assert_eq!(answer.headers()["location"], "/settings?done=saved");
+    let text = page(&client, app, "/settings?done=saved", None).await.html;
+    assert!(text.contains("Your settings are saved.") && text.matches("checked").count() == 1);
     let answer = client
         .post(app.url("/settings"))
         .form(&[("csrf", "forged"), ("reminders", "on")])

@@ -137,7 +137,7 @@ async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
     let html = refused.text().await.unwrap();
     assert!(
         html.contains("id=\"email-error\"")
-            && html.contains("id=\"name-error\"")
+            && html.contains("id=\"display_name-error\"")
             && html.contains("id=\"password-error\"")
     );
     let done = client
@@ -152,8 +152,15 @@ async fn people_sign_in_and_out_through_the_pages(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(done.status(), 200);
-    assert!(done.text().await.unwrap().contains("Votre compte est prêt"));
+    // Signed in at once, and back home (no `next`, no page of the site before).
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/");
+    assert!(
+        page(&client, app, "/", Some("fr"))
+            .await
+            .html
+            .contains("/logout")
+    );
     let mail = app.mail_to("nouvelle@example.org").await.pop().unwrap();
     assert_eq!(
         mail.subject, "Confirmez votre adresse e-mail",

@@ -132,7 +132,7 @@ async fn a_page_is_private_until_its_person_opens_it_and_their_data_is_theirs_to
         .send()
         .await
         .unwrap();
-    assert_eq!(saved.status(), 200);
+    assert_eq!(saved.status(), 303, "on to the settings, saying so");
     let page = app
         .get(&format!("/api/v1/people/{ann_id}"), None)
         .await

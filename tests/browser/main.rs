@@ -7,6 +7,7 @@
 
 mod support;
 
+mod editor;
 mod entry;
 mod guide;
 mod home;

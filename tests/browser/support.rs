@@ -734,7 +734,8 @@ impl Browser {
         }
         self.click("form[action=\"/register\"] button[type=submit]")
             .await;
-        self.expect(&["Your account is ready"]).await;
+        // A sign-up signs the person in (issue 19); the callers go on signed out, as before.
+        assert!(self.exists("form[action=\"/logout\"]").await, "signed in");
         let link = app.link_in_mail(email, "/verify?token=").await;
         self.goto(&link).await;
         if shots {
@@ -746,5 +747,6 @@ impl Browser {
         if shots {
             self.shot("verified").await;
         }
+        self.sign_out().await;
     }
 }

@@ -119,7 +119,7 @@ async fn script_typed_anywhere_never_runs(backend: Backend) {
         .await;
     let text = browser.check().await;
     assert!(
-        browser.exists("#prize-1-error").await,
+        browser.exists("#prize_1_amount-error").await,
         "the error is shown beside the prize:\n{text}"
     );
     let kept = browser.find("#title").await.prop("value").await.unwrap();

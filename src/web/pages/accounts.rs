@@ -1,7 +1,7 @@
 //! Sign in, sign out, create an account, verify an email address.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{HOST, LOCATION, REFERER};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -15,6 +15,7 @@ use crate::app::{AppError, sessions};
 use crate::web::AppState;
 use crate::web::auth::{SESSION_COOKIE, client_ip};
 
+use super::form_errors::{self, FormErrors, message};
 use super::{CsrfForm, NoFields, Page};
 
 /// A form of the account pages, its CSRF token checked ([`CsrfForm`]). These pages refuse a
@@ -71,13 +72,22 @@ pub struct NextQuery {
     reset: Option<String>,
 }
 
+/// The sign-in page's way back (`next`, already safe), which its link to sign up keeps.
+fn with_next(context: &mut tera::Context, next: &str) {
+    context.insert("next", next);
+    if next != "/" {
+        context.insert("register_next", &super::url_escape(next));
+    }
+}
+
 pub async fn login_form(
     state: web::Data<AppState>,
     page: Page,
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let mut context = page.context();
-    context.insert("next", &super::safe_next(query.next.as_deref()));
+    let next = super::safe_next(query.next.as_deref());
+    with_next(&mut context, &next);
     context.insert("reset_done", &query.reset.is_some());
     page.render(&state.tera, LOGIN, &context)
 }
@@ -99,6 +109,29 @@ pub async fn login_submit(
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
     let email = form.email.clone();
     let next = super::safe_next(form.next.as_deref());
+    let refused = |errors: FormErrors, status: StatusCode| {
+        let mut context = page.context();
+        context.insert("form_errors", &errors);
+        context.insert("email", &email);
+        with_next(&mut context, &next);
+        page.render_status(&state.tera, LOGIN, &context, status)
+    };
+    // A blank field is said at once, and counts as no failed attempt.
+    let mut blank = FormErrors::default();
+    for (id, value, field) in [
+        ("email", &form.email, "fe_email"),
+        ("password", &form.password, "fe_password"),
+    ] {
+        if value.trim().is_empty() {
+            blank.add(
+                id,
+                message(page.lang, &page.t(field), &page.t("fe_required")),
+            );
+        }
+    }
+    if !blank.is_empty() {
+        return refused(blank, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let result = state
         .run_staged(
             move |ctx, conn| {
@@ -116,13 +149,20 @@ pub async fn login_submit(
         )
         .await;
     match result {
-        Ok(signed_in) => signed_in_to(&page, &state, signed_in.token, next),
+        Ok(signed_in) => signed_in_to(&page, &state, signed_in.token, next.clone()),
+        Err(error @ AppError::Unauthorized(_)) => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "email",
+                message(page.lang, &page.t("fe_email"), &page.t("fe_login_failed")),
+            );
+            refused(errors, actix_web::ResponseError::status_code(&error))
+        }
         Err(error) => {
-            let status = actix_web::ResponseError::status_code(&error);
             let mut context = page.context();
-            context.insert("error", &error.to_string());
+            let status = page.insert_error(&mut context, &error);
             context.insert("email", &email);
-            context.insert("next", &next);
+            with_next(&mut context, &next);
             page.render_status(&state.tera, LOGIN, &context, status)
         }
     }
@@ -150,17 +190,47 @@ pub async fn logout(
     page.finish(response)
 }
 
+/// The page of this site the reader came from (the `Referer`), if any: where a sign-up
+/// without `next` goes back to. Only ever a path of this site (made safe by `safe_next`); the
+/// account pages themselves are no place to go back to.
+fn came_from(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(REFERER)?.to_str().ok()?;
+    let host = req.headers().get(HOST)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    if !path.starts_with('/') {
+        return None;
+    }
+    let path = super::safe_next(Some(path));
+    let account_page = [
+        "/register",
+        "/login",
+        "/logout",
+        "/password-reset",
+        "/verify",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}?")));
+    (!account_page).then_some(path)
+}
+
 /// `/register`, optionally `?next=/a/page`: where to go, signed in, once the account exists
-/// (the home page's "Run a contest" sends `next=/dashboard`).
+/// (the home page's "Run a contest" sends `next=/dashboard`); without it, back to the page of
+/// this site the person came from, else home.
 pub async fn register_form(
     state: web::Data<AppState>,
     page: Page,
+    req: HttpRequest,
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let mut context = page.context();
-    if query.next.is_some() {
-        context.insert("next", &super::safe_next(query.next.as_deref()));
-    }
+    let next = match query.next.as_deref() {
+        Some(next) => super::safe_next(Some(next)),
+        None => came_from(&req).unwrap_or_else(|| "/".to_owned()),
+    };
+    context.insert("next", &next);
     page.render(&state.tera, REGISTER, &context)
 }
 
@@ -183,11 +253,16 @@ pub async fn register_submit(
     context.insert("email", &form.email);
     context.insert("display_name", &form.display_name);
     let ip = client_ip(&req, &state.ctx.settings.server.trusted_proxies);
-    let next = form.next.as_deref().map(|n| super::safe_next(Some(n)));
-    let credentials = next.as_ref().map(|_| Credentials {
+    let next = super::safe_next(form.next.as_deref());
+    let credentials = Credentials {
         email: form.email.clone(),
         password: form.password.clone(),
-    });
+    };
+    let typed = [
+        ("email", form.email.clone()),
+        ("display_name", form.display_name.clone()),
+        ("password", form.password.clone()),
+    ];
     let login_ip = ip.clone();
     let registration = Registration {
         email: form.email,
@@ -202,38 +277,26 @@ pub async fn register_submit(
         )
         .await
     {
-        Ok(_) => match (next, credentials) {
-            (Some(next), Some(credentials)) => {
-                signed_in_after_registration(&state, &page, login_ip, credentials, next, context)
-                    .await
-            }
-            _ => {
-                context.insert("done", &true);
-                page.render(&state.tera, REGISTER, &context)
-            }
-        },
-        Err(AppError::Validation(fields)) => {
-            context.insert("next", &next);
-            let by_field: std::collections::BTreeMap<String, String> =
-                fields.into_iter().map(|f| (f.path, f.message)).collect();
-            context.insert("field_errors", &by_field);
-            page.render_status(
-                &state.tera,
-                REGISTER,
-                &context,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+        Ok(_) => {
+            signed_in_after_registration(&state, &page, login_ip, credentials, next, context).await
         }
         Err(error) => {
-            let status = actix_web::ResponseError::status_code(&error);
-            context.insert("error", &error.to_string());
+            context.insert("next", &next);
+            let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let status = match form_errors::of_account_form(page.lang, &error, &typed) {
+                Some(errors) => {
+                    context.insert("form_errors", &errors);
+                    actix_web::ResponseError::status_code(&error)
+                }
+                None => page.insert_error(&mut context, &error),
+            };
             page.render_status(&state.tera, REGISTER, &context, status)
         }
     }
 }
 
-/// A sign-up that came with a `next` signs the new account in (as the sign-in page would: the
-/// same limits, a session cookie) and goes back to `next`. Signing in never needs a verified
+/// A sign-up signs the new account in (as the sign-in page would: the same limits, a session
+/// cookie) and goes back to `next` (where the person came from). Signing in never needs a verified
 /// address: `auth.require_verified_email` only gates submitting ideas and sitting on a jury,
 /// which keep asking for the mailed link. Should signing in fail (a limit), the account still
 /// exists: the page says so as before.

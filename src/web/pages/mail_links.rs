@@ -4,12 +4,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppResult;
 use crate::app::notifications::{self, Unsubscribe};
+use crate::app::{AppError, AppResult};
 use crate::mail::Category;
 use crate::web::AppState;
 use crate::web::auth::client_ip;
 
+use super::form_errors;
 use super::{CsrfForm, Page, see_other, url_escape};
 
 const UNSUBSCRIBE: &str = "accounts/unsubscribe.html";
@@ -172,10 +173,11 @@ pub async fn reset_submit(
             .await;
         return match result {
             Ok(()) => page.render(&state.tera, RESET, &shown(true)),
-            Err(error) => page.error_on(&state.tera, RESET, shown(false), error),
+            Err(error) => reset_refused(&state, &page, shown(false), error, ("email", &email)),
         };
     }
     let reset = token.clone();
+    let typed = password.clone();
     let result = state
         .run_staged(
             move |ctx, conn| notifications::stage_reset(ctx, conn, &reset, &password, &ip),
@@ -184,6 +186,25 @@ pub async fn reset_submit(
         .await;
     match result {
         Ok(()) => page.finish(see_other("/login?reset=1")),
-        Err(error) => page.error_on(&state.tera, RESET, shown(false), error),
+        Err(error) => reset_refused(&state, &page, shown(false), error, ("password", &typed)),
+    }
+}
+
+/// A reset form again, with its field's problem on it in the reader's language (and the
+/// summary); any other error as every form shows it.
+fn reset_refused(
+    state: &AppState,
+    page: &Page,
+    mut context: tera::Context,
+    error: AppError,
+    typed: (&str, &str),
+) -> HttpResponse {
+    match form_errors::of_account_form(page.lang, &error, &[typed]) {
+        Some(errors) => {
+            context.insert("form_errors", &errors);
+            let status = actix_web::ResponseError::status_code(&error);
+            page.render_status(&state.tera, RESET, &context, status)
+        }
+        None => page.error_on(&state.tera, RESET, context, error),
     }
 }

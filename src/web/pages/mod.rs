@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod contests;
+pub mod form_errors;
 pub mod ideas;
 pub mod insight;
 pub mod jury;

@@ -13,7 +13,7 @@ use crate::web::AppState;
 use crate::web::auth::client_ip;
 use crate::web::i18n;
 
-use super::{CsrfForm, Page, SignedInPage, add_view, see_other};
+use super::{CsrfForm, Page, SignedInPage, add_view, form_errors, see_other};
 
 const SETTINGS: &str = "accounts/settings.html";
 
@@ -78,27 +78,71 @@ async fn settings_page(
     Ok(context)
 }
 
-/// The settings page after a form: saved (`Ok`), or with the form's error.
+/// The settings page after a form (`fields`: what was typed, when not the profile's): on to
+/// the page with its notice (`done`, and the section
+/// it is about) once saved, or the page again with the form's error: a field's problem on its
+/// input in the reader's language (and the summary), any other as every page shows it.
 async fn settings_after(
     state: &AppState,
     page: &Page,
     typed: Option<ProfileFields>,
     outcome: AppResult<()>,
-    context: Context,
+    mut context: Context,
+    done: &str,
+    fields: &[(&str, &str)],
 ) -> HttpResponse {
-    let saved = outcome.is_ok();
+    let error = match outcome {
+        Ok(()) => return page.finish(see_other(&format!("/settings?done={done}"))),
+        Err(error) => error,
+    };
+    let profile: Vec<(&str, &str)> = typed
+        .as_ref()
+        .map(|t| vec![("bio", t.bio.as_str()), ("links", t.links.as_str())])
+        .unwrap_or_default();
+    let fields = if fields.is_empty() {
+        &profile[..]
+    } else {
+        fields
+    };
+    let form_errors = form_errors::of_account_form(page.lang, &error, fields);
+    if let Some(errors) = &form_errors {
+        context.insert("form_errors", errors);
+    }
     match (
-        settings_page(state, page, typed, saved, context).await,
-        outcome,
+        settings_page(state, page, typed, false, context).await,
+        form_errors,
     ) {
-        (Ok(context), Ok(())) => page.render(&state.tera, SETTINGS, &context),
-        (Ok(context), Err(error)) => page.error_on(&state.tera, SETTINGS, context, error),
+        (Ok(context), Some(_)) => {
+            let status = actix_web::ResponseError::status_code(&error);
+            page.render_status(&state.tera, SETTINGS, &context, status)
+        }
+        (Ok(context), None) => page.error_on(&state.tera, SETTINGS, context, error),
         (Err(error), _) => page.error(&state.tera, error),
     }
 }
 
-pub async fn settings(state: web::Data<AppState>, page: SignedInPage) -> HttpResponse {
-    match settings_page(&state, &page, None, false, page.context()).await {
+/// `?done=…`: the notice the settings page shows after a save.
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn settings(
+    state: web::Data<AppState>,
+    page: SignedInPage,
+    query: web::Query<DoneQuery>,
+) -> HttpResponse {
+    let mut context = page.context();
+    // Only a known key shows a notice.
+    let notice = match query.done.as_deref() {
+        Some("saved") => Some("done_settings_saved"),
+        Some("profile") => Some("done_profile_saved"),
+        _ => None,
+    };
+    if let Some(key) = notice {
+        context.insert("done_notice", &page.t(key));
+    }
+    match settings_page(&state, &page, None, false, context).await {
         Ok(context) => page.render(&state.tera, SETTINGS, &context),
         Err(error) => page.error(&state.tera, error),
     }
@@ -127,7 +171,7 @@ pub async fn save_settings(
         .run(move |ctx, conn| notifications::update_preferences(ctx, conn, &actor, input))
         .await
         .map(drop);
-    settings_after(&state, &page, None, outcome, page.context()).await
+    settings_after(&state, &page, None, outcome, page.context(), "saved", &[]).await
 }
 
 /// Following a brand, or (`follow=0`) no more; `back` is the page to go back to.
@@ -195,7 +239,16 @@ pub async fn save_profile(
         .run(move |ctx, conn| profiles::update(ctx, conn, &actor, input))
         .await
         .map(drop);
-    settings_after(&state, &page, Some(typed), outcome, page.context()).await
+    settings_after(
+        &state,
+        &page,
+        Some(typed),
+        outcome,
+        page.context(),
+        "profile#profile-title",
+        &[],
+    )
+    .await
 }
 
 /// A result on a person's public page, in the reader's language.
@@ -274,6 +327,7 @@ pub async fn delete_account(
     req: HttpRequest,
     form: CsrfForm<DeleteForm>,
 ) -> HttpResponse {
+    let typed = form.password.clone();
     let input = DeleteAccount {
         password: form.into_inner().password,
     };
@@ -295,7 +349,8 @@ pub async fn delete_account(
     }
     let mut context = page.context();
     context.insert("delete_error", &true);
-    settings_after(&state, &page, None, result, context).await
+    let fields = [("password", typed.as_str())];
+    settings_after(&state, &page, None, result, context, "deleted", &fields).await
 }
 
 #[cfg(test)]

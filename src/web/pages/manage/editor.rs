@@ -13,7 +13,7 @@ use crate::app::{AppError, contests, organizations};
 use crate::domain::lifecycle::Phase;
 use crate::web::AppState;
 
-use super::super::{CsrfForm, Page, SignedInPage, field, see_other, t};
+use super::super::{CsrfForm, Page, SignedInPage, field, see_other};
 use super::editor_form::Editor;
 use super::with_view;
 
@@ -77,7 +77,7 @@ pub(crate) async fn new_contest_form(
 }
 
 /// Runs the editor's save (create or update) and answers with the next page, or the editor
-/// again with every problem next to its input.
+/// again with every problem on its input, once, in the reader's language, and the summary.
 async fn save_editor(
     state: &AppState,
     page: &Page,
@@ -85,11 +85,12 @@ async fn save_editor(
     contest_id: Option<String>,
 ) -> HttpResponse {
     let mut editor = Editor::from_form(form);
-    let (rules, criteria_rows, prize_rows) = editor.rules(page.lang);
+    let (rules, criteria_rows, prize_rows) = editor.rules();
     let title = editor.value("title").to_owned();
     let brief = editor.value("brief").to_owned();
     let organization = field(form, "organization_id").to_owned();
     let actor = page.actor.clone();
+    let updating = contest_id.is_some();
     let action = match &contest_id {
         Some(id) => format!("/contests/{id}/edit"),
         None => "/contests/new".to_owned(),
@@ -124,13 +125,17 @@ async fn save_editor(
             .await
     };
     // An amount the form could not read went on as text, which the rules refuse: a save
-    // that succeeds had every amount right.
+    // that succeeds had every amount right. A new draft goes on to its management page (where
+    // it is opened); a saved draft comes back to the editor, saying so.
     match result {
+        Ok(contest) if updating => page.finish(see_other(&format!(
+            "/contests/{}/edit?done=saved",
+            contest.id
+        ))),
         Ok(contest) => page.finish(see_other(&format!("/contests/{}/manage", contest.id))),
         Err(AppError::Validation(errors)) => {
-            editor.place_errors(&errors, &criteria_rows, &prize_rows);
-            let mut context = editor_context(page, &editor, &action, &organization);
-            context.insert("error", &t(page.lang, "error_validation_failed"));
+            editor.place_errors(page.lang, &errors, &criteria_rows, &prize_rows);
+            let context = editor_context(page, &editor, &action, &organization);
             page.render_status(
                 &state.tera,
                 "manage/editor.html",
@@ -155,10 +160,17 @@ pub(crate) async fn new_contest_submit(
     save_editor(&state, &page, &form, None).await
 }
 
+/// `?done=saved`: the editor after a save says so.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DoneQuery {
+    done: Option<String>,
+}
+
 pub(crate) async fn edit_form(
     state: web::Data<AppState>,
     page: SignedInPage,
     id: web::Path<String>,
+    query: web::Query<DoneQuery>,
 ) -> HttpResponse {
     let (actor, id) = (page.actor.clone(), id.into_inner());
     let loaded = state
@@ -175,7 +187,10 @@ pub(crate) async fn edit_form(
         Ok((contest, stored)) => {
             let editor = Editor::of_contest(&contest);
             let action = format!("/contests/{}/edit", contest.id);
-            let context = editor_context(&page, &editor, &action, &stored.organization_id);
+            let mut context = editor_context(&page, &editor, &action, &stored.organization_id);
+            // Only a known key shows a notice.
+            context.insert("saved", &(query.done.as_deref() == Some("saved")));
+            context.insert("manage_path", &format!("/contests/{}/manage", contest.id));
             page.render(&state.tera, "manage/editor.html", &context)
         }
         Err(error) => page.error(&state.tera, error),

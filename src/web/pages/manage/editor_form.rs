@@ -16,8 +16,11 @@ use crate::app::FieldError;
 use crate::app::contests::ContestView;
 use crate::domain::money::Money;
 use crate::domain::rules;
+use crate::web::pages::form_errors::{FormErrors, SummaryItem};
 
-use super::super::{field, t};
+use super::super::field;
+
+mod messages;
 
 pub(super) const CRITERIA_ROWS: usize = 6;
 pub(super) const PRIZE_ROWS: usize = 5;
@@ -29,20 +32,25 @@ pub(super) struct Input {
     pub(super) error: String,
 }
 
+/// A criterion's row: what was typed, and the one message of each of its inputs.
 #[derive(Debug, Default, Serialize)]
 pub(super) struct CriterionRow {
     key: String,
     label: String,
     weight: String,
     max: String,
-    pub(super) error: String,
+    label_error: String,
+    weight_error: String,
+    max_error: String,
 }
 
+/// A prize's row: what was typed, and the one message of each of its inputs.
 #[derive(Debug, Default, Serialize)]
 pub(super) struct PrizeRow {
     label: String,
     amount: String,
-    pub(super) error: String,
+    label_error: String,
+    amount_error: String,
 }
 
 /// The editor's form as typed: single fields by name, rows of criteria and prizes.
@@ -51,8 +59,8 @@ pub(super) struct Editor {
     pub(super) fields: BTreeMap<&'static str, Input>,
     pub(super) criteria: Vec<CriterionRow>,
     pub(super) prizes: Vec<PrizeRow>,
-    /// Problems that belong to no single input.
-    pub(super) other_errors: Vec<String>,
+    /// Every problem, in the form's order, each linking to its input (the error summary).
+    pub(super) summary: Vec<SummaryItem>,
 }
 
 /// The editor's single inputs for one field of the rules: the criteria and the prizes are
@@ -168,7 +176,7 @@ impl Editor {
             label: "Impact".into(),
             weight: "1".into(),
             max: "10".into(),
-            error: String::new(),
+            ..CriterionRow::default()
         });
         editor.pad();
         editor
@@ -232,7 +240,7 @@ impl Editor {
                 label: c["label"].as_str().unwrap_or_default().into(),
                 weight: c["weight"].to_string(),
                 max: c["max"].to_string(),
-                error: String::new(),
+                ..CriterionRow::default()
             });
         }
     }
@@ -245,7 +253,7 @@ impl Editor {
                     .as_i64()
                     .map(|amount| Money::new(amount, currency).input_value())
                     .unwrap_or_default(),
-                error: String::new(),
+                ..PrizeRow::default()
             });
         }
     }
@@ -262,14 +270,14 @@ impl Editor {
                 label: field(form, &format!("criterion_{i}_label")).to_owned(),
                 weight: field(form, &format!("criterion_{i}_weight")).to_owned(),
                 max: field(form, &format!("criterion_{i}_max")).to_owned(),
-                error: String::new(),
+                ..CriterionRow::default()
             });
         }
         for i in 0..PRIZE_ROWS {
             editor.prizes.push(PrizeRow {
                 label: field(form, &format!("prize_{i}_label")).to_owned(),
                 amount: field(form, &format!("prize_{i}_amount")).to_owned(),
-                error: String::new(),
+                ..PrizeRow::default()
             });
         }
         editor.pad();
@@ -284,9 +292,9 @@ impl Editor {
     }
 
     /// The rules document this form describes, and which form row each criterion and prize
-    /// of it came from (so that an error about `rules.prizes[1]` lands on its row). Amounts
-    /// that are not amounts are reported here, in the form's own words.
-    pub(super) fn rules(&mut self, lang: &str) -> (Value, Vec<usize>, Vec<usize>) {
+    /// of it came from (so that an error about `rules.prizes[1]` lands on its row). An amount
+    /// that is not one goes on as typed, for the rules to refuse (and the editor to say why).
+    pub(super) fn rules(&self) -> (Value, Vec<usize>, Vec<usize>) {
         let mut criteria = Vec::new();
         let mut criteria_rows = Vec::new();
         for (row, c) in self.criteria.iter().enumerate() {
@@ -306,16 +314,13 @@ impl Editor {
         // Amounts are typed in the currency's units (yen, euros, dinars) and stored in its
         // minor unit.
         let currency = self.value("currency").trim().to_uppercase();
-        for (row, p) in self.prizes.iter_mut().enumerate() {
+        for (row, p) in self.prizes.iter().enumerate() {
             if p.label.trim().is_empty() && p.amount.trim().is_empty() {
                 continue;
             }
             let amount = match Money::parse(&p.amount, &currency) {
                 Some(amount) => json!(amount.cents()),
-                None => {
-                    p.error = t(lang, "editor_amount_invalid");
-                    json!(p.amount.trim())
-                }
+                None => json!(p.amount.trim()),
             };
             prizes.push(json!({"label": p.label.trim(), "amount_cents": amount}));
             prize_rows.push(row);
@@ -342,164 +347,75 @@ impl Editor {
         (Value::Object(document), criteria_rows, prize_rows)
     }
 
-    /// Puts each problem next to its input: `rules.prizes[1].amount_cents` on the second
-    /// prize's row, `rules.fallback.n` on the fallback's number, and so on.
+    /// The ids of the editor's inputs, in the order the form shows them (the template gives
+    /// each input the id its name has).
+    fn input_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = ["title", "brief", "opens_at", "submission_deadline"]
+            .into_iter()
+            .chain(["judging_deadline"])
+            .map(str::to_owned)
+            .collect();
+        for row in 0..self.criteria.len() {
+            ids.extend(["label", "weight", "max"].map(|i| format!("criterion_{row}_{i}")));
+        }
+        ids.push("currency".into());
+        for row in 0..self.prizes.len() {
+            ids.extend(["label", "amount"].map(|i| format!("prize_{row}_{i}")));
+        }
+        ids.extend(
+            [
+                "minimum_score",
+                "fallback_policy",
+                "fallback_n",
+                "no_entry_beneficiary",
+                "max_ideas_per_person",
+                "min_jurors",
+                "blind_judging",
+                "publish_ideas",
+                "eligibility",
+                "ip_terms",
+            ]
+            .map(str::to_owned),
+        );
+        ids
+    }
+
+    /// Puts each problem on its input, one message per input, naming the field, in `lang`:
+    /// `rules.prizes[1].amount_cents` on the amount of the prize's row, `rules.fallback.n` on
+    /// the fallback's number, and so on; and lists them all, in the form's order, in
+    /// [`Editor::summary`].
     pub(super) fn place_errors(
         &mut self,
+        lang: &str,
         errors: &[FieldError],
         criteria_rows: &[usize],
         prize_rows: &[usize],
     ) {
-        fn indexed(rest: &str) -> Option<(usize, &str)> {
-            let rest = rest.strip_prefix('[')?;
-            let (index, tail) = rest.split_once(']')?;
-            Some((index.parse().ok()?, tail.trim_start_matches('.')))
-        }
-        fn append(target: &mut String, message: &str) {
-            if !target.is_empty() {
-                target.push(' ');
-            }
-            target.push_str(message);
-        }
+        let mut placed = FormErrors::default();
         for e in errors {
-            let path = e.path.strip_prefix("rules.").unwrap_or(&e.path);
-            if let Some(rest) = path.strip_prefix("criteria")
-                && let Some((i, _)) = indexed(rest)
-                && let Some(row) = criteria_rows.get(i)
-            {
-                append(&mut self.criteria[*row].error, &e.message);
-                continue;
-            }
-            if let Some(rest) = path.strip_prefix("prizes")
-                && let Some((i, tail)) = indexed(rest)
-                && let Some(row) = prize_rows.get(i)
-            {
-                // An amount the form already refused keeps the form's message.
-                if tail != "amount_cents" || self.prizes[*row].error.is_empty() {
-                    append(&mut self.prizes[*row].error, &e.message);
-                }
-                continue;
-            }
-            let name = match path {
-                "fallback.n" => "fallback_n",
-                p if p.starts_with("fallback") => "fallback_policy",
-                p => p,
-            };
-            match self.fields.get_mut(name) {
-                Some(input) => append(&mut input.error, &e.message),
-                None if name == "criteria" || name == "prizes" => {
-                    self.other_errors.push(e.message.clone())
-                }
-                None => self.other_errors.push(format!("{}: {}", e.path, e.message)),
+            let one = messages::place(self, lang, e, criteria_rows, prize_rows);
+            match one.id {
+                Some(id) => placed.add(&id, one.message),
+                None => placed.add_general(one.message),
             }
         }
+        placed.sort_by_form(&self.input_ids());
+        let message = |id: String| placed.get(&id).unwrap_or_default().to_owned();
+        for (name, input) in &mut self.fields {
+            input.error = message((*name).to_owned());
+        }
+        for (row, c) in self.criteria.iter_mut().enumerate() {
+            c.label_error = message(format!("criterion_{row}_label"));
+            c.weight_error = message(format!("criterion_{row}_weight"));
+            c.max_error = message(format!("criterion_{row}_max"));
+        }
+        for (row, p) in self.prizes.iter_mut().enumerate() {
+            p.label_error = message(format!("prize_{row}_label"));
+            p.amount_error = message(format!("prize_{row}_amount"));
+        }
+        self.summary = placed.summary;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_dates_are_utc() {
-        assert_eq!(
-            from_local_input("2027-01-31T12:00"),
-            json!("2027-01-31T12:00:00Z")
-        );
-        assert_eq!(to_local_input("2027-01-31T12:00:00Z"), "2027-01-31T12:00");
-        assert_eq!(from_local_input("tomorrow"), json!("tomorrow"));
-    }
-
-    #[test]
-    fn the_single_inputs_are_the_title_the_brief_and_the_rules_fields() {
-        let mut inputs: Vec<&str> = single_fields().collect();
-        inputs.sort_unstable();
-        let mut expected = [
-            "title",
-            "brief",
-            "opens_at",
-            "submission_deadline",
-            "judging_deadline",
-            "currency",
-            "minimum_score",
-            "fallback_policy",
-            "fallback_n",
-            "no_entry_beneficiary",
-            "max_ideas_per_person",
-            "blind_judging",
-            "publish_ideas",
-            "eligibility",
-            "ip_terms",
-            "min_jurors",
-        ];
-        expected.sort_unstable();
-        assert_eq!(inputs, expected);
-    }
-
-    #[test]
-    fn the_new_contest_form_describes_valid_rules_with_every_field() {
-        let now = "2027-01-01T00:00:00Z".parse().unwrap();
-        let mut editor = Editor::new_contest(now);
-        editor.prizes[0] = PrizeRow {
-            label: "First".into(),
-            amount: "1 500,50".into(),
-            error: String::new(),
-        };
-        editor.set("no_entry_beneficiary", "A charity".into());
-        editor.set("eligibility", "Adults".into());
-        editor.set("ip_terms", "Licence".into());
-        let (document, criteria_rows, prize_rows) = editor.rules("en");
-        let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
-        let mut fields = rules::FIELDS.to_vec();
-        fields.sort_unstable();
-        assert_eq!(keys, fields);
-        assert_eq!((criteria_rows, prize_rows), (vec![0], vec![0]));
-        assert_eq!(document["prizes"][0]["amount_cents"], json!(150_050));
-        assert_eq!(document["opens_at"], json!("2027-01-08T12:00:00Z"));
-        assert_eq!(document["fallback"], json!({"policy": "best_anyway"}));
-        assert_eq!(document["publish_ideas"], json!(false));
-        let parsed = rules::Rules::parse(&document).unwrap();
-        assert_eq!(parsed.min_jurors, 1);
-        assert!(parsed.blind_judging);
-    }
-
-    #[test]
-    fn an_amount_that_is_not_one_is_refused_in_the_form_s_words() {
-        let mut editor = Editor::default();
-        editor.pad();
-        editor.prizes[1].label = "Second".into();
-        editor.prizes[1].amount = "lots".into();
-        let (document, _, prize_rows) = editor.rules("en");
-        assert_eq!(document["prizes"][0]["amount_cents"], json!("lots"));
-        assert_eq!(prize_rows, [1]);
-        assert_eq!(editor.prizes[1].error, t("en", "editor_amount_invalid"));
-    }
-
-    #[test]
-    fn rule_errors_land_next_to_their_input() {
-        let mut editor = Editor::default();
-        editor.pad();
-        let errors: Vec<FieldError> = [
-            ("rules.prizes[0].amount_cents", "too big"),
-            ("rules.criteria[1].weight", "bad weight"),
-            ("rules.fallback.n", "bad n"),
-            ("rules.opens_at", "in the past"),
-            ("title", "empty"),
-            ("rules.prizes", "at least one"),
-        ]
-        .into_iter()
-        .map(|(path, message)| FieldError {
-            path: path.into(),
-            message: message.into(),
-        })
-        .collect();
-        // The second criterion typed was on the form's fourth row.
-        editor.place_errors(&errors, &[0, 3], &[2]);
-        assert_eq!(editor.prizes[2].error, "too big");
-        assert_eq!(editor.criteria[3].error, "bad weight");
-        assert_eq!(editor.fields["fallback_n"].error, "bad n");
-        assert_eq!(editor.fields["opens_at"].error, "in the past");
-        assert_eq!(editor.fields["title"].error, "empty");
-        assert_eq!(editor.other_errors, ["at least one"]);
-    }
-}
+mod tests;
