@@ -16,6 +16,7 @@ both_backends!(
     a_saved_draft_says_so_and_others_may_not_save_it,
     a_sign_up_signs_in_and_goes_back_but_never_elsewhere,
     account_form_errors_are_named_on_their_inputs_in_french,
+    a_criterion_description_is_written_in_the_editor,
 );
 
 fn at(days: i64) -> String {
@@ -462,4 +463,67 @@ async fn account_form_errors_are_named_on_their_inputs_in_french(app: &TestApp) 
     let html = answer.text().await.unwrap();
     assert_eq!(check_placed(&html).len(), 1);
     assert!(html.contains("ne correspondent à aucun compte"));
+}
+
+/// A criterion's description (what its score means) is typed in the editor, kept in the
+/// rules, shown back, refused on its own input when it cannot be one, and absent when blank.
+async fn a_criterion_description_is_written_in_the_editor(app: &TestApp) {
+    let crate::helpers::Draft {
+        owner,
+        organization,
+        contest,
+    } = draft(app).await;
+    let LoggedIn { client, csrf } = logged_in(app, "owner@acme.example", None).await;
+    let edit = format!("/contests/{contest}/edit");
+    let meaning = "10: changes the market; 1: changes nothing";
+    let typed = form(
+        &csrf,
+        &organization,
+        &[("criterion_0_description", meaning)],
+    );
+    let (status, _, html) = save(&client, app, &edit, &typed).await;
+    assert_eq!(status, 303, "{html}");
+    assert_eq!(
+        first_criterion(app, &owner, &contest).await["description"],
+        meaning
+    );
+    let html = page(&client, app, &edit, None).await.html;
+    assert!(html.contains("id=\"criterion_0_description\""));
+    assert!(html.contains("value=\"10: changes the market; 1: changes nothing\""));
+
+    let long = "x".repeat(501);
+    let typed = form(
+        &csrf,
+        &organization,
+        &[("criterion_0_description", long.as_str())],
+    );
+    let (status, _, html) = save(&client, app, &edit, &typed).await;
+    assert_eq!(status, 422, "{html}");
+    let errors = check_placed(&html);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "criterion_0_description");
+    assert!(
+        errors[0]
+            .1
+            .starts_with("Criterion 1 — what the score means"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        first_criterion(app, &owner, &contest).await["description"],
+        meaning,
+        "nothing saved"
+    );
+
+    let typed = form(&csrf, &organization, &[("criterion_0_description", "  ")]);
+    let (status, _, _) = save(&client, app, &edit, &typed).await;
+    assert_eq!(status, 303);
+    let criterion = first_criterion(app, &owner, &contest).await;
+    assert!(criterion.get("description").is_none(), "{criterion}");
+}
+
+async fn first_criterion(app: &TestApp, owner: &str, contest: &str) -> serde_json::Value {
+    app.get(&format!("/api/v1/contests/{contest}"), Some(owner))
+        .await
+        .json()["rules"]["criteria"][0]
+        .clone()
 }

@@ -39,9 +39,12 @@ pub(super) struct CriterionRow {
     label: String,
     weight: String,
     max: String,
+    /// What the score means (optional), shown to jurors beside it.
+    description: String,
     label_error: String,
     weight_error: String,
     max_error: String,
+    description_error: String,
 }
 
 /// A prize's row: what was typed, and the one message of each of its inputs.
@@ -240,6 +243,7 @@ impl Editor {
                 label: c["label"].as_str().unwrap_or_default().into(),
                 weight: c["weight"].to_string(),
                 max: c["max"].to_string(),
+                description: c["description"].as_str().unwrap_or_default().into(),
                 ..CriterionRow::default()
             });
         }
@@ -270,6 +274,7 @@ impl Editor {
                 label: field(form, &format!("criterion_{i}_label")).to_owned(),
                 weight: field(form, &format!("criterion_{i}_weight")).to_owned(),
                 max: field(form, &format!("criterion_{i}_max")).to_owned(),
+                description: field(form, &format!("criterion_{i}_description")).to_owned(),
                 ..CriterionRow::default()
             });
         }
@@ -298,7 +303,10 @@ impl Editor {
         let mut criteria = Vec::new();
         let mut criteria_rows = Vec::new();
         for (row, c) in self.criteria.iter().enumerate() {
-            if c.label.trim().is_empty() && c.weight.trim().is_empty() && c.max.trim().is_empty() {
+            if [&c.label, &c.weight, &c.max, &c.description]
+                .iter()
+                .all(|typed| typed.trim().is_empty())
+            {
                 continue;
             }
             let key = if c.key.is_empty() {
@@ -306,7 +314,12 @@ impl Editor {
             } else {
                 c.key.clone()
             };
-            criteria.push(json!({"key": key, "label": c.label.trim(), "weight": number(&c.weight), "max": number(&c.max)}));
+            let mut criterion = json!({"key": key, "label": c.label.trim(), "weight": number(&c.weight), "max": number(&c.max)});
+            // Absent when blank, so that the rules document (and its hash) stays as before.
+            if !c.description.trim().is_empty() {
+                criterion["description"] = json!(c.description.trim());
+            }
+            criteria.push(criterion);
             criteria_rows.push(row);
         }
         let mut prizes = Vec::new();
@@ -356,7 +369,9 @@ impl Editor {
             .map(str::to_owned)
             .collect();
         for row in 0..self.criteria.len() {
-            ids.extend(["label", "weight", "max"].map(|i| format!("criterion_{row}_{i}")));
+            ids.extend(
+                ["label", "description", "weight", "max"].map(|i| format!("criterion_{row}_{i}")),
+            );
         }
         ids.push("currency".into());
         for row in 0..self.prizes.len() {
@@ -408,6 +423,7 @@ impl Editor {
             c.label_error = message(format!("criterion_{row}_label"));
             c.weight_error = message(format!("criterion_{row}_weight"));
             c.max_error = message(format!("criterion_{row}_max"));
+            c.description_error = message(format!("criterion_{row}_description"));
         }
         for (row, p) in self.prizes.iter_mut().enumerate() {
             p.label_error = message(format!("prize_{row}_label"));

@@ -189,6 +189,10 @@ fn criterion(
             ("label", t(lang, key))
         }
         "weight" | "max" => (tail, whole_number(lang, tail)),
+        "description" => (
+            "description",
+            text_problem(lang, &typed.description, Lines::Single, domain),
+        ),
         _ => ("label", domain.to_owned()),
     };
     let field = t_with(lang, &format!("fe_criterion_{input}"), &[("n", &n)]);
