@@ -163,6 +163,9 @@ async fn script_typed_anywhere_never_runs(backend: Backend) {
     browser
         .click("form[action^=\"/admin/fundings/\"] button[type=submit]")
         .await;
+    // The summary before the confirmation shows them as typed too.
+    shows_as_typed(&browser, &attack("Reference")).await;
+    browser.click("button.danger.confirm").await;
     browser.sign_out().await;
 
     // Opening, then an announcement.
