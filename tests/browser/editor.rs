@@ -213,6 +213,22 @@ async fn editor_errors_and_the_sign_up_way_back(backend: Backend) {
             browser
                 .shot(&format!("editor-errors-{short}-{width}"))
                 .await;
+            // The criteria, with the input that says what a score means, in view.
+            browser
+                .fill("#criterion_0_description", "10: changes the market")
+                .await;
+            browser
+                .client
+                .execute(
+                    "document.getElementById('criterion_0_weight').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            browser.fits(width).await;
+            browser
+                .shot(&format!("editor-criteria-{short}-{width}"))
+                .await;
         }
         browser.sign_out().await;
         step = browser.step();
