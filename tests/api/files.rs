@@ -90,8 +90,22 @@ async fn every_file_concours_writes_is_private_to_its_account() {
     assert_eq!(registered.status(), 201);
     let mail = dir.path().join("data/mail");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_dir(&mail).map_or(0, |d| d.count()) == 0 {
-        assert!(Instant::now() < deadline, "no .eml was written");
+    // The file transport writes a message in more than one write: wait for a whole one (its
+    // sign-in link is in the body, after the headers), not only for the file to appear.
+    let written = |mail: &std::path::Path| {
+        std::fs::read_dir(mail).is_ok_and(|entries| {
+            let entries: Vec<_> = entries.flatten().collect();
+            !entries.is_empty()
+                && entries.iter().all(|e| {
+                    std::fs::read_to_string(e.path()).is_ok_and(|text| text.contains("verify"))
+                })
+        })
+    };
+    while !written(&mail) {
+        assert!(
+            Instant::now() < deadline,
+            "no .eml holding the sign-in link was written"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let data = dir.path().join("data");
