@@ -2,9 +2,7 @@
 //! an editor save with errors gives the summary the focus and puts each message on its input;
 //! a sign-up started from a contest's page lands back on it, signed in.
 
-use chrono::Duration;
-use serde_json::{Value, json};
-
+use crate::calls::contest_taking_ideas;
 use crate::support::{Backend, Browser, PASSWORD, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,93 +16,6 @@ async fn editor_errors_and_the_sign_up_way_back_postgres() {
         return;
     }
     editor_errors_and_the_sign_up_way_back(Backend::Postgres).await;
-}
-
-async fn api(app: &TestApp, path: &str, token: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", app.address))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let answer = request.send().await.unwrap();
-    assert!(answer.status().is_success(), "{path}: {}", answer.status());
-    answer.json().await.unwrap()
-}
-
-/// A verified, signed-in account's token.
-async fn person(app: &TestApp, email: &str, name: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": name});
-    api(app, "/api/v1/auth/register", None, body).await;
-    let link = app.link_in_mail(email, "/verify?token=").await;
-    let token = link.split_once("token=").unwrap().1;
-    api(app, "/api/v1/auth/verify", None, json!({"token": token})).await;
-    let body = json!({"email": email, "password": PASSWORD});
-    api(app, "/api/v1/auth/login", None, body).await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// An opened contest of "Acme", now taking ideas.
-async fn contest_taking_ideas(app: &TestApp) -> String {
-    let owner = person(app, "owner@acme.example", "Olive").await;
-    let org = api(
-        app,
-        "/api/v1/organizations",
-        Some(&owner),
-        json!({"name": "Acme"}),
-    )
-    .await;
-    let at = |days| {
-        (app.now() + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    };
-    let rules = json!({
-        "opens_at": at(1), "submission_deadline": at(10), "judging_deadline": at(20),
-        "criteria": [{"key": "impact", "label": "Impact", "weight": 1, "max": 10}],
-        "currency": "EUR",
-        "prizes": [{"label": "First prize", "amount_cents": 500_000}],
-        "minimum_score": 60, "fallback": {"policy": "best_anyway"},
-        "no_entry_beneficiary": "The Open Science Fund", "max_ideas_per_person": 1,
-        "blind_judging": true, "eligibility": "Anyone of age.",
-        "ip_terms": "Authors keep their rights.", "min_jurors": 1
-    });
-    let brief = "Ideas for **less plastic** in [our shops](https://acme.example).\n\nMore.";
-    let body = json!({"organization_id": org["id"], "title": "Greener packaging",
-        "brief": brief, "rules": rules});
-    let contest = api(app, "/api/v1/contests", Some(&owner), body).await;
-    let id = contest["id"].as_str().unwrap();
-    let admin = person(app, "admin@concours.example", "Admin").await;
-    app.grant_admin("admin@concours.example");
-    let body = json!({"amount_cents": 500_000, "reference": "TRANSFER-42"});
-    let funding = api(
-        app,
-        &format!("/api/v1/contests/{id}/fundings"),
-        Some(&owner),
-        body,
-    )
-    .await;
-    let funding = funding["id"].as_str().unwrap();
-    let path = format!("/api/v1/admin/fundings/{funding}/confirm");
-    api(app, &path, Some(&admin), json!({})).await;
-    let body = json!({"email": "juror@jury.example"});
-    api(
-        app,
-        &format!("/api/v1/contests/{id}/jurors"),
-        Some(&owner),
-        body,
-    )
-    .await;
-    api(
-        app,
-        &format!("/api/v1/contests/{id}/open"),
-        Some(&owner),
-        json!({}),
-    )
-    .await;
-    app.advance(Duration::days(2));
-    app.tick().await;
-    id.to_owned()
 }
 
 /// Whether the focused element is the error summary.

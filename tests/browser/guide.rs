@@ -3,10 +3,11 @@
 //! the page says the contest is open; in judging, a disqualification asks first, naming the
 //! idea. In English and in French, on a laptop and on a phone.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use chrono::Duration;
+use serde_json::json;
 
-use crate::support::{Backend, Browser, PASSWORD, TestApp};
+use crate::calls::{at, login, person, post};
+use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_guide_leads_from_checklist_to_disqualification_sqlite() {
@@ -28,47 +29,6 @@ const AUTHORS: [(&str, &str); 2] = [
     ("ann@example.org", "Refill stations"),
     ("bob@example.org", "Edible wrapping"),
 ];
-
-async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value, status: u16) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", app.address))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let answer = request.send().await.expect("the API answers");
-    let got = answer.status().as_u16();
-    let text = answer.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{path}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-async fn login(app: &TestApp, email: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD});
-    let answer = post(app, "/api/v1/auth/login", None, body, 200).await;
-    answer["token"].as_str().unwrap().to_owned()
-}
-
-/// A verified account: its token.
-async fn person(app: &TestApp, email: &str, name: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": name});
-    post(app, "/api/v1/auth/register", None, body, 201).await;
-    let link = app.link_in_mail(email, "/verify?token=").await;
-    let token = link.split_once("token=").unwrap().1.to_owned();
-    post(
-        app,
-        "/api/v1/auth/verify",
-        None,
-        json!({"token": token}),
-        200,
-    )
-    .await;
-    login(app, email).await
-}
-
-fn at(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// A draft asking for two jurors, with a transfer recorded but not confirmed and one juror
 /// invited: two lines of its checklist fail. Returns the contest and its funding.

@@ -4,10 +4,11 @@
 //! (a contest awarded, a funding still pending, a draft for the editor); the pages are seen in
 //! Chromium.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, Browser, PASSWORD, TestApp};
+use crate::calls::{api, at, login, person, post};
+use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_fit_a_phone_and_keep_their_words_sqlite() {
@@ -27,59 +28,6 @@ const ADMIN: &str = "admin@concours.example";
 const JUROR: &str = "juror@jury.example";
 const ANN: &str = "ann@example.org";
 const BOB: &str = "bob@example.org";
-
-/// A call to the JSON API, whose answer must have `status`.
-async fn api(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-    status: u16,
-) -> Value {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", app.address))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let answer = request.send().await.expect("the API answers");
-    let got = answer.status().as_u16();
-    let text = answer.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{path}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value, status: u16) -> Value {
-    api(app, reqwest::Method::POST, path, token, body, status).await
-}
-
-async fn login(app: &TestApp, email: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD});
-    let answer = post(app, "/api/v1/auth/login", None, body, 200).await;
-    answer["token"].as_str().unwrap().to_owned()
-}
-
-/// A verified, signed-in account: its token.
-async fn person(app: &TestApp, email: &str, name: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": name});
-    post(app, "/api/v1/auth/register", None, body, 201).await;
-    let link = app.link_in_mail(email, "/verify?token=").await;
-    let token = link.split_once("token=").unwrap().1.to_owned();
-    post(
-        app,
-        "/api/v1/auth/verify",
-        None,
-        json!({"token": token}),
-        200,
-    )
-    .await;
-    login(app, email).await
-}
-
-fn at(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 fn rules(app: &TestApp) -> Value {
     let now = app.now();

@@ -5,6 +5,7 @@
 //! Run: `cargo test --test browser -- --test-threads 1` (PostgreSQL from `TEST_POSTGRES_URL`;
 //! without it, the PostgreSQL half is skipped).
 
+mod calls;
 mod support;
 
 mod editor;

@@ -6,10 +6,11 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, Browser, PASSWORD, TestApp};
+use crate::calls::{api, at, login, person, post};
+use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_check_themselves_in_the_browser_sqlite() {
@@ -32,50 +33,6 @@ const AUTHORS: [(&str, &str); 3] = [
     ("bob@example.org", "Bob Author"),
     ("cat@example.org", "Cat Author"),
 ];
-
-async fn api(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-    status: u16,
-) -> Value {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", app.address))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let answer = request.send().await.expect("the API answers");
-    let got = answer.status().as_u16();
-    let text = answer.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{path}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value, status: u16) -> Value {
-    api(app, reqwest::Method::POST, path, token, body, status).await
-}
-
-async fn login(app: &TestApp, email: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD});
-    let answer = post(app, "/api/v1/auth/login", None, body, 200).await;
-    answer["token"].as_str().unwrap().to_owned()
-}
-
-async fn person(app: &TestApp, email: &str, name: &str) {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": name});
-    post(app, "/api/v1/auth/register", None, body, 201).await;
-    let link = app.link_in_mail(email, "/verify?token=").await;
-    let token = link.split_once("token=").unwrap().1.to_owned();
-    let body = json!({"token": token});
-    post(app, "/api/v1/auth/verify", None, body, 200).await;
-}
-
-fn at(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 fn rules(app: &TestApp, minimum_score: u32, fallback: Value) -> Value {
     let now = app.now();

@@ -4,11 +4,12 @@
 //! second juror on the same browser never sees the first one's typed values. In English and in
 //! French, on a laptop and on a phone. The data is made through the JSON API.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::Duration;
 use fantoccini::key::Key;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{Backend, Browser, PASSWORD, TestApp};
+use crate::calls::{at, person, post};
+use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_juror_never_loses_a_score_sqlite() {
@@ -30,58 +31,6 @@ const JADE: &str = "jade@jury.example";
 /// The description of the first criterion: its markup must show as text, its script never run.
 const DESCRIPTION: &str =
     "0: no effect; 10: less plastic everywhere. <b>bold</b><script>window.__pwned=1</script>";
-
-async fn api(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-    status: u16,
-) -> Value {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", app.address))
-        .json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let answer = request.send().await.expect("the API answers");
-    let got = answer.status().as_u16();
-    let text = answer.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{path}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value, status: u16) -> Value {
-    api(app, reqwest::Method::POST, path, token, body, status).await
-}
-
-async fn login(app: &TestApp, email: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD});
-    let answer = post(app, "/api/v1/auth/login", None, body, 200).await;
-    answer["token"].as_str().unwrap().to_owned()
-}
-
-/// A verified, signed-in account: its token.
-async fn person(app: &TestApp, email: &str, name: &str) -> String {
-    let body = json!({"email": email, "password": PASSWORD, "display_name": name});
-    post(app, "/api/v1/auth/register", None, body, 201).await;
-    let link = app.link_in_mail(email, "/verify?token=").await;
-    let token = link.split_once("token=").unwrap().1.to_owned();
-    post(
-        app,
-        "/api/v1/auth/verify",
-        None,
-        json!({"token": token}),
-        200,
-    )
-    .await;
-    login(app, email).await
-}
-
-fn at(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// A contest in judging, with two jurors and two entries: its id.
 async fn make(app: &TestApp) -> String {
