@@ -162,6 +162,7 @@ pub fn run(settings: &Settings, pool: &Pool, secret: &[u8]) -> anyhow::Result<()
                     &contest.id,
                     jury::NewJuror {
                         email: juror.into(),
+                        track: None,
                     },
                 )
                 .map_err(fail)?;
@@ -341,6 +342,7 @@ fn submit(
                 body: format!("## {title}\n\nWhat it is, who it helps, and how we would test it."),
                 accept_terms: true,
                 draft: false,
+                track: None,
             },
         )
         .map_err(fail)?;

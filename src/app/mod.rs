@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod payout_details;
 pub mod phases;
 pub mod profiles;
+pub mod rounds;
 pub mod sessions;
 pub mod talent;
 

@@ -61,6 +61,8 @@ pub fn run_due(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
     }
     ran += remind_drafts(ctx, conn)?;
     ran += remind_jurors(ctx, conn)?;
+    // Every earlier round closes before the award, which reads who advanced.
+    ran += super::rounds::close_due(ctx, conn)?;
     ran += super::award::award_due(ctx, conn)?;
     Ok(ran)
 }

@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::rules::{Criterion, Fallback, Prize};
+use super::rules::{Aggregation, Criterion, Fallback, Prize};
+
+mod structure;
+pub use structure::{Outcome, RoundEntries, advance, outcome};
 
 /// Micro-points per point.
 const MICRO: f64 = 1_000_000.0;
@@ -37,9 +40,12 @@ pub struct Entry {
     pub first_submitted_at: DateTime<Utc>,
     /// One map per complete sheet: criterion key → score.
     pub sheets: Vec<BTreeMap<String, u32>>,
+    /// The track the entry names, when the rules have tracks.
+    pub track: Option<String>,
 }
 
-/// A mean kept exactly as a sum over a count.
+/// A score kept exactly as a sum of micro-points over a count: a mean, a median (one sheet,
+/// or the two middle ones) or a trimmed mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mean {
     pub sum: i64,
@@ -64,13 +70,40 @@ impl Mean {
     }
 }
 
+/// An entry's score from its sheets' scores (micro-points), by the declared aggregation,
+/// exactly; None without a sheet.
+pub fn aggregate(aggregation: Aggregation, mut scores: Vec<i64>) -> Option<Mean> {
+    let n = scores.len();
+    if n == 0 {
+        return None;
+    }
+    scores.sort_unstable();
+    let mean = |s: &[i64]| Mean {
+        sum: s.iter().sum(),
+        count: s.len() as i64,
+    };
+    Some(match aggregation {
+        Aggregation::Mean => mean(&scores),
+        Aggregation::Median if n % 2 == 1 => mean(&scores[n / 2..=n / 2]),
+        Aggregation::Median => mean(&scores[n / 2 - 1..=n / 2]),
+        Aggregation::TrimmedMean if n >= 4 => mean(&scores[1..n - 1]),
+        Aggregation::TrimmedMean => mean(&scores),
+    })
+}
+
 /// An entry's place in the ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub id: String,
     pub rank: usize,
-    /// None when nobody scored it.
+    /// None when nobody scored it (in the last round it reached).
     pub score: Option<Mean>,
+    pub track: Option<String>,
+    /// The index of the last round the entry reached (the final round's is the number of
+    /// earlier rounds; 0 without rounds).
+    pub round: usize,
+    /// Whether it reached the final round, where prizes are won on merit.
+    pub finalist: bool,
 }
 
 struct Keyed<'a> {
@@ -80,18 +113,22 @@ struct Keyed<'a> {
     per_criterion: Vec<Mean>,
 }
 
-/// Ranks the entries: higher score first; unscored after all scored ones; ties broken by the
-/// mean normalised score of each criterion in the declared order, then the earlier first
-/// submission, then the entry id.
-pub fn rank(criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
+/// Ranks the entries: higher score (by `aggregation`) first; unscored after all scored ones;
+/// ties broken by the mean normalised score of each criterion in the declared order, then the
+/// earlier first submission, then the entry id.
+pub fn rank(aggregation: Aggregation, criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
     let mut keyed: Vec<Keyed> = entries
         .iter()
         .map(|entry| {
             let count = entry.sheets.len() as i64;
-            let score = (count > 0).then(|| Mean {
-                sum: entry.sheets.iter().map(|s| sheet_score(criteria, s)).sum(),
-                count,
-            });
+            let score = aggregate(
+                aggregation,
+                entry
+                    .sheets
+                    .iter()
+                    .map(|s| sheet_score(criteria, s))
+                    .collect(),
+            );
             let per_criterion = criteria
                 .iter()
                 .map(|c| Mean {
@@ -139,6 +176,9 @@ pub fn rank(criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
             id: k.entry.id.clone(),
             rank: i + 1,
             score: k.score,
+            track: k.entry.track.clone(),
+            round: 0,
+            finalist: true,
         })
         .collect()
 }
@@ -166,10 +206,12 @@ pub struct Payout {
     pub recipient: Recipient,
     pub amount_cents: i64,
     pub reason: Reason,
+    /// The track whose prize it is; None for an overall prize.
+    pub track: Option<String>,
 }
 
-/// Allocates the prize pool over a ranking of the eligible entries (DESIGN.md): prize *i* to
-/// the *i*-th qualified entry; unclaimed prizes by the fallback policy among the entries that
+/// Allocates prizes over a ranking of the eligible entries (DESIGN.md): prize *i* to the
+/// *i*-th qualified entry (a finalist reaching the minimum score); unclaimed prizes by the fallback policy among the entries that
 /// won nothing, best first; split remainders one cent each to the best ranked; whatever no
 /// entry can take to the beneficiary. The payouts always add up to the pool.
 pub fn allocate(
@@ -180,7 +222,7 @@ pub fn allocate(
 ) -> Vec<Payout> {
     let qualified: Vec<&Ranked> = ranking
         .iter()
-        .filter(|r| r.score.is_some_and(|s| s.at_least(minimum_score)))
+        .filter(|r| r.finalist && r.score.is_some_and(|s| s.at_least(minimum_score)))
         .collect();
     let mut payouts = Vec::new();
     let mut winners = std::collections::HashSet::new();
@@ -189,6 +231,7 @@ pub fn allocate(
             recipient: Recipient::Entry(entry.id.clone()),
             amount_cents: prize.amount_cents,
             reason: Reason::Prize,
+            track: None,
         });
         winners.insert(entry.id.clone());
     }
@@ -213,6 +256,7 @@ pub fn allocate(
                         recipient: Recipient::Entry(entry.id.clone()),
                         amount_cents: *amount,
                         reason: Reason::Fallback,
+                        track: None,
                     }),
                     None => to_beneficiary += amount,
                 }
@@ -231,6 +275,7 @@ pub fn allocate(
             recipient: Recipient::Beneficiary,
             amount_cents: to_beneficiary,
             reason: Reason::NoEntries,
+            track: None,
         });
     }
     payouts
@@ -252,6 +297,7 @@ fn split(payouts: &mut Vec<Payout>, takers: &[&Ranked], total: i64) -> i64 {
                 recipient: Recipient::Entry(entry.id.clone()),
                 amount_cents: amount,
                 reason: Reason::Fallback,
+                track: None,
             });
         }
     }

@@ -33,19 +33,31 @@ pub struct FileDigest<'a> {
 }
 
 /// What a receipt's SHA-256 covers: the content ([`content_digest`]) and, when the idea has
-/// files, `attachments: [{filename, size, sha256}]` in the order given. A receipt without files
-/// hashes exactly as receipts always did, so every earlier receipt still verifies.
-pub fn receipt_digest(title: &str, summary: &str, body: &str, files: &[FileDigest]) -> String {
-    if files.is_empty() {
+/// files, `attachments: [{filename, size, sha256}]` in the order given, and when it names a
+/// track (issue 20), `track`. A receipt without files or track hashes exactly as receipts
+/// always did, so every earlier receipt still verifies.
+pub fn receipt_digest(
+    title: &str,
+    summary: &str,
+    body: &str,
+    files: &[FileDigest],
+    track: Option<&str>,
+) -> String {
+    if files.is_empty() && track.is_none() {
         return content_digest(title, summary, body);
     }
-    let files: Vec<_> = files
-        .iter()
-        .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
-        .collect();
-    canonical::hash(
-        &json!({"title": title, "summary": summary, "body": body, "attachments": files}),
-    )
+    let mut document = json!({"title": title, "summary": summary, "body": body});
+    if !files.is_empty() {
+        let files: Vec<_> = files
+            .iter()
+            .map(|f| json!({"filename": f.filename, "size": f.size, "sha256": f.sha256}))
+            .collect();
+        document["attachments"] = json!(files);
+    }
+    if let Some(track) = track {
+        document["track"] = json!(track);
+    }
+    canonical::hash(&document)
 }
 
 /// Checks one text field: not blank, at most `max` characters, no control or format characters
@@ -167,7 +179,7 @@ mod tests {
     #[test]
     fn a_receipt_covers_its_files_and_one_without_files_is_unchanged() {
         assert_eq!(
-            receipt_digest("t", "s", "b", &[]),
+            receipt_digest("t", "s", "b", &[], None),
             content_digest("t", "s", "b")
         );
         let file = FileDigest {
@@ -175,21 +187,32 @@ mod tests {
             size: 3,
             sha256: "00",
         };
-        let with = receipt_digest("t", "s", "b", &[file]);
+        let with = receipt_digest("t", "s", "b", &[file], None);
         assert_ne!(with, content_digest("t", "s", "b"));
         let renamed = FileDigest {
             filename: "b.pdf",
             ..file
         };
-        assert_ne!(with, receipt_digest("t", "s", "b", &[renamed]));
+        assert_ne!(with, receipt_digest("t", "s", "b", &[renamed], None));
         let other = FileDigest {
             sha256: "01",
             ..file
         };
-        assert_ne!(with, receipt_digest("t", "s", "b", &[other]));
+        assert_ne!(with, receipt_digest("t", "s", "b", &[other], None));
         assert_ne!(
-            receipt_digest("t", "s", "b", &[file, renamed]),
-            receipt_digest("t", "s", "b", &[renamed, file])
+            receipt_digest("t", "s", "b", &[file, renamed], None),
+            receipt_digest("t", "s", "b", &[renamed, file], None)
+        );
+    }
+
+    #[test]
+    fn a_receipt_covers_the_track_its_idea_names() {
+        let with = receipt_digest("t", "s", "b", &[], Some("pack"));
+        assert_ne!(with, content_digest("t", "s", "b"));
+        assert_ne!(with, receipt_digest("t", "s", "b", &[], Some("ship")));
+        assert_eq!(
+            with,
+            canonical::hash(&json!({"title": "t", "summary": "s", "body": "b", "track": "pack"}))
         );
     }
 

@@ -67,12 +67,20 @@ pub struct Rules {
     /// and signed-in people may mark the ones they like. Optional, false by default, and left
     /// out of the document when false (so that earlier contests keep their hash).
     pub publish_ideas: bool,
+    /// How an entry's sheets make its score (issue 20). None: the key is absent, a mean.
+    pub aggregation: Option<Aggregation>,
+    /// Tracks with their own prizes; empty when the key is absent.
+    pub tracks: Vec<Track>,
+    /// The rounds before the final one, in order; empty when the key is absent.
+    pub rounds: Vec<Round>,
 }
 
 mod criteria;
 mod fields;
+mod structure;
 pub use criteria::MAX_DESCRIPTION;
 pub use fields::{FIELDS, OPTIONAL, REQUIRED};
+pub use structure::{Advance, AdvanceRule, Aggregation, FINAL_ROUND, Round, Track};
 
 /// How far ahead of its opening a contest's award may lie, in days.
 pub const MAX_AWARD_HORIZON_DAYS: i64 = 730;
@@ -113,7 +121,7 @@ impl Rules {
                 "The judging deadline must come after the submission deadline.",
             );
         }
-        let criteria = p.criteria(object);
+        let criteria = p.criteria_at(object.get("criteria"), "rules.criteria");
         let currency = p.text(object, "currency", 3).and_then(|c| {
             if super::money::is_accepted(&c) {
                 Some(c)
@@ -125,7 +133,13 @@ impl Rules {
                 None
             }
         });
-        let prizes = p.prizes(object);
+        let tracks = p.tracks(object.get("tracks"));
+        let has_tracks = tracks.as_ref().is_some_and(|t| !t.is_empty());
+        let prizes = p.prizes_at(
+            object.get("prizes"),
+            "rules.prizes",
+            usize::from(!has_tracks && !object.contains_key("tracks")),
+        );
         let minimum_score = p.integer(object, "minimum_score", 0, 100);
         let fallback = p.fallback(object);
         let no_entry_beneficiary = p.text(object, "no_entry_beneficiary", 200);
@@ -152,6 +166,26 @@ impl Rules {
                 false
             }
         };
+        let aggregation = p.aggregation(object.get("aggregation"));
+        let rounds = p.rounds(
+            object.get("rounds"),
+            submission_deadline,
+            judging_deadline,
+            has_tracks,
+        );
+        if let (Some(prizes), Some(tracks)) = (&prizes, &tracks) {
+            let total: i128 = (prizes.iter().chain(tracks.iter().flat_map(|t| &t.prizes)))
+                .map(|p| i128::from(p.amount_cents))
+                .sum();
+            if total > i128::from(MAX_POOL_CENTS) {
+                p.error(
+                    "rules.prizes",
+                    "The prizes add up to more than Concours can hold.",
+                );
+            } else if total == 0 {
+                p.error("rules.prizes", "List at least one prize.");
+            }
+        }
         if !p.errors.is_empty() {
             return Err(p.errors);
         }
@@ -171,6 +205,9 @@ impl Rules {
             ip_terms: ip_terms.expect("checked"),
             min_jurors: min_jurors.expect("checked"),
             publish_ideas,
+            aggregation: aggregation.expect("checked"),
+            tracks: tracks.expect("checked"),
+            rounds: rounds.expect("checked"),
         })
     }
 
@@ -220,6 +257,31 @@ impl Rules {
         for (i, p) in self.prizes.iter().enumerate() {
             fields.push((format!("rules.prizes[{i}].label"), &p.label, Lines::Single));
         }
+        for (i, track) in self.tracks.iter().enumerate() {
+            let path = format!("rules.tracks[{i}]");
+            fields.push((format!("{path}.label"), &track.label, Lines::Single));
+            for (j, p) in track.prizes.iter().enumerate() {
+                fields.push((format!("{path}.prizes[{j}].label"), &p.label, Lines::Single));
+            }
+        }
+        for (i, round) in self.rounds.iter().enumerate() {
+            let path = format!("rules.rounds[{i}]");
+            fields.push((format!("{path}.label"), &round.label, Lines::Single));
+            for (j, c) in round.criteria.iter().enumerate() {
+                fields.push((
+                    format!("{path}.criteria[{j}].label"),
+                    &c.label,
+                    Lines::Single,
+                ));
+                if let Some(description) = &c.description {
+                    fields.push((
+                        format!("{path}.criteria[{j}].description"),
+                        description,
+                        Lines::Single,
+                    ));
+                }
+            }
+        }
         fields.push((
             "rules.no_entry_beneficiary".into(),
             &self.no_entry_beneficiary,
@@ -238,9 +300,15 @@ impl Rules {
             .collect()
     }
 
-    /// The sum of the prizes: what the contest promises to pay, whatever happens.
+    /// The sum of the prizes, overall and of every track: what the contest promises to pay,
+    /// whatever happens.
     pub fn prize_pool_cents(&self) -> i64 {
-        self.prizes.iter().map(|p| p.amount_cents).sum()
+        let tracks = self.tracks.iter().flat_map(|t| &t.prizes);
+        self.prizes
+            .iter()
+            .chain(tracks)
+            .map(|p| p.amount_cents)
+            .sum()
     }
 
     pub fn timeline(&self) -> Timeline {
@@ -277,6 +345,12 @@ struct SerializedRules<'a> {
     min_jurors: u32,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     publish_ideas: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aggregation: Option<Aggregation>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tracks: &'a [Track],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    rounds: &'a [Round],
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -301,6 +375,9 @@ impl<'a> From<&'a Rules> for SerializedRules<'a> {
             ip_terms: &r.ip_terms,
             min_jurors: r.min_jurors,
             publish_ideas: r.publish_ideas,
+            aggregation: r.aggregation,
+            tracks: &r.tracks,
+            rounds: &r.rounds,
         }
     }
 }
@@ -323,10 +400,14 @@ impl Parser {
     }
 
     fn instant(&mut self, object: &Map<String, Value>, key: &str) -> Option<DateTime<Utc>> {
-        let path = format!("rules.{key}");
-        match object.get(key) {
+        self.instant_at(object.get(key), &format!("rules.{key}"))
+    }
+
+    fn instant_at(&mut self, value: Option<&Value>, path: &str) -> Option<DateTime<Utc>> {
+        let path = path.to_owned();
+        match value {
             None => {
-                self.missing(key);
+                self.error(&path, "This field is required.");
                 None
             }
             Some(Value::String(s)) => match DateTime::parse_from_rfc3339(s) {
@@ -430,26 +511,29 @@ impl Parser {
         self.text_at(object.get(key), &format!("rules.{key}"), max_chars)
     }
 
-    fn list<'v>(
+    fn list_at<'v>(
         &mut self,
-        object: &'v Map<String, Value>,
-        key: &str,
+        value: Option<&'v Value>,
+        path: &str,
         min: usize,
         max: usize,
     ) -> Option<&'v Vec<Value>> {
-        let path = format!("rules.{key}");
-        match object.get(key) {
+        match value {
             None => {
-                self.missing(key);
+                self.error(path, "This field is required.");
                 None
             }
             Some(Value::Array(items)) if (min..=max).contains(&items.len()) => Some(items),
+            Some(Value::Array(_)) if min == 0 => {
+                self.error(path, &format!("List at most {max} of them."));
+                None
+            }
             Some(Value::Array(_)) => {
-                self.error(&path, &format!("List from {min} to {max} of them."));
+                self.error(path, &format!("List from {min} to {max} of them."));
                 None
             }
             Some(_) => {
-                self.error(&path, "Use a list.");
+                self.error(path, "Use a list.");
                 None
             }
         }
@@ -463,12 +547,16 @@ impl Parser {
         }
     }
 
-    fn prizes(&mut self, object: &Map<String, Value>) -> Option<Vec<Prize>> {
-        let items = self.list(object, "prizes", 1, 20)?;
+    /// A list of prizes at `path` (the overall ones, or a track's), at least `min` of them.
+    fn prizes_at(&mut self, value: Option<&Value>, at: &str, min: usize) -> Option<Vec<Prize>> {
+        if value.is_none() && min == 0 {
+            return Some(Vec::new());
+        }
+        let items = self.list_at(value, at, min, 20)?;
         let before = self.errors.len();
         let mut prizes = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("rules.prizes[{i}]");
+            let path = format!("{at}[{i}]");
             let Some(p) = item.as_object() else {
                 self.error(&path, "Each prize is an object {label, amount_cents}.");
                 continue;
@@ -495,10 +583,7 @@ impl Parser {
         if self.errors.len() == before {
             let total: i128 = prizes.iter().map(|p| i128::from(p.amount_cents)).sum();
             if total > i128::from(MAX_POOL_CENTS) {
-                self.error(
-                    "rules.prizes",
-                    "The prizes add up to more than Concours can hold.",
-                );
+                self.error(at, "The prizes add up to more than Concours can hold.");
                 return None;
             }
             Some(prizes)

@@ -12,11 +12,34 @@ use super::award::{self as rules, Reason, Recipient};
 use super::canonical;
 use super::rules::Rules;
 
-/// What a score sheet computes to: the ranking and the payouts, recipients by entry id.
+/// One row of the ranking a score sheet computes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedRow {
+    pub entry_id: String,
+    pub rank: usize,
+    /// Out of 100, to three decimals; None when nobody scored it in the last round it reached.
+    pub score: Option<f64>,
+    pub track: Option<String>,
+    /// The key of the last round it reached (`final` without rounds).
+    pub round_reached: String,
+}
+
+/// One payout a score sheet computes to; `entry_id` None for the beneficiary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComputedPayout {
+    pub entry_id: Option<String>,
+    pub amount_cents: i64,
+    pub reason: &'static str,
+    pub track: Option<String>,
+}
+
+/// What a score sheet computes to: advancement, the ranking and the payouts, by entry id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computed {
-    pub ranking: Vec<(String, usize, Option<f64>)>,
-    pub payouts: Vec<(Option<String>, i64, &'static str)>,
+    pub ranking: Vec<RankedRow>,
+    pub payouts: Vec<ComputedPayout>,
+    /// Per earlier round: its key and the entries that advanced from it.
+    pub advanced: Vec<(String, Vec<String>)>,
 }
 
 fn reason_name(reason: Reason) -> &'static str {
@@ -27,15 +50,12 @@ fn reason_name(reason: Reason) -> &'static str {
     }
 }
 
-/// Recomputes ranking and payouts from an anonymised score sheet. The award and
-/// `concours verify` both use it.
-pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
-    let rules = Rules::parse(&scoresheet["rules"])
-        .map_err(|e| format!("the score sheet's rules are not valid: {e:?}"))?;
+/// The entries of a score sheet's list: `entries` at the top, or a round's `entrants`.
+fn read_entries(list: &Value, what: &str) -> Result<Vec<rules::Entry>, String> {
     let mut entries = Vec::new();
-    for entry in scoresheet["entries"]
+    for entry in list
         .as_array()
-        .ok_or("the score sheet has no entries list")?
+        .ok_or_else(|| format!("the score sheet has no {what} list"))?
     {
         let id = entry["entry_id"]
             .as_str()
@@ -54,45 +74,124 @@ pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
                 .map_err(|e| format!("a sheet of {id} is not valid: {e}"))?;
             sheets.push(scores);
         }
+        let track = match &entry["track"] {
+            Value::Null => None,
+            Value::String(t) => Some(t.clone()),
+            _ => return Err(format!("the track of {id} is not text")),
+        };
         entries.push(rules::Entry {
             id,
             first_submitted_at,
             sheets,
+            track,
         });
     }
-    Ok(computed(&rules, &entries))
+    Ok(entries)
 }
 
-/// The ranking and the payouts of these entries under these rules.
-pub fn computed(rules: &Rules, entries: &[rules::Entry]) -> Computed {
-    let ranking = rules::rank(&rules.criteria, entries);
-    let payouts = rules::allocate(&rules.prizes, rules.minimum_score, rules.fallback, &ranking);
+/// Recomputes advancement, ranking and payouts from an anonymised score sheet. The award and
+/// `concours verify` both use it.
+pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
+    let rules = Rules::parse(&scoresheet["rules"])
+        .map_err(|e| format!("the score sheet's rules are not valid: {e:?}"))?;
+    let entries = read_entries(&scoresheet["entries"], "entries")?;
+    let mut rounds = Vec::new();
+    for (i, round) in rules.rounds.iter().enumerate() {
+        let listed = &scoresheet["rounds"][i];
+        if listed["key"].as_str() != Some(round.key.as_str()) {
+            return Err(format!(
+                "the score sheet has no sheets of the round {}",
+                round.key
+            ));
+        }
+        rounds.push(rules::RoundEntries {
+            key: round.key.clone(),
+            entrants: read_entries(&listed["entrants"], "entrants")?,
+        });
+    }
+    check_entrants(&rules, &rounds, &entries)?;
+    Ok(computed(&rules, &rounds, &entries))
+}
+
+/// The entries of each round must be among those that advanced from the one before (fewer
+/// when some left the running meanwhile), and the entries at the award among the first
+/// round's: otherwise the sheet was not written by a contest that followed its rules.
+fn check_entrants(
+    rules: &Rules,
+    rounds: &[rules::RoundEntries],
+    entries: &[rules::Entry],
+) -> Result<(), String> {
+    let Some(first) = rounds.first() else {
+        return Ok(());
+    };
+    let ids = |list: &[rules::Entry]| -> std::collections::HashSet<String> {
+        list.iter().map(|e| e.id.clone()).collect()
+    };
+    let first_ids = ids(&first.entrants);
+    if let Some(stray) = entries.iter().find(|e| !first_ids.contains(&e.id)) {
+        return Err(format!(
+            "the entry {} was not in the round {}",
+            stray.id, first.key
+        ));
+    }
+    for (i, pair) in rounds.windows(2).enumerate() {
+        let advanced: std::collections::HashSet<String> =
+            rules::advance(rules, &rules.rounds[i], &pair[0].entrants)
+                .into_iter()
+                .collect();
+        if let Some(stray) = pair[1].entrants.iter().find(|e| !advanced.contains(&e.id)) {
+            return Err(format!(
+                "the entry {} is in the round {} without advancing from the round {}",
+                stray.id, pair[1].key, pair[0].key
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of these entries under these rules, as published.
+pub fn computed(
+    rules: &Rules,
+    rounds: &[rules::RoundEntries],
+    entries: &[rules::Entry],
+) -> Computed {
+    let outcome = rules::outcome(rules, rounds, entries);
+    let keys = rules.round_keys();
     Computed {
-        ranking: ranking
+        ranking: outcome
+            .ranking
             .iter()
-            .map(|r| {
-                (
-                    r.id.clone(),
-                    r.rank,
-                    r.score.map(|s| (s.points() * 1000.0).round() / 1000.0),
-                )
+            .map(|r| RankedRow {
+                entry_id: r.id.clone(),
+                rank: r.rank,
+                score: r.score.map(|s| (s.points() * 1000.0).round() / 1000.0),
+                track: r.track.clone(),
+                round_reached: keys[r.round].to_owned(),
             })
             .collect(),
-        payouts: payouts
+        payouts: outcome
+            .payouts
             .into_iter()
-            .map(|p| {
-                let entry = match p.recipient {
+            .map(|p| ComputedPayout {
+                entry_id: match p.recipient {
                     Recipient::Entry(id) => Some(id),
                     Recipient::Beneficiary => None,
-                };
-                (entry, p.amount_cents, reason_name(p.reason))
+                },
+                amount_cents: p.amount_cents,
+                reason: reason_name(p.reason),
+                track: p.track,
             })
+            .collect(),
+        advanced: (rules.rounds.iter())
+            .map(|r| r.key.clone())
+            .zip(outcome.advanced)
             .collect(),
     }
 }
 
 /// Checks published results against their score sheet: the sheet's hash, then the ranking
-/// and the payouts recomputed from it. Returns every difference found (none: they match).
+/// (with each entry's track and the last round it reached: that is, who advanced) and the
+/// payouts recomputed from it. Returns every difference found (none: they match).
 pub fn verify(scoresheet_text: &str, results: &Value) -> Result<Vec<String>, String> {
     let sheet: Value = serde_json::from_str(scoresheet_text)
         .map_err(|e| format!("the score sheet is not JSON: {e}"))?;
@@ -108,7 +207,12 @@ pub fn verify(scoresheet_text: &str, results: &Value) -> Result<Vec<String>, Str
         problems.push("the score sheet is not in canonical form".into());
     }
     let computed = compute(&sheet)?;
-    let published: Vec<(String, usize)> = results["ranking"]
+    // Who advanced shows in each row's round; a contest without rounds has only the final
+    // one, and results published before rounds existed do not name it.
+    let with_rounds = sheet["rules"].get("rounds").is_some();
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    type Row = (String, usize, Option<String>, Option<String>);
+    let published: Vec<Row> = results["ranking"]
         .as_array()
         .map(|rows| {
             rows.iter()
@@ -116,50 +220,65 @@ pub fn verify(scoresheet_text: &str, results: &Value) -> Result<Vec<String>, Str
                     (
                         r["entry_id"].as_str().unwrap_or_default().to_owned(),
                         r["rank"].as_u64().unwrap_or(0) as usize,
+                        text(&r["track"]),
+                        text(&r["round_reached"]).filter(|_| with_rounds),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let expected: Vec<(String, usize)> = computed
+    let expected: Vec<Row> = computed
         .ranking
         .iter()
-        .map(|(id, rank, _)| (id.clone(), *rank))
+        .map(|r| {
+            (
+                r.entry_id.clone(),
+                r.rank,
+                r.track.clone(),
+                with_rounds.then(|| r.round_reached.clone()),
+            )
+        })
         .collect();
     if published != expected {
         problems.push(format!(
             "the ranking differs: published {published:?}, recomputed {expected:?}"
         ));
     }
-    let published: Vec<(Option<String>, i64, String)> = results["payouts"]
+    type Paid = (Option<String>, i64, String, Option<String>);
+    let published: Vec<Paid> = results["payouts"]
         .as_array()
         .map(|rows| {
             rows.iter()
                 .map(|p| {
                     (
-                        p["entry_id"].as_str().map(str::to_owned),
+                        text(&p["entry_id"]),
                         p["amount_cents"].as_i64().unwrap_or(0),
                         p["reason"].as_str().unwrap_or_default().to_owned(),
+                        text(&p["track"]),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let expected: Vec<(Option<String>, i64, String)> = computed
+    let expected: Vec<Paid> = computed
         .payouts
         .iter()
-        .map(|(e, a, r)| (e.clone(), *a, (*r).to_owned()))
+        .map(|p| {
+            (
+                p.entry_id.clone(),
+                p.amount_cents,
+                p.reason.to_owned(),
+                p.track.clone(),
+            )
+        })
         .collect();
     if published != expected {
         problems.push(format!(
             "the payouts differ: published {published:?}, recomputed {expected:?}"
         ));
     }
-    let pool: i64 = sheet["rules"]["prizes"]
-        .as_array()
-        .map(|p| p.iter().filter_map(|x| x["amount_cents"].as_i64()).sum())
-        .unwrap_or(0);
-    let total: i64 = expected.iter().map(|(_, a, _)| a).sum();
+    let pool = Rules::parse(&sheet["rules"]).map_or(0, |r| r.prize_pool_cents());
+    let total: i64 = expected.iter().map(|(_, a, ..)| a).sum();
     if total != pool {
         problems.push(format!(
             "the payouts add up to {total}, the prize pool is {pool}"
@@ -169,91 +288,4 @@ pub fn verify(scoresheet_text: &str, results: &Value) -> Result<Vec<String>, Str
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    /// A sheet of two entries under the example rules: `a` scores full marks from both jurors,
-    /// `b` half marks from one.
-    fn sheet() -> Value {
-        json!({
-            "contest_id": "c1",
-            "entries": [
-                {"entry_id": "a", "first_submitted_at": "2027-01-10T00:00:00.000000Z", "sheets": [
-                    {"juror": 1, "scores": {"feasibility": 5, "impact": 10}},
-                    {"juror": 2, "scores": {"feasibility": 5, "impact": 10}}
-                ]},
-                {"entry_id": "b", "first_submitted_at": "2027-01-05T00:00:00.000000Z", "sheets": [
-                    {"juror": 1, "scores": {"feasibility": 2, "impact": 5}}
-                ]}
-            ],
-            "jurors": 2,
-            "rules": super::super::rules::tests::example(),
-            "rules_hash": "h"
-        })
-    }
-
-    /// Published results as the award writes them, from what the sheet computes to.
-    fn results_of(text: &str, computed: &Computed) -> Value {
-        json!({
-            "scoresheet_hash": canonical::sha256_hex(text.as_bytes()),
-            "ranking": computed.ranking.iter()
-                .map(|(id, rank, _)| json!({"entry_id": id, "rank": rank}))
-                .collect::<Vec<_>>(),
-            "payouts": computed.payouts.iter()
-                .map(|(id, cents, reason)| json!({"entry_id": id, "amount_cents": cents, "reason": reason}))
-                .collect::<Vec<_>>(),
-        })
-    }
-
-    #[test]
-    fn compute_ranks_the_entries_and_pays_the_whole_pool() {
-        let computed = compute(&sheet()).unwrap();
-        let ranking: Vec<(&str, usize)> = computed
-            .ranking
-            .iter()
-            .map(|(id, rank, _)| (id.as_str(), *rank))
-            .collect();
-        assert_eq!(ranking, [("a", 1), ("b", 2)]);
-        assert_eq!(computed.ranking[0].2, Some(100.0));
-        assert_eq!(
-            computed.payouts[0],
-            (Some("a".to_owned()), 500_000, "prize")
-        );
-        let total: i64 = computed.payouts.iter().map(|(_, cents, _)| cents).sum();
-        assert_eq!(total, 700_000);
-    }
-
-    #[test]
-    fn compute_refuses_a_sheet_it_cannot_read() {
-        let mut broken = sheet();
-        broken["entries"] = json!("none");
-        assert!(compute(&broken).is_err());
-        let mut broken = sheet();
-        broken["rules"]["criteria"] = json!([]);
-        assert!(compute(&broken).is_err());
-    }
-
-    #[test]
-    fn verify_accepts_matching_results_and_names_every_difference() {
-        let text = canonical::to_string(&sheet());
-        let computed = compute(&sheet()).unwrap();
-        let results = results_of(&text, &computed);
-        assert_eq!(verify(&text, &results).unwrap(), Vec::<String>::new());
-
-        let mut forged = results.clone();
-        forged["ranking"][0]["rank"] = json!(2);
-        forged["payouts"][0]["amount_cents"] = json!(1);
-        let problems = verify(&text, &forged).unwrap();
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].starts_with("the ranking differs"));
-        assert!(problems[1].starts_with("the payouts differ"));
-
-        let mut other = text.clone();
-        other.push(' ');
-        let problems = verify(&other, &results).unwrap();
-        assert!(problems[0].starts_with("the score sheet's SHA-256 is"));
-        assert_eq!(problems[1], "the score sheet is not in canonical form");
-    }
-}
+mod tests;

@@ -143,6 +143,8 @@ pub const TEMPLATES: &[(&str, Kind)] = &[
     ("payout_paid", Kind::Always),
     ("phase_changed", Kind::Always),
     ("results", Kind::Always),
+    ("round_closed", Kind::Always),
+    ("round_result", Kind::Always),
     ("verify_email", Kind::Always),
 ];
 

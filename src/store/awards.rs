@@ -34,6 +34,8 @@ pub struct Payout {
     pub paid_reference: Option<String>,
     pub paid_at: Option<NaiveDateTime>,
     pub paid_by: Option<String>,
+    /// The track whose prize it is (issue 20); None for an overall prize.
+    pub track: Option<String>,
 }
 
 pub fn find(conn: &mut DbConnection, contest_id: &str) -> QueryResult<Option<Award>> {

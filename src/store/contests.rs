@@ -210,6 +210,21 @@ pub fn due_jury_reminders(
         .load(conn)
 }
 
+/// Opened contests in judging (past the submission deadline, not awarded) whose frozen rules
+/// declare rounds (issue 20): those whose rounds may be due to close.
+pub fn judging_with_rounds(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Contest>> {
+    contests::table
+        .filter(contests::opened_at.is_not_null())
+        .filter(contests::awarded_at.is_null())
+        .filter(contests::submission_deadline.le(now))
+        .filter(contests::rules_document.like("%\"rounds\":[%"))
+        .select(Contest::as_select())
+        .load(conn)
+}
+
 /// Opened contests past their judging deadline and not yet awarded.
 pub fn due_for_award(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<Contest>> {
     contests::table

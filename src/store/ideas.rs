@@ -24,6 +24,8 @@ pub struct Idea {
     pub disqualified_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The track the idea names, when its contest has tracks (issue 20).
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -68,6 +70,7 @@ pub struct NewIdea<'a> {
     pub status: Status,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub track: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConnection, idea: &NewIdea) -> QueryResult<()> {
@@ -131,6 +134,7 @@ pub fn update_content(
     title: &str,
     summary: &str,
     body: &str,
+    track: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(ideas::table.find(id))
@@ -138,6 +142,7 @@ pub fn update_content(
             ideas::title.eq(title),
             ideas::summary.eq(summary),
             ideas::body.eq(body),
+            ideas::track.eq(track),
             ideas::updated_at.eq(at),
         ))
         .execute(conn)

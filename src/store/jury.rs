@@ -21,6 +21,8 @@ pub struct Juror {
     pub invited_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub accepted_at: Option<NaiveDateTime>,
+    /// The track whose entries the juror scores (issue 20); None: every entry.
+    pub track: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, juror: &Juror) -> QueryResult<()> {
@@ -199,20 +201,22 @@ pub fn set_reviews_per_entry(
         .map(drop)
 }
 
-/// Replaces a juror's sheet for an entry: its scores and comment.
+/// Replaces a juror's sheet for an entry in a round: its scores and comment.
 pub fn save_sheet(
     conn: &mut DbConnection,
     juror_id: &str,
     idea_id: &str,
+    round: &str,
     values: &[(String, i32)],
     comment: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    delete_sheet(conn, juror_id, idea_id)?;
+    delete_sheet(conn, juror_id, idea_id, round)?;
     diesel::insert_into(score_sheets::table)
         .values((
             score_sheets::juror_id.eq(juror_id),
             score_sheets::idea_id.eq(idea_id),
+            score_sheets::round.eq(round),
             score_sheets::comment.eq(comment),
             score_sheets::updated_at.eq(at),
         ))
@@ -222,6 +226,7 @@ pub fn save_sheet(
             .values((
                 scores::juror_id.eq(juror_id),
                 scores::idea_id.eq(idea_id),
+                scores::round.eq(round),
                 scores::criterion.eq(criterion),
                 scores::value.eq(value),
                 scores::updated_at.eq(at),
@@ -231,21 +236,31 @@ pub fn save_sheet(
     Ok(())
 }
 
-pub fn delete_sheet(conn: &mut DbConnection, juror_id: &str, idea_id: &str) -> QueryResult<()> {
+/// Removes a juror's sheet for an entry in one round (the rounds closed before keep theirs:
+/// who advanced was decided on them).
+pub fn delete_sheet(
+    conn: &mut DbConnection,
+    juror_id: &str,
+    idea_id: &str,
+    round: &str,
+) -> QueryResult<()> {
     diesel::delete(
         scores::table
             .filter(scores::juror_id.eq(juror_id))
-            .filter(scores::idea_id.eq(idea_id)),
+            .filter(scores::idea_id.eq(idea_id))
+            .filter(scores::round.eq(round)),
     )
     .execute(conn)?;
-    diesel::delete(score_sheets::table.find((juror_id, idea_id))).execute(conn)?;
+    diesel::delete(score_sheets::table.find((juror_id, idea_id, round))).execute(conn)?;
     Ok(())
 }
 
-/// One juror's sheet for one entry.
+/// One juror's sheet for one entry in one round.
 #[derive(Debug, Clone)]
 pub struct Sheet {
     pub idea_id: String,
+    /// The round's key (`final` for the last round, and for every contest without rounds).
+    pub round: String,
     pub comment: Option<String>,
     /// (criterion key, score)
     pub values: Vec<(String, i32)>,
@@ -253,26 +268,60 @@ pub struct Sheet {
 
 /// A juror's sheets.
 pub fn sheets_of(conn: &mut DbConnection, juror_id: &str) -> QueryResult<Vec<Sheet>> {
-    let sheets: Vec<(String, Option<String>)> = score_sheets::table
+    sheets_where(conn, juror_id, None)
+}
+
+/// A juror's sheets of one round.
+pub fn sheets_in(conn: &mut DbConnection, juror_id: &str, round: &str) -> QueryResult<Vec<Sheet>> {
+    sheets_where(conn, juror_id, Some(round))
+}
+
+fn sheets_where(
+    conn: &mut DbConnection,
+    juror_id: &str,
+    round: Option<&str>,
+) -> QueryResult<Vec<Sheet>> {
+    let mut sheets_query = score_sheets::table
         .filter(score_sheets::juror_id.eq(juror_id))
-        .select((score_sheets::idea_id, score_sheets::comment))
-        .load(conn)?;
-    let values: Vec<(String, String, i32)> = scores::table
+        .select((
+            score_sheets::idea_id,
+            score_sheets::round,
+            score_sheets::comment,
+        ))
+        .into_boxed();
+    let mut values_query = scores::table
         .filter(scores::juror_id.eq(juror_id))
-        .select((scores::idea_id, scores::criterion, scores::value))
-        .load(conn)?;
+        .select((
+            scores::idea_id,
+            scores::round,
+            scores::criterion,
+            scores::value,
+        ))
+        .into_boxed();
+    if let Some(round) = round {
+        sheets_query = sheets_query.filter(score_sheets::round.eq(round.to_owned()));
+        values_query = values_query.filter(scores::round.eq(round.to_owned()));
+    }
+    let sheets: Vec<(String, String, Option<String>)> = sheets_query.load(conn)?;
+    let values: Vec<(String, String, String, i32)> = values_query.load(conn)?;
     // Grouped once: a juror with thousands of sheets is read in linear time.
-    let mut by_idea: std::collections::HashMap<String, Vec<(String, i32)>> =
+    let mut by_idea: std::collections::HashMap<(String, String), Vec<(String, i32)>> =
         std::collections::HashMap::new();
-    for (idea, criterion, value) in values {
-        by_idea.entry(idea).or_default().push((criterion, value));
+    for (idea, round, criterion, value) in values {
+        by_idea
+            .entry((idea, round))
+            .or_default()
+            .push((criterion, value));
     }
     Ok(sheets
         .into_iter()
-        .map(|(idea, comment)| {
-            let mine = by_idea.remove(&idea).unwrap_or_default();
+        .map(|(idea, round, comment)| {
+            let mine = by_idea
+                .remove(&(idea.clone(), round.clone()))
+                .unwrap_or_default();
             Sheet {
                 idea_id: idea,
+                round,
                 comment,
                 values: mine,
             }

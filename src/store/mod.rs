@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod payout_details;
 pub mod profiles;
 pub mod rate_limits;
+pub mod rounds;
 pub mod schema;
 pub mod talent;
 pub mod tokens;

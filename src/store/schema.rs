@@ -268,6 +268,7 @@ diesel::table! {
         disqualified_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        track -> Nullable<Text>,
     }
 }
 
@@ -333,6 +334,7 @@ diesel::table! {
         invited_at -> Timestamp,
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
+        track -> Nullable<Text>,
     }
 }
 
@@ -353,18 +355,20 @@ diesel::table! {
 }
 
 diesel::table! {
-    score_sheets (juror_id, idea_id) {
+    score_sheets (juror_id, idea_id, round) {
         juror_id -> Text,
         idea_id -> Text,
+        round -> Text,
         comment -> Nullable<Text>,
         updated_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    scores (juror_id, idea_id, criterion) {
+    scores (juror_id, idea_id, round, criterion) {
         juror_id -> Text,
         idea_id -> Text,
+        round -> Text,
         criterion -> Text,
         value -> Integer,
         updated_at -> Timestamp,
@@ -398,6 +402,7 @@ diesel::table! {
         paid_reference -> Nullable<Text>,
         paid_at -> Nullable<Timestamp>,
         paid_by -> Nullable<Text>,
+        track -> Nullable<Text>,
     }
 }
 
@@ -467,5 +472,16 @@ diesel::table! {
         kind -> Text,
         sealed -> Text,
         given_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A round's close (issue 20), once: its entrants and who advanced, as JSON lists of ids.
+    round_closings (contest_id, round) {
+        contest_id -> Text,
+        round -> Text,
+        closed_at -> Timestamp,
+        entrants -> Text,
+        advanced -> Text,
     }
 }

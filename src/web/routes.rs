@@ -92,6 +92,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
         .service(api::award::award_now)
         .service(api::award::results)
         .service(api::award::scoresheet)
+        .service(api::rounds::list)
         .service(api::award::mark_paid)
         .service(api::payouts::mine)
         .service(api::payouts::give_details)

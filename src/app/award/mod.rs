@@ -53,6 +53,17 @@ pub struct RankingRow {
     pub title: String,
     /// The author's display name: judging is over.
     pub author: String,
+    /// The track the entry named (null without tracks).
+    #[serde(default)]
+    pub track: Option<String>,
+    /// The key of the last round it reached (`final` for every entry of a contest without
+    /// rounds, and in results awarded before rounds existed).
+    #[serde(default = "final_round")]
+    pub round_reached: String,
+}
+
+fn final_round() -> String {
+    crate::domain::rules::FINAL_ROUND.to_owned()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -66,6 +77,8 @@ pub struct PayoutView {
     pub status: crate::domain::status::PayoutStatus,
     pub entry_id: Option<String>,
     pub recipient: String,
+    /// The track whose prize it is (null for an overall prize).
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -128,10 +141,11 @@ pub fn award(
         let ScoreSheet {
             text: sheet_text,
             entries,
+            rounds,
             comments,
         } = scoresheet(conn, &contest, &rules, &ctx.entry_salt)?;
         let sheet_hash = canonical::sha256_hex(sheet_text.as_bytes());
-        let computed = computed(&rules, &entries);
+        let computed = computed(&rules, &rounds, &entries);
 
         // Titles and authors' names in one query, not one per entry.
         let ideas: std::collections::HashMap<String, (String, String)> =
@@ -140,17 +154,19 @@ pub fn award(
                 .map(|idea| (idea.id, (idea.title, idea.author_name)))
                 .collect();
         let mut ranking = Vec::new();
-        for (entry_id, rank, score) in &computed.ranking {
+        for row in &computed.ranking {
             let (title, author) = ideas
-                .get(entry_id)
+                .get(&row.entry_id)
                 .cloned()
                 .unwrap_or_else(|| (String::new(), FORMER_PARTICIPANT.into()));
             ranking.push(RankingRow {
-                entry_id: entry_id.clone(),
-                rank: *rank,
-                score: *score,
+                entry_id: row.entry_id.clone(),
+                rank: row.rank,
+                score: row.score,
                 title,
                 author,
+                track: row.track.clone(),
+                round_reached: row.round_reached.clone(),
             });
         }
         let beneficiary = rules.no_entry_beneficiary.clone();
@@ -158,17 +174,19 @@ pub fn award(
             .payouts
             .iter()
             .enumerate()
-            .map(|(i, (entry, amount, reason))| store::awards::Payout {
+            .map(|(i, p)| store::awards::Payout {
                 id: store::new_id(),
                 contest_id: contest_id.to_owned(),
                 position: i as i32 + 1,
-                idea_id: entry.clone(),
-                recipient: entry
+                idea_id: p.entry_id.clone(),
+                recipient: p
+                    .entry_id
                     .as_ref()
                     .and_then(|id| ranking.iter().find(|r| &r.entry_id == id))
                     .map_or(beneficiary.clone(), |r| r.author.clone()),
-                amount_cents: *amount,
-                reason: (*reason).to_owned(),
+                amount_cents: p.amount_cents,
+                reason: p.reason.to_owned(),
+                track: p.track.clone(),
                 status: crate::domain::status::PayoutStatus::Due,
                 paid_reference: None,
                 paid_at: None,

@@ -44,6 +44,7 @@ pub fn payouts_due(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<DueP
                 status: p.status,
                 entry_id: p.idea_id,
                 recipient: p.recipient,
+                track: p.track,
             },
         });
     }

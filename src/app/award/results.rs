@@ -36,6 +36,7 @@ pub(super) fn results_of(conn: &mut DbConnection, contest: &Contest) -> AppResul
                 _ => p.recipient,
             },
             entry_id: p.idea_id,
+            track: p.track,
         })
         .collect();
     Ok(Results {

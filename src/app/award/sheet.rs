@@ -2,6 +2,8 @@
 //! (`compute`, `verify`) is the domain's: `domain::scoresheet`.
 
 use super::*;
+use crate::domain::rules::FINAL_ROUND;
+use crate::store::ideas::Idea;
 
 fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -22,6 +24,8 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 pub(super) struct ScoreSheet {
     pub(super) text: String,
     pub(super) entries: Vec<rules::Entry>,
+    /// The earlier rounds as they closed, each with its entrants' sheets of that round.
+    pub(super) rounds: Vec<rules::RoundEntries>,
     /// The jurors' comments on each entry (read with the sheets, for the results mail).
     pub(super) comments: Comments,
 }
@@ -41,6 +45,66 @@ struct EntryRow<'a> {
     entry_id: &'a str,
     first_submitted_at: String,
     sheets: Vec<SheetRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    track: Option<&'a str>,
+}
+
+/// An earlier round in the sheet: its entrants when it closed, with that round's sheets.
+#[derive(Serialize)]
+struct RoundRow<'a> {
+    entrants: Vec<EntryRow<'a>>,
+    key: &'a str,
+}
+
+/// Per (round, idea): (juror number, scores).
+type Sheets = std::collections::HashMap<(String, String), Vec<(usize, BTreeMap<String, u32>)>>;
+
+/// The entries of a list with their sheets of `round`, by juror number, and the numbers.
+fn with_sheets(
+    ideas: &[&Idea],
+    round: &str,
+    sheets: &mut Sheets,
+) -> Vec<(rules::Entry, Vec<usize>)> {
+    ideas
+        .iter()
+        .map(|idea| {
+            let mut list = sheets
+                .remove(&(round.to_owned(), idea.id.clone()))
+                .unwrap_or_default();
+            list.sort_by_key(|(juror, _)| *juror);
+            let (numbers, sheets) = list.into_iter().unzip();
+            (
+                rules::Entry {
+                    id: idea.id.clone(),
+                    first_submitted_at: store::from_db(
+                        idea.first_submitted_at.unwrap_or(idea.created_at),
+                    ),
+                    sheets,
+                    track: idea.track.clone(),
+                },
+                numbers,
+            )
+        })
+        .collect()
+}
+
+fn rows_of(entries: &[(rules::Entry, Vec<usize>)]) -> Vec<EntryRow<'_>> {
+    entries
+        .iter()
+        .map(|(entry, numbers)| EntryRow {
+            entry_id: &entry.id,
+            first_submitted_at: rfc3339(entry.first_submitted_at),
+            sheets: numbers
+                .iter()
+                .zip(&entry.sheets)
+                .map(|(juror, scores)| SheetRow {
+                    juror: *juror,
+                    scores,
+                })
+                .collect(),
+            track: entry.track.as_deref(),
+        })
+        .collect()
 }
 
 pub(super) fn scoresheet(
@@ -55,10 +119,7 @@ pub(super) fn scoresheet(
     jurors.sort_by_cached_key(|(juror, ..)| {
         canonical::sha256_hex(format!("juror:{salt}:{}:{}", contest.id, juror.id).as_bytes())
     });
-    // Per idea: (juror number, scores).
-    type Sheets = Vec<(usize, BTreeMap<String, u32>)>;
-    let mut sheets_by_idea: std::collections::HashMap<String, Sheets> =
-        std::collections::HashMap::new();
+    let mut sheets_by_idea = Sheets::new();
     let mut comments = Comments::new();
     for (number, (juror, ..)) in jurors.iter().enumerate() {
         for sheet in store::jury::sheets_of(conn, &juror.id)? {
@@ -68,56 +129,64 @@ pub(super) fn scoresheet(
                     .or_default()
                     .push(comment);
             }
-            let scores = sheet
-                .values
-                .into_iter()
-                .map(|(key, value)| {
-                    u32::try_from(value)
-                        .map(|value| (key, value))
-                        .map_err(|_| AppError::internal("a stored score is negative"))
-                })
-                .collect::<AppResult<BTreeMap<String, u32>>>()?;
+            let scores = crate::app::rounds::scores_of(sheet.values)?;
             sheets_by_idea
-                .entry(sheet.idea_id)
+                .entry((sheet.round, sheet.idea_id))
                 .or_default()
                 .push((number + 1, scores));
         }
     }
-    let entries: Vec<(rules::Entry, Vec<usize>)> = eligible
+    // The earlier rounds, as they closed: their entrants may include ideas that left the
+    // running since (disqualified), whose sheets decided who advanced.
+    let closings = store::rounds::of_contest(conn, &contest.id)?;
+    let mut known: std::collections::HashMap<String, Idea> = eligible
         .iter()
-        .map(|(idea, _)| {
-            let mut sheets = sheets_by_idea.remove(&idea.id).unwrap_or_default();
-            sheets.sort_by_key(|(juror, _)| *juror);
-            let (numbers, sheets) = sheets.into_iter().unzip();
-            (
-                rules::Entry {
-                    id: idea.id.clone(),
-                    first_submitted_at: store::from_db(
-                        idea.first_submitted_at.unwrap_or(idea.created_at),
-                    ),
-                    sheets,
-                },
-                numbers,
-            )
+        .map(|(idea, _)| (idea.id.clone(), idea.clone()))
+        .collect();
+    let mut rounds = Vec::new();
+    for round in &rules.rounds {
+        let Some(closing) = closings.iter().find(|c| c.round == round.key) else {
+            return Err(AppError::internal(format!(
+                "the round {} is not closed at the award",
+                round.key
+            )));
+        };
+        let mut ids = closing.entrant_ids();
+        ids.sort();
+        for id in &ids {
+            if !known.contains_key(id)
+                && let Some(idea) = store::ideas::find(conn, id)?
+            {
+                known.insert(id.clone(), idea);
+            }
+        }
+        let ideas: Vec<&Idea> = ids.iter().filter_map(|id| known.get(id)).collect();
+        rounds.push((
+            round.key.as_str(),
+            with_sheets(&ideas, &round.key, &mut sheets_by_idea),
+        ));
+    }
+    let ideas: Vec<&Idea> = eligible.iter().map(|(idea, _)| idea).collect();
+    let entries = with_sheets(&ideas, FINAL_ROUND, &mut sheets_by_idea);
+    let rows = rows_of(&entries);
+    let round_rows: Vec<RoundRow> = rounds
+        .iter()
+        .map(|(key, entrants)| RoundRow {
+            entrants: rows_of(entrants),
+            key,
         })
         .collect();
-    let rows: Vec<EntryRow> = entries
-        .iter()
-        .map(|(entry, numbers)| EntryRow {
-            entry_id: &entry.id,
-            first_submitted_at: rfc3339(entry.first_submitted_at),
-            sheets: numbers
-                .iter()
-                .zip(&entry.sheets)
-                .map(|(juror, scores)| SheetRow {
-                    juror: *juror,
-                    scores,
-                })
-                .collect(),
-        })
-        .collect();
+    // "rounds" only when the rules have rounds: a sheet without them reads as it always did.
+    let rounds_text = if rules.rounds.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#""rounds":{},"#,
+            serde_json::to_string(&round_rows).map_err(AppError::internal)?
+        )
+    };
     let text = format!(
-        r#"{{"contest_id":{},"entries":{},"jurors":{},"rules":{},"rules_hash":{}}}"#,
+        r#"{{"contest_id":{},"entries":{},"jurors":{},{rounds_text}"rules":{},"rules_hash":{}}}"#,
         serde_json::to_string(&contest.id).map_err(AppError::internal)?,
         serde_json::to_string(&rows).map_err(AppError::internal)?,
         jurors.len(),
@@ -125,12 +194,20 @@ pub(super) fn scoresheet(
         serde_json::to_string(&contest.rules_hash).map_err(AppError::internal)?,
     );
     drop(rows);
+    drop(round_rows);
     for list in comments.values_mut() {
         list.sort();
     }
     Ok(ScoreSheet {
         text,
         entries: entries.into_iter().map(|(entry, _)| entry).collect(),
+        rounds: rounds
+            .into_iter()
+            .map(|(key, entrants)| rules::RoundEntries {
+                key: key.to_owned(),
+                entrants: entrants.into_iter().map(|(entry, _)| entry).collect(),
+            })
+            .collect(),
         comments,
     })
 }

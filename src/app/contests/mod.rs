@@ -40,6 +40,9 @@ pub struct ContestView {
     pub currency: String,
     /// Confirmed escrowed money in `currency` (fundings in another currency never count).
     pub funded_cents: i64,
+    /// The round being judged (the final one for a contest without rounds); null outside
+    /// judging.
+    pub round: Option<crate::app::rounds::RoundRef>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -112,18 +115,31 @@ pub fn view(
     contest: &Contest,
     now: DateTime<Utc>,
 ) -> AppResult<ContestView> {
+    let phase = phase_of(contest, now);
+    let round = if phase == Phase::Judging {
+        let rules = parse_rules(contest)?;
+        let closings = if rules.rounds.is_empty() {
+            Vec::new()
+        } else {
+            store::rounds::of_contest(conn, &contest.id)?
+        };
+        Some(crate::app::rounds::stage_of(&rules, &closings).view())
+    } else {
+        None
+    };
     Ok(ContestView {
         id: contest.id.clone(),
         organization_id: contest.organization_id.clone(),
         title: contest.title.clone(),
         brief: contest.brief.clone(),
         rules: serde_json::from_str(&contest.rules).map_err(AppError::internal)?,
-        phase: phase_of(contest, now),
+        phase,
         rules_hash: contest.rules_hash.clone(),
         opened_at: contest.opened_at.map(store::from_db),
         prize_pool_cents: contest.prize_pool_cents,
         currency: contest.currency.clone(),
         funded_cents: store::fundings::funded_cents(conn, &contest.id, &contest.currency)?,
+        round,
     })
 }
 

@@ -91,6 +91,8 @@ pub struct IdeaView {
     /// The receipt of the latest revision; null for a draft never submitted.
     pub receipt: Option<Receipt>,
     pub attachments: Vec<AttachmentView>,
+    /// The track the idea enters (null without tracks).
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -109,6 +111,9 @@ pub struct NewIdea {
     /// Save as a draft instead of submitting.
     #[serde(default)]
     pub draft: bool,
+    /// The track the idea enters, when the contest has tracks: needed to submit.
+    #[serde(default)]
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -121,6 +126,9 @@ pub struct IdeaContent {
     /// May be empty in a draft.
     #[serde(default)]
     pub body: String,
+    /// The track, when the contest has tracks; left out, it does not change.
+    #[serde(default)]
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -178,6 +186,7 @@ fn view_as(
         updated_at: store::from_db(idea.updated_at),
         receipt,
         attachments,
+        track: idea.track.clone(),
     })
 }
 

@@ -81,7 +81,13 @@ fn receipt_digest(idea: &Idea, files: &[store::ideas::Attachment]) -> String {
             sha256: &f.sha256,
         })
         .collect();
-    crate::domain::ideas::receipt_digest(&idea.title, &idea.summary, &idea.body, &files)
+    crate::domain::ideas::receipt_digest(
+        &idea.title,
+        &idea.summary,
+        &idea.body,
+        &files,
+        idea.track.as_deref(),
+    )
 }
 
 /// The key of one idea's audit commitments: HMAC-SHA256 of its id under a key derived from the

@@ -52,6 +52,8 @@ pub fn create_with_files(
         if !input.draft {
             require_verified(ctx, actor)?;
         }
+        let rules: crate::domain::rules::Rules = crate::app::contests::rules_of(ctx, &contest)?;
+        validate_track(&mut v, &rules, input.track.as_deref(), input.draft);
         v.finish()?;
         backend::lock_author_in_contest(conn, contest_id, &user.id)?;
         // The clock is read here, inside the transaction that commits the idea.
@@ -60,7 +62,6 @@ pub fn create_with_files(
         if !input.draft {
             refuse_insiders(conn, &contest, &user.id)?;
         }
-        let rules: crate::domain::rules::Rules = crate::app::contests::rules_of(ctx, &contest)?;
         if !input.draft
             && store::ideas::count_submitted(conn, contest_id, &user.id)?
                 >= i64::from(rules.max_ideas_per_person)
@@ -80,6 +81,7 @@ pub fn create_with_files(
                 status: Status::Draft,
                 created_at: store::to_db(now),
                 updated_at: store::to_db(now),
+                track: input.track.as_deref(),
             },
         )?;
         if files.len() as u32 > ctx.settings.ideas.max_attachments {
@@ -104,6 +106,7 @@ pub fn create_with_files(
                 disqualified_reason: None,
                 created_at: store::to_db(now),
                 updated_at: store::to_db(now),
+                track: input.track.clone(),
             };
             record_submission(ctx, conn, &contest, &idea, now)?;
         }
@@ -127,6 +130,31 @@ fn refuse_insiders(conn: &mut DbConnection, contest: &Contest, user_id: &str) ->
         return Err(crate::app::jury::juror_and_author());
     }
     Ok(())
+}
+
+/// The track an idea names (issue 20): one of the rules' tracks, needed to submit when the
+/// contest has tracks, and none when it has not.
+fn validate_track(
+    v: &mut Validator,
+    rules: &crate::domain::rules::Rules,
+    track: Option<&str>,
+    draft: bool,
+) {
+    match (track, rules.tracks.is_empty()) {
+        (None, true) => {}
+        (Some(_), true) => v.add("track", "This contest has no tracks; leave the track out."),
+        (Some(t), false) if rules.track(t).is_some() => {}
+        (None, false) if draft => {}
+        (_, false) => {
+            let labels: Vec<String> = (rules.tracks.iter())
+                .map(|t| format!("{} ({})", t.key, t.label))
+                .collect();
+            v.add(
+                "track",
+                format!("Choose the track your idea enters: {}.", labels.join(", ")),
+            );
+        }
+    }
 }
 
 fn entry_limit(max: u32) -> AppError {
@@ -154,6 +182,9 @@ pub fn update(
         let mut v = Validator::new();
         let draft = status == Status::Draft;
         validate(&mut v, &input.title, &input.summary, &input.body, draft);
+        let rules = crate::app::contests::rules_of(ctx, &contest)?;
+        let track = input.track.clone().or_else(|| idea.track.clone());
+        validate_track(&mut v, &rules, track.as_deref(), draft);
         v.finish()?;
         store::ideas::update_content(
             conn,
@@ -161,6 +192,7 @@ pub fn update(
             &input.title,
             &input.summary,
             &input.body,
+            track.as_deref(),
             store::to_db(now),
         )?;
         let idea = reload(conn, idea_id)?;
@@ -192,6 +224,8 @@ pub fn submit_draft(
         // A draft may lack its summary or body: every missing field is named at once.
         let mut v = Validator::new();
         validate(&mut v, &idea.title, &idea.summary, &idea.body, false);
+        let rules = crate::app::contests::rules_of(ctx, &contest)?;
+        validate_track(&mut v, &rules, idea.track.as_deref(), false);
         if let Err(AppError::Validation(fields)) = require_terms(input.accept_terms) {
             fields.iter().for_each(|f| v.add(&f.path, &f.message));
         }
@@ -200,7 +234,6 @@ pub fn submit_draft(
         let now = ctx.now();
         require_phase(&contest, now, false)?;
         refuse_insiders(conn, &contest, &idea.author_id)?;
-        let rules = crate::app::contests::rules_of(ctx, &contest)?;
         if store::ideas::count_submitted(conn, &contest.id, &idea.author_id)?
             >= i64::from(rules.max_ideas_per_person)
         {

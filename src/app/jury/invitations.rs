@@ -28,6 +28,31 @@ pub fn invite(
         if let Some(invitee) = store::users::find_by_email(conn, email.as_str())? {
             refuse_organiser(conn, &contest, &invitee.id)?;
         }
+        // A panel per track: the track must be one of the rules' (the draft's until opening).
+        let track = match input
+            .track
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => None,
+            Some(track) => {
+                let rules = super::super::contests::parse_rules(&contest)?;
+                if rules.track(track).is_none() {
+                    return Err(AppError::field(
+                        "track",
+                        if rules.tracks.is_empty() {
+                            "This contest has no tracks; leave the track out.".to_owned()
+                        } else {
+                            let keys: Vec<&str> =
+                                rules.tracks.iter().map(|t| t.key.as_str()).collect();
+                            format!("Choose one of the rules' tracks: {}.", keys.join(", "))
+                        },
+                    ));
+                }
+                Some(track.to_owned())
+            }
+        };
         if store::jury::find_by_email(conn, contest_id, email.as_str())?.is_some() {
             return Err(AppError::conflict(
                 ErrorCode::AlreadyInvited,
@@ -47,6 +72,7 @@ pub fn invite(
             invited_at: store::to_db(now),
             expires_at: store::to_db(now + Duration::days(INVITATION_TTL_DAYS)),
             accepted_at: None,
+            track,
         };
         store::jury::insert(conn, &juror)?;
         audit::record(

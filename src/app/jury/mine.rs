@@ -56,8 +56,9 @@ pub fn mine(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<MyJu
         };
         let phase = phase_of(&contest, now);
         let progress = if matches!(phase, Phase::Judging | Phase::Awarded) {
-            let panel = panel(conn, &contest, &juror)?;
-            Some(progress_of(conn, &juror, &panel.entries)?.0)
+            let field = Field::load(conn, &contest)?;
+            let panel = panel_in(conn, &contest, &juror, &field)?;
+            Some(progress_of(conn, &juror, &panel.entries, &field.stage.key)?.0)
         } else {
             None
         };

@@ -32,7 +32,7 @@ pub use invitations::{
 pub use mine::{MyJuries, MySeat, mine};
 pub(in crate::app) use oversight::progress_in;
 pub use oversight::{Reminded, disqualify, progress, remind, scheduled_reminder};
-use panel::{Field, entry_of, panel, panel_in};
+use panel::{Field, entry_of, panel_in};
 pub use panel::{early_award_blocker, start_judging};
 use scoring::progress_of;
 pub use scoring::{attachment, declare_conflict, entries, save_scores};
@@ -60,6 +60,9 @@ const INVITATION_TTL_DAYS: i64 = 14;
 #[serde(deny_unknown_fields)]
 pub struct NewJuror {
     pub email: String,
+    /// The track whose entries the juror scores (a panel per track); none: every entry.
+    #[serde(default)]
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -71,6 +74,8 @@ pub struct JurorView {
     /// `invited` or `accepted`.
     #[schema(value_type = String)]
     pub status: crate::domain::status::JurorStatus,
+    /// The track whose entries the juror scores (null: every entry).
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -98,6 +103,8 @@ pub struct JuryEntry {
     pub attachments: Vec<JuryAttachment>,
     pub my_scores: BTreeMap<String, i32>,
     pub my_comment: Option<String>,
+    /// The track the entry names (null without tracks).
+    pub track: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -110,6 +117,11 @@ pub struct Progress {
 pub struct JuryEntries {
     pub entries: Vec<JuryEntry>,
     pub progress: Progress,
+    /// The round being judged (the final one without rounds).
+    pub round: crate::app::rounds::RoundRef,
+    /// The criteria of that round.
+    #[schema(value_type = Vec<Object>)]
+    pub criteria: Vec<crate::domain::rules::Criterion>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -154,6 +166,7 @@ fn view(juror: Juror, display_name: Option<String>) -> JurorView {
         email: juror.email,
         display_name,
         status: juror.status,
+        track: juror.track,
     }
 }
 

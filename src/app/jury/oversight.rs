@@ -22,7 +22,7 @@ pub(in crate::app) fn progress_in(
     let field = Field::load(conn, contest)?;
     for (juror, _, _, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
         let panel = panel_in(conn, contest, &juror, &field)?;
-        let (p, _) = progress_of(conn, &juror, &panel.entries)?;
+        let (p, _) = progress_of(conn, &juror, &panel.entries, &field.stage.key)?;
         rows.push(JurorProgress {
             juror_id: juror.id,
             display_name,
@@ -44,7 +44,7 @@ fn remind_late(
     let field = Field::load(conn, contest)?;
     for (juror, _, locale, display_name) in store::jury::accepted_with_users(conn, &contest.id)? {
         let panel = panel_in(conn, contest, &juror, &field)?;
-        let (p, _) = progress_of(conn, &juror, &panel.entries)?;
+        let (p, _) = progress_of(conn, &juror, &panel.entries, &field.stage.key)?;
         if p.scored >= p.assigned {
             continue;
         }

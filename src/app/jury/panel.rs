@@ -9,21 +9,28 @@ pub(super) struct Panel {
     pub(super) entries: Vec<(usize, Idea)>,
 }
 
-pub(super) fn panel(conn: &mut DbConnection, contest: &Contest, juror: &Juror) -> AppResult<Panel> {
-    let field = Field::load(conn, contest)?;
-    panel_in(conn, contest, juror, &field)
-}
-
-/// The entries in the running, in blind order: the same for every juror of a contest, so
-/// loaded once when every juror's panel is needed.
+/// The entries in the running, in blind order, and the round being judged: the same for every
+/// juror of a contest, so loaded once when every juror's panel is needed.
 pub(super) struct Field {
     eligible: Vec<(Idea, String)>,
     /// Indexes into `eligible`, in blind order.
     order: Vec<usize>,
+    /// The round being judged: only its entrants are on the jurors' lists.
+    pub(super) stage: crate::app::rounds::Stage,
+    /// The keys of the rules' tracks: a juror invited to one of them scores its entries only.
+    tracks: Vec<String>,
 }
 
 impl Field {
     pub(super) fn load(conn: &mut DbConnection, contest: &Contest) -> AppResult<Field> {
+        let rules = super::super::contests::parse_rules(contest)?;
+        let closings = if rules.rounds.is_empty() {
+            Vec::new()
+        } else {
+            store::rounds::of_contest(conn, &contest.id)?
+        };
+        let stage = crate::app::rounds::stage_of(&rules, &closings);
+        let tracks = rules.tracks.iter().map(|t| t.key.clone()).collect();
         let eligible = store::ideas::eligible_with_author_email(conn, &contest.id)?;
         let ids: Vec<&str> = eligible.iter().map(|(idea, _)| idea.id.as_str()).collect();
         let position: std::collections::HashMap<&str, usize> =
@@ -32,8 +39,21 @@ impl Field {
             .into_iter()
             .map(|id| position[id])
             .collect();
-        Ok(Field { eligible, order })
+        Ok(Field {
+            eligible,
+            order,
+            stage,
+            tracks,
+        })
     }
+}
+
+/// The track a juror scores, when the rules have it (None: every track).
+pub(super) fn panel_track<'a>(juror: &'a Juror, tracks: &[String]) -> Option<&'a str> {
+    juror
+        .track
+        .as_deref()
+        .filter(|t| tracks.iter().any(|k| k == t))
 }
 
 pub(super) fn panel_in(
@@ -54,6 +74,7 @@ pub(super) fn panel_in(
         .into_iter()
         .collect();
     let juror_user = juror.user_id.clone().unwrap_or_default();
+    let track = panel_track(juror, &field.tracks);
     // Entries are numbered among those this juror may know of: a gap would tell them that an
     // entry by someone close to them exists. An entry they declared a conflict with keeps its
     // number, so that the others do not move.
@@ -61,7 +82,9 @@ pub(super) fn panel_in(
     let mut number = 0;
     for i in &field.order {
         let (idea, author_email) = &field.eligible[*i];
-        let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id));
+        let in_list = assigned.as_ref().is_none_or(|a| a.contains(&idea.id))
+            && field.stage.admits(&idea.id)
+            && track.is_none_or(|t| idea.track.as_deref() == Some(t));
         let detected =
             rules::detected_conflict(&juror_user, &juror.email, &idea.author_id, author_email);
         if !in_list || detected {
@@ -93,10 +116,15 @@ pub fn early_award_blocker(
             "Fewer jurors have accepted than the rules require; the award runs by itself at the judging deadline.",
         ));
     }
+    if field.stage.key != crate::domain::rules::FINAL_ROUND {
+        return Ok(Some(
+            "An earlier round is still being judged; the award comes after the final round.",
+        ));
+    }
     let mut scored: HashSet<String> = HashSet::new();
     for (juror, ..) in jurors {
         let panel = panel_in(conn, contest, &juror, &field)?;
-        let (progress, sheets) = progress_of(conn, &juror, &panel.entries)?;
+        let (progress, sheets) = progress_of(conn, &juror, &panel.entries, &field.stage.key)?;
         if progress.scored < progress.assigned {
             return Ok(Some(
                 "Some jurors have entries left to score; the award runs by itself at the judging deadline.",
@@ -104,9 +132,8 @@ pub fn early_award_blocker(
         }
         scored.extend(sheets.into_iter().map(|sheet| sheet.idea_id));
     }
-    if field
-        .eligible
-        .iter()
+    if (field.eligible.iter())
+        .filter(|(idea, _)| field.stage.admits(&idea.id))
         .any(|(idea, _)| !scored.contains(&idea.id))
     {
         return Ok(Some(
@@ -139,6 +166,16 @@ pub(super) fn entry_of(
     let assigned = contest.reviews_per_entry.is_none()
         || store::jury::assigned_ideas(conn, &juror.id)?.contains(&idea.id);
     if !assigned {
+        return Err(not_found());
+    }
+    // Only the round being judged, and the juror's track: an entry of another round or track
+    // answers as one that does not exist.
+    let stage = crate::app::rounds::stage(ctx, conn, contest)?;
+    let tracks: Vec<String> = (rules_of(ctx, contest)?.tracks.into_iter())
+        .map(|t| t.key)
+        .collect();
+    let in_track = panel_track(juror, &tracks).is_none_or(|t| idea.track.as_deref() == Some(t));
+    if !stage.admits(&idea.id) || !in_track {
         return Err(not_found());
     }
     let juror_user = juror.user_id.clone().unwrap_or_default();

@@ -2,12 +2,14 @@
 
 use super::*;
 
+/// How many of `entries` the juror scored in `round`, and their sheets of that round.
 pub(super) fn progress_of(
     conn: &mut DbConnection,
     juror: &Juror,
     entries: &[(usize, Idea)],
+    round: &str,
 ) -> AppResult<(Progress, Vec<store::jury::Sheet>)> {
-    let sheets = store::jury::sheets_of(conn, &juror.id)?;
+    let sheets = store::jury::sheets_in(conn, &juror.id, round)?;
     let with_sheet: HashSet<&str> = sheets.iter().map(|s| s.idea_id.as_str()).collect();
     let scored = entries
         .iter()
@@ -31,8 +33,9 @@ pub fn entries(
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_judging(&contest, ctx.now())?;
     let salt = &ctx.entry_salt;
-    let panel = panel(conn, &contest, &juror)?;
-    let (progress, sheets) = progress_of(conn, &juror, &panel.entries)?;
+    let field = Field::load(conn, &contest)?;
+    let panel = panel_in(conn, &contest, &juror, &field)?;
+    let (progress, sheets) = progress_of(conn, &juror, &panel.entries, &field.stage.key)?;
     let mut entries = Vec::new();
     for (number, idea) in &panel.entries {
         let eid = entry_id(salt, &contest.id, &idea.id);
@@ -63,9 +66,15 @@ pub fn entries(
                 .map(|sheet| sheet.values.iter().cloned().collect())
                 .unwrap_or_default(),
             my_comment: mine.and_then(|sheet| sheet.comment.clone()),
+            track: idea.track.clone(),
         });
     }
-    Ok(JuryEntries { entries, progress })
+    Ok(JuryEntries {
+        entries,
+        progress,
+        round: field.stage.view(),
+        criteria: field.stage.criteria.clone(),
+    })
 }
 
 pub fn save_scores(
@@ -82,10 +91,11 @@ pub fn save_scores(
     // could change meanwhile is checked again under the lock.
     let (contest, juror) = as_juror(conn, actor, contest_id)?;
     require_scoring_open(&contest, ctx.now())?;
+    let stage = crate::app::rounds::stage(ctx, conn, &contest)?;
+    require_round_open(&stage, ctx.now())?;
     let idea = entry_of(ctx, conn, &contest, &juror, eid)?;
-    let rules = rules_of(ctx, &contest)?;
     let mut v = Validator::new();
-    if let Err(errors) = rules::check_sheet(&rules.criteria, &input.scores) {
+    if let Err(errors) = rules::check_sheet(&stage.criteria, &input.scores) {
         for e in errors {
             v.add(&e.path, e.message);
         }
@@ -117,6 +127,12 @@ pub fn save_scores(
         let (contest, juror) = as_juror(conn, actor, contest_id)?;
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
+        // The round closed meanwhile: its sheets are what advancement was decided on.
+        let current = crate::app::rounds::stage(ctx, conn, &contest)?;
+        if current.key != stage.key {
+            return Err(round_closed());
+        }
+        require_round_open(&current, now)?;
         // Disqualified, or a conflict declared, since the entry was looked up.
         let still_eligible = store::ideas::find(conn, &idea.id)?
             .is_some_and(|current| current.status == crate::domain::ideas::Status::Submitted);
@@ -130,6 +146,7 @@ pub fn save_scores(
             conn,
             &juror.id,
             &idea.id,
+            &stage.key,
             &values,
             comment,
             store::to_db(now),
@@ -139,8 +156,16 @@ pub fn save_scores(
         // let anyone try every juror against every entry until the hash matched.
         let commitment = sha256_hex(
             format!(
-                "sheet:{}:{}:{}:{values:?}:{comment:?}",
-                ctx.entry_salt, juror.id, idea.id
+                "sheet:{}:{}:{}:{}{values:?}:{comment:?}",
+                ctx.entry_salt,
+                juror.id,
+                idea.id,
+                // Sheets of the final round commit as before rounds existed.
+                if stage.has_rounds {
+                    format!("{}:", stage.key)
+                } else {
+                    String::new()
+                }
             )
             .as_bytes(),
         );
@@ -161,8 +186,24 @@ pub fn save_scores(
             attachments: Vec::new(),
             my_scores: values.into_iter().collect(),
             my_comment: comment.map(str::to_owned),
+            track: idea.track.clone(),
         })
     })
+}
+
+/// A round past its end takes no more sheets, even before the scheduler closed it.
+fn require_round_open(stage: &crate::app::rounds::Stage, now: DateTime<Utc>) -> AppResult<()> {
+    if now >= stage.ends_at {
+        return Err(round_closed());
+    }
+    Ok(())
+}
+
+fn round_closed() -> AppError {
+    AppError::conflict(
+        ErrorCode::JudgingClosed,
+        "This round has ended; its scores are frozen. The next round's entries appear on your list once it is closed.",
+    )
 }
 
 pub fn declare_conflict(
@@ -188,9 +229,12 @@ pub fn declare_conflict(
         let now = ctx.now();
         require_scoring_open(&contest, now)?;
         let idea = entry_of(ctx, conn, &contest, &juror, eid)?;
+        let stage = crate::app::rounds::stage(ctx, conn, &contest)?;
+        require_round_open(&stage, now)?;
         store::jury::declare_conflict(conn, &juror.id, &idea.id, &reason, store::to_db(now))?;
-        // A conflicted juror's scores must not count.
-        store::jury::delete_sheet(conn, &juror.id, &idea.id)?;
+        // A conflicted juror's scores must not count in the round being judged (closed rounds
+        // keep theirs: who advanced was decided on them).
+        store::jury::delete_sheet(conn, &juror.id, &idea.id, &stage.key)?;
         audit::record(conn, contest_id, now, "conflict_declared", json!({}))?;
         Ok(())
     })

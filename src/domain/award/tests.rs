@@ -35,6 +35,7 @@ fn entry(id: &str, submitted: i64, sheets: Vec<BTreeMap<String, u32>>) -> Entry 
         id: id.into(),
         first_submitted_at: at(submitted),
         sheets,
+        track: None,
     }
 }
 
@@ -79,6 +80,7 @@ fn sheet_scores_follow_the_formula() {
 #[test]
 fn an_entry_scores_the_mean_of_its_sheets() {
     let ranking = rank(
+        Aggregation::Mean,
         &criteria(),
         &[entry("a", 0, vec![sheet(10, 5), sheet(5, 0)])],
     );
@@ -91,6 +93,7 @@ fn an_entry_scores_the_mean_of_its_sheets() {
 fn ties_are_broken_by_criteria_then_submission_then_id() {
     // Both 67.5; b is better on impact, the first criterion.
     let ranking = rank(
+        Aggregation::Mean,
         &criteria(),
         &[
             entry("a", 0, vec![sheet(7, 3)]),
@@ -100,6 +103,7 @@ fn ties_are_broken_by_criteria_then_submission_then_id() {
     assert_eq!(ids(&ranking), ["b", "a"]);
     // All equal: the earlier submission first, then the smaller id.
     let ranking = rank(
+        Aggregation::Mean,
         &criteria(),
         &[
             entry("z", 10, vec![sheet(7, 3)]),
@@ -117,6 +121,7 @@ fn ties_are_broken_by_criteria_then_submission_then_id() {
 #[test]
 fn unscored_entries_come_after_every_scored_one() {
     let ranking = rank(
+        Aggregation::Mean,
         &criteria(),
         &[
             entry("none", 0, vec![]),
@@ -129,7 +134,7 @@ fn unscored_entries_come_after_every_scored_one() {
 }
 
 fn ranked(criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
-    rank(criteria, entries)
+    rank(Aggregation::Mean, criteria, entries)
 }
 
 #[test]
@@ -333,6 +338,7 @@ fn arbitrary_contest()
                             id: format!("e{i:03}"),
                             first_submitted_at: at(i64::from(next(1000))),
                             sheets,
+                            track: None,
                         }
                     })
                     .collect();
@@ -355,7 +361,9 @@ proptest! {
         (criteria, entries, prizes, minimum, fallback) in arbitrary_contest()
     ) {
         let pool: i64 = prizes.iter().map(|p| p.amount_cents).sum();
-        let ranking = rank(&criteria, &entries);
+        let ranking = rank(
+        Aggregation::Mean,
+        &criteria, &entries);
         let payouts = allocate(&prizes, minimum, fallback, &ranking);
         prop_assert_eq!(payouts.iter().map(|p| p.amount_cents).sum::<i64>(), pool);
         prop_assert!(payouts.iter().all(|p| p.amount_cents > 0));
@@ -378,7 +386,9 @@ proptest! {
     fn the_result_does_not_depend_on_the_order_rows_come_in(
         (criteria, entries, prizes, minimum, fallback) in arbitrary_contest(), rotate in 0usize..200
     ) {
-        let reference = allocate(&prizes, minimum, fallback, &rank(&criteria, &entries));
+        let reference = allocate(&prizes, minimum, fallback, &rank(
+        Aggregation::Mean,
+        &criteria, &entries));
         let mut shuffled = entries.clone();
         shuffled.reverse();
         if !shuffled.is_empty() {
@@ -388,7 +398,9 @@ proptest! {
         for entry in &mut shuffled {
             entry.sheets.reverse();
         }
-        let again = allocate(&prizes, minimum, fallback, &rank(&criteria, &shuffled));
+        let again = allocate(&prizes, minimum, fallback, &rank(
+        Aggregation::Mean,
+        &criteria, &shuffled));
         prop_assert_eq!(reference, again);
     }
 
@@ -396,7 +408,9 @@ proptest! {
     fn ranks_are_a_permutation_and_scored_entries_come_first(
         (criteria, entries, _prizes, _minimum, _fallback) in arbitrary_contest()
     ) {
-        let ranking = rank(&criteria, &entries);
+        let ranking = rank(
+        Aggregation::Mean,
+        &criteria, &entries);
         prop_assert_eq!(ranking.len(), entries.len());
         prop_assert!(ranking.iter().enumerate().all(|(i, r)| r.rank == i + 1));
         let first_unscored = ranking.iter().position(|r| r.score.is_none()).unwrap_or(ranking.len());

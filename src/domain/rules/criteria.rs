@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Criterion, Parser};
 
@@ -12,13 +12,18 @@ use super::{Criterion, Parser};
 pub const MAX_DESCRIPTION: usize = 500;
 
 impl Parser {
-    pub(super) fn criteria(&mut self, object: &Map<String, Value>) -> Option<Vec<Criterion>> {
-        let items = self.list(object, "criteria", 1, 10)?;
+    /// The criteria at `at`: the final round's (`rules.criteria`) or an earlier round's.
+    pub(super) fn criteria_at(
+        &mut self,
+        value: Option<&Value>,
+        at: &str,
+    ) -> Option<Vec<Criterion>> {
+        let items = self.list_at(value, at, 1, 10)?;
         let before = self.errors.len();
         let mut criteria = Vec::new();
         let mut keys = BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("rules.criteria[{i}]");
+            let path = format!("{at}[{i}]");
             let Some(c) = item.as_object() else {
                 self.error(
                     &path,
@@ -27,20 +32,7 @@ impl Parser {
                 continue;
             };
             self.unknown_keys(c, &path, &["key", "label", "weight", "max", "description"]);
-            let key = self.text_at(c.get("key"), &format!("{path}.key"), 32);
-            if let Some(k) = &key {
-                if !k
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
-                {
-                    self.error(
-                        &format!("{path}.key"),
-                        "Use lower-case letters, digits and _ only.",
-                    );
-                } else if !keys.insert(k.clone()) {
-                    self.error(&format!("{path}.key"), "Each criterion needs its own key.");
-                }
-            }
+            let key = self.key_at(c.get("key"), &format!("{path}.key"), &mut keys, "criterion");
             let label = self.text_at(c.get("label"), &format!("{path}.label"), 100);
             let weight = self.integer_at(c.get("weight"), &format!("{path}.weight"), 1, 100);
             let max = self.integer_at(c.get("max"), &format!("{path}.max"), 1, 100);

@@ -2,12 +2,12 @@
 //! contest editor writes these, and the fuzz targets take the required ones out one by one.
 
 /// The fields that may be left out (each with its default): the end of [`FIELDS`].
-pub const OPTIONAL: [&str; 1] = ["publish_ideas"];
+pub const OPTIONAL: [&str; 4] = ["publish_ideas", "aggregation", "tracks", "rounds"];
 
 /// Every field a rules document may hold, the required ones first, then [`OPTIONAL`]. The one
 /// list of them: the parser refuses any other, the contest editor writes these, and the fuzz
 /// targets take them out one by one.
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 18] = [
     "opens_at",
     "submission_deadline",
     "judging_deadline",
@@ -23,6 +23,9 @@ pub const FIELDS: [&str; 15] = [
     "ip_terms",
     "min_jurors",
     "publish_ideas",
+    "aggregation",
+    "tracks",
+    "rounds",
 ];
 
 /// The fields every rules document must hold: [`FIELDS`] without [`OPTIONAL`].

@@ -12,4 +12,5 @@ pub mod notifications;
 pub mod organizations;
 pub mod payouts;
 pub mod profiles;
+pub mod rounds;
 pub mod talent;

@@ -156,6 +156,7 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
             summary: idea.summary.clone(),
             body: idea.body.clone(),
             accept_terms: false,
+            track: idea.track.clone().unwrap_or_default(),
         },
     };
     IdeaPageView {
@@ -345,6 +346,7 @@ pub(crate) async fn edit_post(
         title: form.title,
         summary: form.summary,
         body: form.body,
+        track: Some(form.track).filter(|t| !t.is_empty()),
     };
     let on_error = IdeaPageState {
         typed: Some(typed),

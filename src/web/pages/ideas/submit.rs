@@ -22,6 +22,8 @@ pub(crate) struct IdeaTyped {
     pub summary: String,
     pub body: String,
     pub accept_terms: bool,
+    /// The track chosen (empty: none), when the contest has tracks.
+    pub track: String,
 }
 
 /// Which button of an idea form was pressed.
@@ -55,6 +57,8 @@ pub(crate) struct IdeaForm {
     pub accept_terms: Option<String>,
     #[serde(default)]
     pub action: IdeaAction,
+    #[serde(default)]
+    pub track: String,
 }
 
 impl IdeaForm {
@@ -64,6 +68,7 @@ impl IdeaForm {
             summary: self.summary.clone(),
             body: self.body.clone(),
             accept_terms: checked(&self.accept_terms),
+            track: self.track.clone(),
         }
     }
 }
@@ -152,6 +157,7 @@ impl IdeaForm {
             body: posted.field("body"),
             accept_terms: (!accept.is_empty()).then_some(accept),
             action: IdeaAction::named(&posted.field("action")),
+            track: posted.field("track"),
         }
     }
 }
@@ -218,6 +224,7 @@ pub(crate) async fn submit_post(
         body: form.body,
         accept_terms: typed.accept_terms,
         draft,
+        track: Some(form.track).filter(|t| !t.is_empty()),
     };
     // A file refused (unreadable, of no accepted kind): the text is kept as a draft all the
     // same, and the page says which file to attach again.

@@ -36,6 +36,9 @@ pub(crate) struct FundingForm {
 pub(crate) struct JurorForm {
     #[serde(default)]
     email: String,
+    /// The track the juror scores (a panel per track); empty: every entry.
+    #[serde(default)]
+    track: String,
 }
 
 /// How many jurors score each entry; empty for all of them.
@@ -151,12 +154,13 @@ pub(crate) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> Ht
 }
 
 pub(crate) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpResponse {
-    let email = form.into_inner().email;
+    let JurorForm { email, track } = form.into_inner();
+    let track = Some(track).filter(|t| !t.is_empty());
     let typed = Typed {
         input_email: email.clone(),
         ..Typed::default()
     };
-    let ((actor, id), juror) = (m.ids(), NewJuror { email });
+    let ((actor, id), juror) = (m.ids(), NewJuror { email, track });
     let result = (m.state)
         .run(move |ctx, conn| jury::invite(ctx, conn, &actor, &id, juror).map(drop))
         .await;

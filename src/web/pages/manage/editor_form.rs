@@ -70,7 +70,7 @@ pub(super) struct Editor {
 /// rows rather than inputs, and the fallback is a policy and its number.
 fn inputs_of(field: &'static str) -> Vec<&'static str> {
     match field {
-        "criteria" | "prizes" => Vec::new(),
+        "criteria" | "prizes" | "tracks" | "rounds" | "aggregation" => Vec::new(),
         "fallback" => vec!["fallback_policy", "fallback_n"],
         field => vec![field],
     }
@@ -218,6 +218,7 @@ impl Editor {
         editor.set("brief", contest.brief.clone());
         for field in rules::FIELDS {
             match field {
+                "tracks" | "rounds" | "aggregation" => {}
                 "criteria" => editor.criteria_of(&rules[field]),
                 "prizes" => editor.prizes_of(&rules[field], &contest.currency),
                 "fallback" => {
@@ -340,6 +341,9 @@ impl Editor {
         }
         let mut document = Map::new();
         for field in rules::FIELDS {
+            if matches!(field, "tracks" | "rounds" | "aggregation") {
+                continue;
+            }
             let value = match field {
                 "criteria" => Value::Array(std::mem::take(&mut criteria)),
                 "prizes" => Value::Array(std::mem::take(&mut prizes)),

@@ -1,0 +1,15 @@
+DROP TABLE round_closings;
+
+DELETE FROM scores WHERE round <> 'final';
+ALTER TABLE scores DROP CONSTRAINT scores_pkey;
+ALTER TABLE scores ADD PRIMARY KEY (juror_id, idea_id, criterion);
+ALTER TABLE scores DROP COLUMN round;
+
+DELETE FROM score_sheets WHERE round <> 'final';
+ALTER TABLE score_sheets DROP CONSTRAINT score_sheets_pkey;
+ALTER TABLE score_sheets ADD PRIMARY KEY (juror_id, idea_id);
+ALTER TABLE score_sheets DROP COLUMN round;
+
+ALTER TABLE payouts DROP COLUMN track;
+ALTER TABLE jurors DROP COLUMN track;
+ALTER TABLE ideas DROP COLUMN track;
