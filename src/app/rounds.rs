@@ -139,7 +139,10 @@ pub fn rounds(
 ) -> AppResult<RoundsView> {
     let contest = load_visible(conn, actor, contest_id)?;
     if contest.rules_hash.is_none() {
-        return Err(AppError::not_found("contest"));
+        return Err(AppError::conflict(
+            ErrorCode::InvalidPhase,
+            "The rounds are published once the contest opens.",
+        ));
     }
     let rules = rules_of(ctx, &contest)?;
     let closings = store::rounds::of_contest(conn, contest_id)?;

@@ -41,6 +41,7 @@ mod redirects;
 mod results_page;
 mod routes;
 mod scoring;
+mod structure;
 mod sessions;
 mod smtp;
 mod talent;

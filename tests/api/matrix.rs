@@ -859,6 +859,12 @@ fn rows() -> Vec<Row> {
             contest_read,
         ),
         row(
+            Method::GET,
+            "/api/v1/contests/{contest}/rounds",
+            none.clone(),
+            contest_read,
+        ),
+        row(
             Method::POST,
             "/api/v1/admin/payouts/{payout}/paid",
             Some(json!({"reference": "T-1"})),

@@ -11,7 +11,8 @@ use crate::web::error::ErrorBody;
 /// Every round of an opened contest in order, the final one (`final`) last: its end, its
 /// status and, once closed, who advanced.
 #[utoipa::path(tag = "jury", params(("id" = String, Path)),
-    responses((status = 200, body = RoundsView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RoundsView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "invalid_phase: not opened yet")))]
 #[get("/contests/{id}/rounds")]
 pub async fn list(
     state: web::Data<AppState>,
