@@ -329,20 +329,53 @@ fn sheets_where(
         .collect())
 }
 
-/// Scores given by a juror to an entry they declared a conflict with: `concours check`.
+/// Scores given by a juror to an entry they declared a conflict with: `concours check`. A
+/// sheet of an earlier round that had closed before the declaration stays on record (who
+/// advanced was decided on it); any other is a violation.
 pub fn scores_despite_conflict(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
-    scores::table
+    use super::schema::round_closings;
+    let found: Vec<(String, String, String, String, NaiveDateTime)> = scores::table
         .inner_join(
             conflicts::table.on(conflicts::juror_id
                 .eq(scores::juror_id)
                 .and(conflicts::idea_id.eq(scores::idea_id))),
         )
-        .select((scores::juror_id, scores::idea_id))
+        .inner_join(jurors::table.on(jurors::id.eq(scores::juror_id)))
+        .select((
+            scores::juror_id,
+            scores::idea_id,
+            scores::round,
+            jurors::contest_id,
+            conflicts::created_at,
+        ))
         .distinct()
-        .load(conn)
+        .load(conn)?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let closed: std::collections::HashMap<(String, String), NaiveDateTime> = round_closings::table
+        .select((
+            round_closings::contest_id,
+            round_closings::round,
+            round_closings::closed_at,
+        ))
+        .load::<(String, String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(contest, round, at)| ((contest, round), at))
+        .collect();
+    let mut pairs: Vec<(String, String)> = found
+        .into_iter()
+        .filter(|(_, _, round, contest, declared)| {
+            closed
+                .get(&(contest.clone(), round.clone()))
+                .is_none_or(|closed_at| closed_at > declared)
+        })
+        .map(|(juror, idea, ..)| (juror, idea))
+        .collect();
+    pairs.dedup();
+    Ok(pairs)
 }
 
-/// Every accepted juror, as (contest id, user id), for the checker.
 pub fn accepted_pairs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
     jurors::table
         .filter(jurors::status.eq(JurorStatus::Accepted.as_str()))

@@ -19,6 +19,7 @@ both_backends!(
     the_structure_is_validated_with_every_error_at_once,
     an_idea_names_its_track_and_the_track_is_in_its_receipt,
     when_nobody_advances_the_pool_is_still_paid,
+    a_disqualification_or_a_conflict_after_a_round_leaves_the_outcome_verifiable,
 );
 
 fn at(t: DateTime<Utc>) -> String {
@@ -132,9 +133,13 @@ async fn in_judging(app: &TestApp, rules: Value) -> Contest {
     )
     .await
     .expect_error(422, "validation_failed");
-    app.post(&format!("/api/v1/contests/{id}/open"), Some(&owner), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/v1/contests/{id}/open"),
+        Some(&owner),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let mut jurors = Vec::new();
     for (i, email) in ["j1@jury.example", "j2@jury.example", "j3@jury.example"]
         .iter()
@@ -331,20 +336,38 @@ async fn three_rounds_two_tracks_run_by_the_scheduler_and_verify(app: &TestApp) 
     // Every author hears, once, in their language, whether their idea advanced.
     app.deliver_mail().await;
     let told = |mails: Vec<concours::mail::SentMail>, subject: &str| {
-        mails.iter().filter(|m| m.subject.starts_with(subject)).count()
+        mails
+            .iter()
+            .filter(|m| m.subject.starts_with(subject))
+            .count()
     };
-    assert_eq!(told(app.mail_to("ann@example.org").await, "Your idea advances"), 1);
     assert_eq!(
-        told(app.mail_to("cat@example.org").await, "Your idea does not advance"),
-        1
-    );
-    assert_eq!(told(app.mail_to("cat@example.org").await, "Your idea advances"), 0);
-    assert_eq!(
-        told(app.mail_to("owner@acme.example").await, "The round “Open call” has closed"),
+        told(app.mail_to("ann@example.org").await, "Your idea advances"),
         1
     );
     assert_eq!(
-        told(app.mail_to("j3@jury.example").await, "The round “Open call” has closed"),
+        told(
+            app.mail_to("cat@example.org").await,
+            "Your idea does not advance"
+        ),
+        1
+    );
+    assert_eq!(
+        told(app.mail_to("cat@example.org").await, "Your idea advances"),
+        0
+    );
+    assert_eq!(
+        told(
+            app.mail_to("owner@acme.example").await,
+            "The round “Open call” has closed"
+        ),
+        1
+    );
+    assert_eq!(
+        told(
+            app.mail_to("j3@jury.example").await,
+            "The round “Open call” has closed"
+        ),
         1
     );
     let audit = app
@@ -460,7 +483,14 @@ async fn three_rounds_two_tracks_run_by_the_scheduler_and_verify(app: &TestApp) 
     let keys: Vec<&String> = parsed.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["contest_id", "entries", "jurors", "rounds", "rules", "rules_hash"]
+        [
+            "contest_id",
+            "entries",
+            "jurors",
+            "rounds",
+            "rules",
+            "rules_hash"
+        ]
     );
     assert_eq!(parsed["rounds"][0]["entrants"].as_array().unwrap().len(), 6);
     assert_eq!(parsed["rounds"][1]["entrants"].as_array().unwrap().len(), 5);
@@ -537,9 +567,7 @@ async fn the_structure_is_validated_with_every_error_at_once(app: &TestApp) {
         .expect(201)
         .json();
     let id = created["id"].as_str().unwrap();
-    let document = app
-        .get(&format!("/api/v1/contests/{id}/rules"), None)
-        .await;
+    let document = app.get(&format!("/api/v1/contests/{id}/rules"), None).await;
     let text = document.text;
     for key in ["\"aggregation\"", "\"tracks\"", "\"rounds\""] {
         assert!(!text.contains(key), "{text}");
@@ -675,9 +703,7 @@ async fn when_nobody_advances_the_pool_is_still_paid(app: &TestApp) {
         .json();
     assert_eq!(results["total_paid_cents"], 150_000);
     // Everyone reached the open call only; the best of it take the prizes by the fallback.
-    assert!(
-        (results["ranking"].as_array().unwrap().iter()).all(|r| r["round_reached"] == "open")
-    );
+    assert!((results["ranking"].as_array().unwrap().iter()).all(|r| r["round_reached"] == "open"));
     assert_eq!(
         results["payouts"][0]["entry_id"].as_str(),
         Some(c.ideas["A1"].as_str())
@@ -691,4 +717,103 @@ async fn when_nobody_advances_the_pool_is_still_paid(app: &TestApp) {
         concours::app::award::verify(&sheet, &results).unwrap(),
         Vec::<String>::new()
     );
+}
+
+/// The attacks of a brand or a juror on a round already closed: disqualifying an entry that
+/// advanced must not pull in the next one, a conflict declared later must not rewrite the
+/// round's sheets, and a juror cannot reach an entry of another round; the published outcome
+/// still recomputes.
+async fn a_disqualification_or_a_conflict_after_a_round_leaves_the_outcome_verifiable(
+    app: &TestApp,
+) {
+    let mut c = in_judging(app, structured_rules(app)).await;
+    let path = format!("/api/v1/contests/{}", c.id);
+    score(
+        app,
+        &c,
+        "promise",
+        &[
+            ("A1", [9, 9, 0]),
+            ("A2", [8, 6, 0]),
+            ("A3", [2, 2, 0]),
+            ("S1", [7, 7, 7]),
+            ("S2", [5, 9, 3]),
+            ("S3", [5, 5, 10]),
+        ],
+    )
+    .await;
+    let (round_one, _) = list_of(app, &c.id, &c.jurors[0]).await;
+    later(app, &mut c, Duration::days(2) + Duration::hours(1)).await;
+    // A3 did not advance: its entry id now answers like one that does not exist.
+    app.request(
+        Method::PUT,
+        &format!("{path}/jury/entries/{}/scores", round_one["A3"]),
+        Some(&c.jurors[0]),
+        Some(json!({"scores": {"fit": 10}})),
+    )
+    .await
+    .expect_error(404, "not_found");
+    // j1 declares a conflict with A1 now: A1 leaves j1's list; j1's open-call sheet stays.
+    app.post(
+        &format!("{path}/jury/entries/{}/conflict", round_one["A1"]),
+        Some(&c.jurors[0]),
+        json!({"reason": "A former colleague."}),
+    )
+    .await
+    .expect(200);
+    let (list, _) = list_of(app, &c.id, &c.jurors[0]).await;
+    assert_eq!(titles(&list), ["A2", "S1", "S2", "S3"]);
+    // The brand disqualifies S1, who advanced: nobody takes its place.
+    app.post(
+        &format!("/api/v1/ideas/{}/disqualify", c.ideas["S1"]),
+        Some(&c.owner),
+        json!({"reason": "Copied."}),
+    )
+    .await
+    .expect(200);
+    let (list, _) = list_of(app, &c.id, &c.jurors[1]).await;
+    assert_eq!(titles(&list), ["A1", "A2", "S2", "S3"]);
+    score(
+        app,
+        &c,
+        "fit",
+        &[
+            ("A1", [0, 6, 0]),
+            ("A2", [8, 8, 0]),
+            ("S2", [4, 4, 4]),
+            ("S3", [2, 2, 2]),
+        ],
+    )
+    .await;
+    later(app, &mut c, Duration::days(2)).await;
+    let (finalists, _) = list_of(app, &c.id, &c.jurors[1]).await;
+    assert_eq!(titles(&finalists), ["A2", "S2"]);
+    score(app, &c, "impact", &[("A2", [9, 9, 0]), ("S2", [7, 7, 7])]).await;
+    later(app, &mut c, Duration::days(6)).await;
+    let results = app
+        .get(&format!("{path}/results"), None)
+        .await
+        .expect(200)
+        .json();
+    let sheet = app
+        .get(&format!("{path}/scoresheet"), None)
+        .await
+        .expect(200)
+        .text;
+    let parsed: Value = serde_json::from_str(&sheet).unwrap();
+    // The open call's record keeps S1 (its sheets decided who advanced); the shortlist, which
+    // closed after the disqualification, and the entries at the award do not.
+    let ids = |list: &Value| -> Vec<String> {
+        (list.as_array().unwrap().iter())
+            .map(|e| e["entry_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(ids(&parsed["rounds"][0]["entrants"]).contains(&c.ideas["S1"]));
+    assert!(!ids(&parsed["rounds"][1]["entrants"]).contains(&c.ideas["S1"]));
+    assert!(!ids(&parsed["entries"]).contains(&c.ideas["S1"]));
+    assert_eq!(
+        concours::app::award::verify(&sheet, &results).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(results["total_paid_cents"], 150_000);
 }
