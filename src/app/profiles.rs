@@ -194,7 +194,7 @@ pub fn export(ctx: &super::Ctx, conn: &mut DbConnection, actor: &Actor) -> AppRe
     for juror in store::jury::memberships_of(conn, &id)? {
         let sheets: Vec<Value> = store::jury::sheets_of(conn, &juror.id)?
             .into_iter()
-            .map(|s| json!({"entry_id": crate::domain::jury::entry_id(&ctx.entry_salt, &juror.contest_id, &s.idea_id), "scores": s.values.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "comment": s.comment}))
+            .map(|s| json!({"entry_id": crate::domain::jury::entry_id(&ctx.entry_salt, &juror.contest_id, &s.idea_id), "round": s.round, "scores": s.values.into_iter().collect::<std::collections::BTreeMap<_, _>>(), "comment": s.comment}))
             .collect();
         jury.push(
             json!({"contest_id": juror.contest_id, "status": juror.status, "sheets": sheets}),

@@ -68,8 +68,10 @@ pub fn stats(
     let mut sheets = Vec::new();
     let mut histograms: Vec<Vec<i64>> = vec![Vec::new(); rules.criteria.len()];
     let mut entry_index: BTreeMap<String, usize> = BTreeMap::new();
+    // The final round's sheets: they are scored on the rules' criteria (an earlier round has
+    // criteria of its own).
     for (number, (juror, ..)) in jurors.iter().enumerate() {
-        for sheet in store::jury::sheets_of(conn, &juror.id)? {
+        for sheet in store::jury::sheets_in(conn, &juror.id, crate::domain::rules::FINAL_ROUND)? {
             let scores: BTreeMap<String, u32> = sheet
                 .values
                 .iter()
