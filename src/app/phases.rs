@@ -106,5 +106,28 @@ fn remind_jurors(ctx: &Ctx, conn: &mut DbConnection) -> AppResult<usize> {
             ran += usize::from(done);
         }
     }
+    // With rounds, 24 hours before each earlier round ends too.
+    for contest in store::contests::judging_with_rounds(conn, store::to_db(now))? {
+        if !store::contests::has_transition(conn, &contest.id, Phase::Judging.as_str())? {
+            continue;
+        }
+        let rules = super::contests::rules_of(ctx, &contest)?;
+        for round in &rules.rounds {
+            let due = now >= round.ends_at - chrono::Duration::hours(24) && now < round.ends_at;
+            if !due {
+                continue;
+            }
+            let step = format!("jury_reminder_round:{}", round.key);
+            let done = write_tx(conn, |conn| {
+                if !store::contests::record_transition(conn, &contest.id, &step, store::to_db(now))?
+                {
+                    return Ok(false);
+                }
+                super::jury::round_reminder(ctx, conn, &contest, &round.key, now)?;
+                Ok::<_, super::AppError>(true)
+            })?;
+            ran += usize::from(done);
+        }
+    }
     Ok(ran)
 }

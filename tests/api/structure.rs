@@ -685,7 +685,22 @@ async fn when_nobody_advances_the_pool_is_still_paid(app: &TestApp) {
     let mut c = in_judging(app, rules).await;
     let path = format!("/api/v1/contests/{}", c.id);
     score(app, &c, "promise", &[("A1", [9, 9, 0]), ("S1", [5, 5, 5])]).await;
-    later(app, &mut c, Duration::days(3)).await;
+    // A day before the open call ends, the jurors with entries left in it are reminded, once,
+    // with the round's end.
+    later(app, &mut c, Duration::days(1) + Duration::hours(1)).await;
+    app.scheduler.tick().await.unwrap();
+    app.deliver_mail().await;
+    let reminders: Vec<concours::mail::SentMail> = (app.mail_to("j3@jury.example").await)
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Entries are waiting for your scores"))
+        .collect();
+    assert_eq!(reminders.len(), 1);
+    assert!(
+        reminders[0].text.contains("The round “Open call” ends"),
+        "{}",
+        reminders[0].text
+    );
+    later(app, &mut c, Duration::days(2)).await;
     let rounds = app
         .get(&format!("{path}/rounds"), None)
         .await

@@ -1,3 +1,8 @@
+DELETE FROM contest_transitions WHERE phase LIKE 'jury_reminder_round:%';
+ALTER TABLE contest_transitions DROP CONSTRAINT contest_transitions_phase_check;
+ALTER TABLE contest_transitions ADD CONSTRAINT contest_transitions_phase_check
+    CHECK (phase IN ('draft_reminder', 'submission', 'judging', 'jury_reminder_48h', 'jury_reminder_24h'));
+
 DROP TABLE round_closings;
 
 DELETE FROM scores WHERE round <> 'final';

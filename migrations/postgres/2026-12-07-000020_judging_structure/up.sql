@@ -26,3 +26,9 @@ CREATE TABLE round_closings (
     advanced TEXT NOT NULL,
     PRIMARY KEY (contest_id, round)
 );
+
+-- The scheduler's steps: one more kind, the reminder a day before an earlier round ends
+-- (`jury_reminder_round:<round key>`).
+ALTER TABLE contest_transitions DROP CONSTRAINT contest_transitions_phase_check;
+ALTER TABLE contest_transitions ADD CONSTRAINT contest_transitions_phase_check
+    CHECK (phase IN ('draft_reminder', 'submission', 'judging', 'jury_reminder_48h', 'jury_reminder_24h') OR phase LIKE 'jury_reminder_round:%');

@@ -1,3 +1,15 @@
+CREATE TABLE contest_transitions_old (
+    contest_id TEXT NOT NULL REFERENCES contests (id),
+    phase TEXT NOT NULL CHECK (phase IN ('draft_reminder', 'submission', 'judging', 'jury_reminder_48h', 'jury_reminder_24h')),
+    done_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (contest_id, phase)
+);
+INSERT INTO contest_transitions_old (contest_id, phase, done_at)
+    SELECT contest_id, phase, done_at FROM contest_transitions
+    WHERE phase NOT LIKE 'jury_reminder_round:%';
+DROP TABLE contest_transitions;
+ALTER TABLE contest_transitions_old RENAME TO contest_transitions;
+
 DROP TABLE round_closings;
 
 CREATE TABLE scores_final (

@@ -45,3 +45,16 @@ CREATE TABLE round_closings (
     advanced TEXT NOT NULL,
     PRIMARY KEY (contest_id, round)
 );
+
+-- The scheduler's steps: one more kind, the reminder a day before an earlier round ends
+-- (`jury_reminder_round:<round key>`). SQLite rebuilds the table to change its CHECK.
+CREATE TABLE contest_transitions_new (
+    contest_id TEXT NOT NULL REFERENCES contests (id),
+    phase TEXT NOT NULL CHECK (phase IN ('draft_reminder', 'submission', 'judging', 'jury_reminder_48h', 'jury_reminder_24h') OR phase LIKE 'jury_reminder_round:%'),
+    done_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (contest_id, phase)
+);
+INSERT INTO contest_transitions_new (contest_id, phase, done_at)
+    SELECT contest_id, phase, done_at FROM contest_transitions;
+DROP TABLE contest_transitions;
+ALTER TABLE contest_transitions_new RENAME TO contest_transitions;

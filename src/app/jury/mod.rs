@@ -31,7 +31,7 @@ pub use invitations::{
 };
 pub use mine::{MyJuries, MySeat, mine};
 pub(in crate::app) use oversight::progress_in;
-pub use oversight::{Reminded, disqualify, progress, remind, scheduled_reminder};
+pub use oversight::{Reminded, disqualify, progress, remind, round_reminder, scheduled_reminder};
 use panel::{Field, entry_of, panel_in};
 pub use panel::{early_award_blocker, start_judging};
 use scoring::progress_of;

@@ -51,6 +51,16 @@ fn remind_late(
         let mut context = juror_mail_context(ctx, contest, &display_name);
         context["scored"] = json!(p.scored);
         context["assigned"] = json!(p.assigned);
+        // With rounds, the round being judged and its end (its scores freeze then).
+        if field.stage.has_rounds {
+            context["round"] = json!(field.stage.label);
+            context["deadline"] = json!(
+                field
+                    .stage
+                    .ends_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+        }
         mail::enqueue(
             ctx,
             conn,
@@ -89,6 +99,22 @@ pub fn remind(
         let reminded = remind_late(ctx, conn, &contest, now)?;
         Ok(Reminded { reminded })
     })
+}
+
+/// The scheduler's reminder 24 hours before an earlier round ends: the jurors with entries left
+/// in that round.
+pub fn round_reminder(
+    ctx: &Ctx,
+    conn: &mut DbConnection,
+    contest: &Contest,
+    round: &str,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let stage = crate::app::rounds::stage(ctx, conn, contest)?;
+    if phase_of(contest, now) != Phase::Judging || stage.key != round || now >= stage.ends_at {
+        return Ok(0);
+    }
+    remind_late(ctx, conn, contest, now)
 }
 
 /// The scheduler's reminders, 48 and 24 hours before the judging deadline.
