@@ -28,15 +28,17 @@ async fn structured_results_check_themselves_postgres() {
 
 const OWNER: &str = "owner@acme.example";
 const ADMIN: &str = "admin@concours.example";
-const JURORS: [&str; 3] = [
-    "jo@jury.example",
-    "kim@jury.example",
-    "lou@jury.example",
-];
+const JURORS: [&str; 3] = ["jo@jury.example", "kim@jury.example", "lou@jury.example"];
 
 /// Title, author, track; the three jurors' shortlist `promise` (/10), and their final
 /// (impact /10, feasibility /5).
-type Idea = (&'static str, &'static str, &'static str, [u32; 3], [(u32, u32); 3]);
+type Idea = (
+    &'static str,
+    &'static str,
+    &'static str,
+    [u32; 3],
+    [(u32, u32); 3],
+);
 
 /// Shortlist (median of promise × 10): Refill 80 and Edible 80 tie at the top of packaging
 /// (by the mean, Edible alone would advance), Paper tape 60 stays; Cargo bikes 70 advances in
@@ -198,9 +200,11 @@ async fn awarded(app: &TestApp) -> String {
         Some(3),
         "{rounds}"
     );
-    score_round(app, &path, |idea, j| {
-        json!({"impact": idea.4[j].0, "feasibility": idea.4[j].1})
-    })
+    score_round(
+        app,
+        &path,
+        |idea, j| json!({"impact": idea.4[j].0, "feasibility": idea.4[j].1}),
+    )
     .await;
     app.advance(Duration::days(5));
     app.tick().await;
@@ -316,7 +320,12 @@ async fn structured(backend: Backend) {
         person(&app, juror, &format!("Juror {}", i + 1)).await;
     }
     for (i, (_, email, ..)) in IDEAS.iter().enumerate() {
-        person(&app, email, &format!("Author {}", ["A", "B", "C", "D", "E"][i])).await;
+        person(
+            &app,
+            email,
+            &format!("Author {}", ["A", "B", "C", "D", "E"][i]),
+        )
+        .await;
     }
     let contest = awarded(&app).await;
 
