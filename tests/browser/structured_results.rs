@@ -302,6 +302,61 @@ async fn browser_compute(browser: &Browser, sheet: &str) -> Value {
         .unwrap()
 }
 
+/// The score sheet under other rules (the other aggregations, advancement by a minimum score
+/// or over all tracks, the other fallbacks, no overall prize), to compare both computes on.
+fn variants(sheet: &str) -> Vec<(&'static str, Value)> {
+    let sheet: Value = serde_json::from_str(sheet).unwrap();
+    let with = |name: &'static str, change: &dyn Fn(&mut Value)| {
+        let mut variant = sheet.clone();
+        change(&mut variant);
+        (name, variant)
+    };
+    // Five sheets per entry (the last twice more), for a trimmed mean that drops some.
+    let five = |v: &mut Value| {
+        for list in ["/entries", "/rounds/0/entrants"] {
+            for entry in v.pointer_mut(list).unwrap().as_array_mut().unwrap() {
+                let sheets = entry["sheets"].as_array_mut().unwrap();
+                if let Some(last) = sheets.last().cloned() {
+                    sheets.push(last.clone());
+                    sheets.push(last);
+                }
+            }
+        }
+    };
+    vec![
+        with("mean", &|v| v["rules"]["aggregation"] = json!("mean")),
+        with("no aggregation", &|v| {
+            v["rules"].as_object_mut().unwrap().remove("aggregation");
+        }),
+        with("trimmed mean of three", &|v| {
+            v["rules"]["aggregation"] = json!("trimmed_mean");
+        }),
+        with("trimmed mean of five", &|v| {
+            v["rules"]["aggregation"] = json!("trimmed_mean");
+            five(v);
+        }),
+        with("median of five", &|v| five(v)),
+        with("min_score", &|v| {
+            v["rules"]["rounds"][0]["advance"] = json!({"min_score": 65});
+        }),
+        with("min_score per track", &|v| {
+            v["rules"]["rounds"][0]["advance"] = json!({"min_score": 80, "per_track": true});
+        }),
+        with("top 2 overall", &|v| {
+            v["rules"]["rounds"][0]["advance"] = json!({"top": 2});
+        }),
+        with("split_all", &|v| {
+            v["rules"]["fallback"] = json!({"policy": "split_all"});
+            v["rules"]["minimum_score"] = json!(90);
+        }),
+        with("split_top", &|v| {
+            v["rules"]["fallback"] = json!({"policy": "split_top", "n": 2});
+            v["rules"]["minimum_score"] = json!(75);
+        }),
+        with("no overall prize", &|v| v["rules"]["prizes"] = json!([])),
+    ]
+}
+
 /// Scores as numbers (JavaScript writes 87.5 and 60, serde_json 87.5 and 60.0).
 fn normalised(figures: &Value) -> Value {
     let mut figures = figures.clone();
@@ -429,6 +484,24 @@ async fn structured(backend: Backend) {
         // check.js's compute is the server's, row by row: tracks, rounds, median, payouts.
         let computed = browser_compute(&browser, &sheet).await;
         assert_eq!(normalised(&computed), normalised(&server), "{lang}");
+        if lang == "en" {
+            // And on the same sheet under other rules: both computes agree on each.
+            let mut outcomes = vec![normalised(&server)];
+            for (name, variant) in variants(&sheet) {
+                let text = variant.to_string();
+                let expected = normalised(&server_compute(&text));
+                assert_eq!(
+                    normalised(&browser_compute(&browser, &text).await),
+                    expected,
+                    "{name}"
+                );
+                if !outcomes.contains(&expected) {
+                    outcomes.push(expected);
+                }
+            }
+            // The variants do change the outcome: the comparison tells something.
+            assert!(outcomes.len() >= 8, "{}", outcomes.len());
+        }
 
         // A forged track on a ranking row, then on a payout row: a cross each time.
         for (css, check) in [
