@@ -151,15 +151,37 @@
     return BigInt(seconds) * 1000000n + BigInt(fraction);
   }
 
-  function rank(criteria, entries) {
+  // An entry's score from its sheets' scores (micro-points) by the declared aggregation,
+  // exactly, as a sum over a count (src/domain/award.rs, `aggregate`); null without a sheet.
+  // The median of an even count is the two middle sheets' sum over 2; the trimmed mean drops
+  // one highest and one lowest sheet from four sheets on.
+  function aggregate(aggregation, scores) {
+    var n = scores.length;
+    if (n === 0) {
+      return null;
+    }
+    var sorted = scores.slice().sort(function (x, y) { return x - y; });
+    var part;
+    if (aggregation === 'median') {
+      part = n % 2 === 1 ? sorted.slice((n - 1) / 2, (n + 1) / 2) : sorted.slice(n / 2 - 1, n / 2 + 1);
+    } else if (aggregation === 'trimmed_mean' && n >= 4) {
+      part = sorted.slice(1, n - 1);
+    } else if (aggregation === undefined || aggregation === 'mean' || aggregation === 'trimmed_mean') {
+      part = sorted;
+    } else {
+      throw new Error('aggregation ' + aggregation);
+    }
+    var sum = 0;
+    part.forEach(function (x) { sum += x; });
+    return { sum: sum, count: part.length };
+  }
+
+  // Ranks the entries: higher score first, unscored after the scored ones, ties broken by the
+  // mean normalised score of each criterion in order, the earlier first submission, the id.
+  function rank(aggregation, criteria, entries) {
     var keyed = entries.map(function (entry) {
       var count = entry.sheets.length;
-      var score = null;
-      if (count > 0) {
-        var sum = 0;
-        entry.sheets.forEach(function (s) { sum += sheetScore(criteria, s); });
-        score = { sum: sum, count: count };
-      }
+      var score = aggregate(aggregation, entry.sheets.map(function (s) { return sheetScore(criteria, s); }));
       var perCriterion = criteria.map(function (c) {
         var sum = 0;
         entry.sheets.forEach(function (s) {
@@ -192,8 +214,92 @@
       return order;
     });
     return keyed.map(function (k, i) {
-      return { id: k.entry.id, rank: i + 1, score: k.score };
+      return { id: k.entry.id, rank: i + 1, score: k.score, track: k.entry.track, round: 0, finalist: true };
     });
+  }
+
+  // Who advances from `round` among its `entrants` (src/domain/award/structure.rs, `advance`):
+  // the top N (every entry tied with the N-th too) or those reaching min_score, over all
+  // entrants or within each track in the rules' order; an entry nobody scored never advances.
+  function advance(rules, round, entrants) {
+    var groups = [];
+    var rule = round.advance || {};
+    if (rule.per_track) {
+      var byTrack = {};
+      var order = [];
+      entrants.forEach(function (e) {
+        var key = e.track === null ? '\u0000' : 'k' + e.track;
+        if (!byTrack[key]) {
+          byTrack[key] = [];
+          order.push(key);
+        }
+        byTrack[key].push(e);
+      });
+      (rules.tracks || []).forEach(function (t) {
+        groups.push(byTrack['k' + t.key] || []);
+        delete byTrack['k' + t.key];
+      });
+      order.forEach(function (key) {
+        if (byTrack[key]) {
+          groups.push(byTrack[key]);
+        }
+      });
+    } else {
+      groups.push(entrants);
+    }
+    var advanced = [];
+    groups.forEach(function (group) {
+      var scored = rank(rules.aggregation, round.criteria, group).filter(function (r) { return r.score; });
+      var taken;
+      if (typeof rule.min_score === 'number') {
+        taken = scored.filter(function (r) { return atLeast(r.score, rule.min_score); });
+      } else if (typeof rule.top === 'number') {
+        var last = scored[rule.top - 1];
+        taken = last ? scored.filter(function (r) { return cmpDesc(r.score, last.score) <= 0; }) : scored;
+      } else {
+        throw new Error('advance ' + JSON.stringify(rule));
+      }
+      taken.forEach(function (r) { advanced.push(r.id); });
+    });
+    return advanced;
+  }
+
+  // The final ranking (src/domain/award/structure.rs, `outcome`): the finalists by the final
+  // round, then the others by the last round they reached, later rounds first, each group with
+  // the usual tie-breaks and the sheets of that round.
+  function finalRanking(rules, rounds, entries, advanced) {
+    var sets = advanced.map(function (ids) {
+      var set = {};
+      ids.forEach(function (id) { set[id] = true; });
+      return set;
+    });
+    var reached = function (id) {
+      var n = 0;
+      while (n < sets.length && sets[n][id]) {
+        n++;
+      }
+      return n;
+    };
+    var last = rules.rounds ? rules.rounds.length : 0;
+    var ranking = [];
+    for (var level = last; level >= 0; level--) {
+      var group = entries.filter(function (e) { return reached(e.id) === level; }).map(function (e) {
+        if (level === last) {
+          return e;
+        }
+        var earlier = (rounds[level] ? rounds[level].entrants : []).filter(function (r) { return r.id === e.id; })[0];
+        return { id: e.id, firstSubmittedAt: e.firstSubmittedAt, track: e.track, sheets: earlier ? earlier.sheets : [] };
+      });
+      var criteria = level < last ? rules.rounds[level].criteria : rules.criteria;
+      var offset = ranking.length;
+      rank(rules.aggregation, criteria, group).forEach(function (r) {
+        r.rank += offset;
+        r.round = level;
+        r.finalist = level === last;
+        ranking.push(r);
+      });
+    }
+    return ranking;
   }
 
   // Splits `total` equally among `takers`, the leftover cents one each to the best ranked.
@@ -213,13 +319,14 @@
     return 0;
   }
 
-  function allocate(rules, ranking) {
+  // One stage's prizes over a ranking (src/domain/award.rs, `allocate`): prize i to the i-th
+  // qualified entry (a finalist reaching the minimum score), the fallback among the others.
+  function allocate(rules, prizes, ranking) {
     var qualified = ranking.filter(function (r) {
-      return r.score && atLeast(r.score, rules.minimum_score);
+      return r.finalist && r.score && atLeast(r.score, rules.minimum_score);
     });
     var payouts = [];
     var winners = {};
-    var prizes = rules.prizes;
     for (var i = 0; i < Math.min(prizes.length, qualified.length); i++) {
       payouts.push({ entry: qualified[i].id, cents: prizes[i].amount_cents, reason: 'prize' });
       winners[qualified[i].id] = true;
@@ -253,26 +360,123 @@
     return payouts;
   }
 
-  // What a score sheet computes to (src/domain/scoresheet.rs, `compute`).
-  function compute(sheet) {
-    var rules = sheet.rules;
-    if (!rules || !Array.isArray(rules.criteria) || !Array.isArray(rules.prizes) || !Array.isArray(sheet.entries)) {
-      throw new Error('score sheet');
+  // The whole pool (src/domain/award/structure.rs, `allocate_all`): the overall prizes over all
+  // entries, then each track's in the rules' order over its entries that won nothing, each
+  // stage's fallback inside it and its rest to the beneficiary, each payout with its track.
+  function allocateAll(rules, ranking) {
+    var payouts = [];
+    var paid = {};
+    var withTracks = Array.isArray(rules.tracks);
+    var stage = function (prizes, track) {
+      if (!prizes || prizes.length === 0) {
+        return;
+      }
+      var field = ranking.filter(function (r) {
+        return (track === null || r.track === track) && !paid[r.id];
+      });
+      allocate(rules, prizes, field).forEach(function (p) {
+        if (p.entry !== null) {
+          paid[p.entry] = true;
+        }
+        if (withTracks) {
+          p.track = track;
+        }
+        payouts.push(p);
+      });
+    };
+    stage(rules.prizes, null);
+    (rules.tracks || []).forEach(function (t) { stage(t.prizes, t.key); });
+    return payouts;
+  }
+
+  // The prize pool: the overall prizes and every track's.
+  function pool(rules) {
+    var total = 0;
+    var add = function (prizes) {
+      (prizes || []).forEach(function (p) { total += p.amount_cents; });
+    };
+    add(rules.prizes);
+    (rules.tracks || []).forEach(function (t) { add(t.prizes); });
+    return total;
+  }
+
+  function readEntries(list, what) {
+    if (!Array.isArray(list)) {
+      throw new Error('score sheet: ' + what);
     }
-    var entries = sheet.entries.map(function (e) {
+    return list.map(function (e) {
+      if (typeof e.entry_id !== 'string' || !Array.isArray(e.sheets)) {
+        throw new Error('score sheet: ' + what);
+      }
       return {
         id: e.entry_id,
         firstSubmittedAt: e.first_submitted_at,
+        track: typeof e.track === 'string' ? e.track : null,
         sheets: e.sheets.map(function (s) { return s.scores; })
       };
     });
-    var ranking = rank(rules.criteria, entries);
+  }
+
+  // What a score sheet computes to (src/domain/scoresheet.rs, `compute`): advancement from
+  // each earlier round, the ranking (with each entry's track and the round it reached when the
+  // rules have them) and the payouts (with their track when the rules have tracks).
+  function compute(sheet) {
+    var rules = sheet.rules;
+    if (!rules || !Array.isArray(rules.criteria) || !(Array.isArray(rules.prizes) || Array.isArray(rules.tracks))) {
+      throw new Error('score sheet');
+    }
+    var withTracks = Array.isArray(rules.tracks);
+    var withRounds = Array.isArray(rules.rounds);
+    var entries = readEntries(sheet.entries, 'entries');
+    var rounds = (rules.rounds || []).map(function (round, i) {
+      var listed = (sheet.rounds || [])[i];
+      if (!listed || listed.key !== round.key) {
+        throw new Error('the score sheet has no sheets of the round ' + round.key);
+      }
+      return { key: round.key, entrants: readEntries(listed.entrants, 'entrants') };
+    });
+    var advanced = (rules.rounds || []).map(function (round, i) {
+      return advance(rules, round, rounds[i].entrants);
+    });
+    // As the server: the entries at the award were in the first round, and each round's
+    // entrants advanced from the one before.
+    var ids = function (list) {
+      var set = {};
+      list.forEach(function (e) { set[e.id] = true; });
+      return set;
+    };
+    if (rounds.length > 0) {
+      var first = ids(rounds[0].entrants);
+      entries.forEach(function (e) {
+        if (!first[e.id]) {
+          throw new Error('the entry ' + e.id + ' was not in the round ' + rounds[0].key);
+        }
+      });
+      for (var i = 1; i < rounds.length; i++) {
+        var from = ids(advanced[i - 1]);
+        rounds[i].entrants.forEach(function (e) {
+          if (!from[e.id]) {
+            throw new Error('the entry ' + e.id + ' is in the round ' + rounds[i].key + ' without advancing');
+          }
+        });
+      }
+    }
+    var keys = (rules.rounds || []).map(function (r) { return r.key; }).concat(['final']);
+    var ranking = finalRanking(rules, rounds, entries, advanced);
     return {
       ranking: ranking.map(function (r) {
-        var points = r.score ? Math.round(r.score.sum / r.score.count / MICRO * 1000) / 1000 : null;
-        return { id: r.id, rank: r.rank, score: points };
+        var row = { id: r.id, rank: r.rank, score: r.score ? Math.round(r.score.sum / r.score.count / MICRO * 1000) / 1000 : null };
+        if (withTracks) {
+          row.track = r.track;
+        }
+        if (withRounds) {
+          row.round = keys[r.round];
+        }
+        return row;
       }),
-      payouts: allocate(rules, ranking)
+      payouts: allocateAll(rules, ranking),
+      advanced: advanced,
+      pool: pool(rules)
     };
   }
 
@@ -281,21 +485,33 @@
   function shownRanking() {
     return Array.prototype.map.call(document.querySelectorAll('#ranking tbody tr'), function (tr) {
       var score = tr.getAttribute('data-score');
-      return {
+      var row = {
         id: tr.getAttribute('data-entry'),
         rank: Number(tr.getAttribute('data-rank')),
         score: score === '' || score === null ? null : Number(score)
       };
+      // Contests with tracks or rounds show each entry's track and the round it reached.
+      if (tr.hasAttribute('data-track')) {
+        row.track = tr.getAttribute('data-track') || null;
+      }
+      if (tr.hasAttribute('data-round')) {
+        row.round = tr.getAttribute('data-round');
+      }
+      return row;
     });
   }
 
   function shownPayouts() {
     return Array.prototype.map.call(document.querySelectorAll('#payouts tbody tr'), function (tr) {
-      return {
+      var row = {
         entry: tr.getAttribute('data-entry') || null,
         cents: Number(tr.getAttribute('data-cents')),
         reason: tr.getAttribute('data-reason')
       };
+      if (tr.hasAttribute('data-track')) {
+        row.track = tr.getAttribute('data-track') || null;
+      }
+      return row;
     });
   }
 
@@ -350,7 +566,7 @@
             var sheet = JSON.parse(sheetText);
             var document_ = JSON.parse(rulesText);
             var computed = compute(sheet);
-            var pool = sheet.rules.prizes.reduce(function (x, p) { return x + p.amount_cents; }, 0);
+            var pool = computed.pool;
             var paid = computed.payouts.reduce(function (x, p) { return x + p.cents; }, 0);
             var shownPool = Number(document.querySelector('[data-pool-cents]').getAttribute('data-pool-cents'));
             var results = [

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::app::award::{PayoutView, RankingRow, Results, Tie, TieBreak};
 use crate::app::{appreciation, award, contests};
-use crate::domain::rules::{Fallback, Rules};
+use crate::domain::rules::{FINAL_ROUND, Fallback, Prize, Rules};
 use crate::web::AppState;
 use crate::web::i18n;
 
@@ -31,6 +31,12 @@ struct Row<'a> {
     score_text: String,
     /// What the idea won: prize labels and amounts, empty when nothing.
     prize: String,
+    /// The entry's track (its key for the check, its label for people), with tracks.
+    track: Option<&'a str>,
+    track_label: String,
+    /// The key of the last round it reached (for the check) and its label, with rounds.
+    round: &'a str,
+    round_label: String,
 }
 
 /// A payout on the results page, in the reader's language.
@@ -45,6 +51,17 @@ struct Payout<'a> {
     reason_key: &'a str,
     reason: String,
     status: String,
+    /// The track whose prize it is (key for the check, label for people), with tracks.
+    track: Option<&'a str>,
+    track_label: String,
+}
+
+/// The outcome sentences of one stage of the allocation: the overall prizes (`title` None
+/// without tracks) or one track's, with its label.
+#[derive(Serialize)]
+struct Stage {
+    title: Option<String>,
+    sentences: Vec<String>,
 }
 
 /// What the results page shows, beside the reader's context.
@@ -52,7 +69,12 @@ struct Payout<'a> {
 struct ResultsShow<'a> {
     contest: Card,
     results: &'a Results,
-    sentences: Vec<String>,
+    /// The outcome, stage by stage (one untitled stage without tracks).
+    stages: Vec<Stage>,
+    /// Whether the rules have tracks, or rounds: the ranking then shows each entry's track, or
+    /// the round it reached.
+    with_tracks: bool,
+    with_rounds: bool,
     ranking: Vec<Row<'a>>,
     payouts: Vec<Payout<'a>>,
     public_ideas: Option<appreciation::PublicIdeas>,
@@ -124,7 +146,7 @@ impl Outcome<'_> {
     }
 
     /// "No idea reached 60/100" / "Only 2 ideas reached 60/100".
-    fn reached(&self, qualified: usize) -> String {
+    fn reached(&self, qualified: usize, track: Option<&str>) -> String {
         let minimum = self.rules.minimum_score.to_string();
         let key = match qualified {
             0 => "results_reached_none",
@@ -133,7 +155,7 @@ impl Outcome<'_> {
         };
         kit::t_with(
             self.lang,
-            key,
+            &Self::key(track, key),
             &[("min", &minimum), ("n", &qualified.to_string())],
         )
     }
@@ -153,27 +175,68 @@ impl Outcome<'_> {
         kit::t_with(self.lang, key, &values)
     }
 
-    /// The sentences, and per payout (in order) the label of what it is.
-    fn tell(&self, results: &Results) -> (Vec<String>, Vec<String>) {
-        let payouts = &results.payouts;
+    /// The sentences per stage (the overall prizes, then each track in the rules' order), and
+    /// per payout (in order) the label of what it is.
+    fn tell(&self, results: &Results) -> (Vec<Stage>, Vec<String>) {
+        let mut labels = vec![String::new(); results.payouts.len()];
+        let mut stages = Vec::new();
+        let with_tracks = !self.rules.tracks.is_empty();
+        let overall = (with_tracks && !self.rules.prizes.is_empty())
+            .then(|| kit::t(self.lang, "results_overall_prizes"));
+        let mut all = vec![(None, overall, &self.rules.prizes)];
+        for track in &self.rules.tracks {
+            all.push((Some(track), Some(track.label.clone()), &track.prizes));
+        }
+        for (track, title, prizes) in all {
+            let key = track.map(|t| t.key.as_str());
+            let indices: Vec<usize> = (0..results.payouts.len())
+                .filter(|i| results.payouts[*i].track.as_deref() == key)
+                .collect();
+            if indices.is_empty() {
+                continue;
+            }
+            let sentences = self.tell_stage(results, prizes, key, &indices, &mut labels);
+            stages.push(Stage { title, sentences });
+        }
+        (stages, labels)
+    }
+
+    /// A text of a track's stage when there is one (`key` + `_track`), else `key`.
+    fn key(track: Option<&str>, key: &str) -> String {
+        match track {
+            Some(_) => format!("{key}_track"),
+            None => key.to_owned(),
+        }
+    }
+
+    /// The sentences of one stage: its payouts (`indices` into the results' payouts) under its
+    /// `prizes`, inside its track when it has one; fills in the payouts' labels.
+    fn tell_stage(
+        &self,
+        results: &Results,
+        prizes: &[Prize],
+        track: Option<&str>,
+        indices: &[usize],
+        labels: &mut [String],
+    ) -> Vec<String> {
+        let payouts: Vec<&PayoutView> = indices.iter().map(|i| &results.payouts[*i]).collect();
         let qualified = payouts.iter().filter(|p| p.reason == "prize").count();
-        let unclaimed: i64 = self
-            .rules
-            .prizes
-            .iter()
-            .skip(qualified)
-            .map(|p| p.amount_cents)
-            .sum();
+        let unclaimed: i64 = prizes.iter().skip(qualified).map(|p| p.amount_cents).sum();
         let shares = payouts.iter().filter(|p| p.reason == "fallback").count();
+        let label_of = |index: usize| {
+            prizes
+                .get(index)
+                .map(|p| p.label.clone())
+                .unwrap_or_default()
+        };
         let mut sentences = Vec::new();
-        let mut labels = Vec::new();
         let (mut prize, mut fallback) = (0, 0);
-        for p in payouts {
+        for (p, index) in payouts.iter().zip(indices) {
             let amount = ("amount", self.money(p.amount_cents));
             let [title, author, score] = self.entry(p.entry_id.as_deref());
             match p.reason.as_str() {
                 "prize" => {
-                    let label = self.prize_label(prize);
+                    let label = label_of(prize);
                     prize += 1;
                     sentences.push(self.say(
                         "results_sentence_prize",
@@ -186,15 +249,15 @@ impl Outcome<'_> {
                             score,
                         ],
                     ));
-                    labels.push(label);
+                    labels[*index] = label;
                 }
                 "fallback" => {
-                    let reached = ("reached", self.reached(qualified));
+                    let reached = ("reached", self.reached(qualified, track));
                     match self.rules.fallback {
                         Fallback::BestAnyway => {
-                            let label = self.prize_label(qualified + fallback);
+                            let label = label_of(qualified + fallback);
                             sentences.push(self.say(
-                                "results_sentence_best_anyway",
+                                &Self::key(track, "results_sentence_best_anyway"),
                                 &[
                                     reached,
                                     ("ordinal", ordinal(qualified + fallback + 1, self.lang)),
@@ -205,7 +268,7 @@ impl Outcome<'_> {
                                     score,
                                 ],
                             ));
-                            labels.push(label);
+                            labels[*index] = label;
                         }
                         Fallback::SplitTop { .. } | Fallback::SplitAll => {
                             if fallback == 0 {
@@ -215,7 +278,7 @@ impl Outcome<'_> {
                                     "results_sentence_split"
                                 };
                                 sentences.push(self.say(
-                                    key,
+                                    &Self::key(track, key),
                                     &[
                                         reached,
                                         ("n", shares.to_string()),
@@ -226,32 +289,31 @@ impl Outcome<'_> {
                             sentences.push(
                                 self.say("results_sentence_share", &[amount, title, author, score]),
                             );
-                            labels.push(kit::t(self.lang, "results_prize_share"));
+                            labels[*index] = kit::t(self.lang, "results_prize_share");
                         }
                     }
                     fallback += 1;
                 }
                 _ => {
                     let beneficiary = ("beneficiary", p.recipient.clone());
-                    let key = if results.ranking.is_empty() {
+                    let empty = match track {
+                        None => results.ranking.is_empty(),
+                        Some(key) => !results
+                            .ranking
+                            .iter()
+                            .any(|r| r.track.as_deref() == Some(key)),
+                    };
+                    let key = if empty {
                         "results_sentence_no_entry"
                     } else {
                         "results_sentence_rest"
                     };
-                    sentences.push(self.say(key, &[amount, beneficiary]));
-                    labels.push(kit::t(self.lang, "reason_no_entries"));
+                    sentences.push(self.say(&Self::key(track, key), &[amount, beneficiary]));
+                    labels[*index] = kit::t(self.lang, "reason_no_entries");
                 }
             }
         }
-        (sentences, labels)
-    }
-
-    fn prize_label(&self, index: usize) -> String {
-        self.rules
-            .prizes
-            .get(index)
-            .map(|p| p.label.clone())
-            .unwrap_or_default()
+        sentences
     }
 }
 
@@ -286,11 +348,32 @@ fn person_page(authors: &HashMap<String, String>, entry_id: Option<&str>) -> Opt
     entry_id.and_then(|id| authors.get(id)).cloned()
 }
 
+/// A track's label, by its key: "Overall" for none (the overall prizes).
+fn track_label(rules: Option<&Rules>, track: Option<&str>, lang: &str) -> String {
+    match track {
+        None => kit::t(lang, "results_track_overall"),
+        Some(key) => rules
+            .and_then(|r| r.track(key))
+            .map_or_else(|| key.to_owned(), |t| t.label.clone()),
+    }
+}
+
+/// A round's label, by its key: the final round's in the reader's language.
+fn round_label(rules: Option<&Rules>, round: &str, lang: &str) -> String {
+    if round == FINAL_ROUND {
+        return kit::t(lang, "results_round_final");
+    }
+    rules
+        .and_then(|r| r.rounds.iter().find(|x| x.key == round))
+        .map_or_else(|| round.to_owned(), |r| r.label.clone())
+}
+
 fn payout<'a>(
     p: &'a PayoutView,
     currency: &str,
     lang: &str,
     authors: &HashMap<String, String>,
+    rules: Option<&Rules>,
 ) -> Payout<'a> {
     Payout {
         recipient: &p.recipient,
@@ -301,6 +384,8 @@ fn payout<'a>(
         reason_key: &p.reason,
         reason: kit::t(lang, &format!("reason_{}", p.reason)),
         status: kit::t(lang, &format!("status_{}", p.status)),
+        track: p.track.as_deref(),
+        track_label: track_label(rules, p.track.as_deref(), lang),
     }
 }
 
@@ -340,11 +425,12 @@ pub async fn results(
         }
     }
     let currency = contest.currency.as_str();
-    let (mut sentences, labels) = match kit::rules(&contest) {
+    let rules = kit::rules(&contest);
+    let (mut stages, labels) = match &rules {
         Some(rules) => Outcome {
             lang,
             currency,
-            rules: &rules,
+            rules,
             rows: results
                 .ranking
                 .iter()
@@ -354,7 +440,20 @@ pub async fn results(
         .tell(&results),
         None => (Vec::new(), vec![String::new(); results.payouts.len()]),
     };
-    sentences.extend(tie_sentences(&ties, &results, lang));
+    let with_tracks = rules.as_ref().is_some_and(|r| !r.tracks.is_empty());
+    let with_rounds = rules.as_ref().is_some_and(|r| !r.rounds.is_empty());
+    let ties = tie_sentences(&ties, &results, lang);
+    if !ties.is_empty() {
+        // Without tracks the ties follow the prizes in the one list, as they always did.
+        match stages.last_mut() {
+            Some(stage) if !with_tracks => stage.sentences.extend(ties),
+            _ => stages.push(Stage {
+                title: with_tracks.then(|| kit::t(lang, "results_ties_title")),
+                sentences: ties,
+            }),
+        }
+    }
+    let rules = rules.as_ref();
     let mut won: HashMap<&str, Vec<String>> = HashMap::new();
     for (p, label) in results.payouts.iter().zip(&labels) {
         if let Some(entry) = &p.entry_id {
@@ -382,16 +481,26 @@ pub async fn results(
                 .get(r.entry_id.as_str())
                 .map(|w| w.join(" · "))
                 .unwrap_or_default(),
+            track: r.track.as_deref(),
+            track_label: r
+                .track
+                .as_deref()
+                .map(|t| track_label(rules, Some(t), lang))
+                .unwrap_or_default(),
+            round: &r.round_reached,
+            round_label: round_label(rules, &r.round_reached, lang),
         })
         .collect();
     let view = ResultsShow {
         contest: card(&contest, lang),
-        sentences,
+        stages,
+        with_tracks,
+        with_rounds,
         ranking,
         payouts: results
             .payouts
             .iter()
-            .map(|p| payout(p, currency, lang, &authors))
+            .map(|p| payout(p, currency, lang, &authors, rules))
             .collect(),
         results: &results,
         public_ideas,
