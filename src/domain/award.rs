@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use super::rules::{Aggregation, Criterion, Fallback, Prize};
 
 mod structure;
-pub use structure::{Outcome, RoundEntries, advance, outcome};
+pub use structure::{Outcome, RoundEntries, advance, outcome, outcome_ties};
 
 /// Micro-points per point.
 const MICRO: f64 = 1_000_000.0;
@@ -113,10 +113,14 @@ struct Keyed<'a> {
     per_criterion: Vec<Mean>,
 }
 
-/// Ranks the entries: higher score (by `aggregation`) first; unscored after all scored ones;
-/// ties broken by the mean normalised score of each criterion in the declared order, then the
-/// earlier first submission, then the entry id.
-pub fn rank(aggregation: Aggregation, criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
+/// The entries keyed and sorted as the ranking orders them: higher score (by `aggregation`)
+/// first; unscored after all scored ones; ties broken by the mean normalised score of each
+/// criterion in the declared order, then the earlier first submission, then the entry id.
+fn sorted<'a>(
+    aggregation: Aggregation,
+    criteria: &[Criterion],
+    entries: &'a [Entry],
+) -> Vec<Keyed<'a>> {
     let mut keyed: Vec<Keyed> = entries
         .iter()
         .map(|entry| {
@@ -170,6 +174,11 @@ pub fn rank(aggregation: Aggregation, criteria: &[Criterion], entries: &[Entry])
             .then_with(|| a.entry.id.cmp(&b.entry.id))
     });
     keyed
+}
+
+/// Ranks the entries (see [`sorted`] for the order).
+pub fn rank(aggregation: Aggregation, criteria: &[Criterion], entries: &[Entry]) -> Vec<Ranked> {
+    sorted(aggregation, criteria, entries)
         .into_iter()
         .enumerate()
         .map(|(i, k)| Ranked {
@@ -181,6 +190,50 @@ pub fn rank(aggregation: Aggregation, criteria: &[Criterion], entries: &[Entry])
             finalist: true,
         })
         .collect()
+}
+
+/// What put the first of two entries with exactly equal scores above the second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// The better mean on this criterion (its label), the first that differs in order.
+    Criterion(String),
+    /// Equal on every criterion: the earlier first submission.
+    EarlierSubmission,
+    /// Equal on everything else: the entry id.
+    EntryId,
+}
+
+/// The neighbours of the ranking whose scores are exactly equal (both scored), in ranking
+/// order, and what decided between them: `(above, below, decided)`.
+pub fn ties(
+    aggregation: Aggregation,
+    criteria: &[Criterion],
+    entries: &[Entry],
+) -> Vec<(String, String, Decided)> {
+    let keyed = sorted(aggregation, criteria, entries);
+    let mut ties = Vec::new();
+    for pair in keyed.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (Some(x), Some(y)) = (a.score, b.score) else {
+            continue;
+        };
+        if x.cmp_desc(&y) != Ordering::Equal {
+            continue;
+        }
+        let decided = (criteria.iter())
+            .zip(a.per_criterion.iter().zip(&b.per_criterion))
+            .find(|(_, (p, q))| p.cmp_desc(q) != Ordering::Equal)
+            .map(|(c, _)| Decided::Criterion(c.label.clone()))
+            .unwrap_or(
+                if a.entry.first_submitted_at == b.entry.first_submitted_at {
+                    Decided::EntryId
+                } else {
+                    Decided::EarlierSubmission
+                },
+            );
+        ties.push((a.entry.id.clone(), b.entry.id.clone(), decided));
+    }
+    ties
 }
 
 /// Why a payout is made.

@@ -92,6 +92,20 @@ fn read_entries(list: &Value, what: &str) -> Result<Vec<rules::Entry>, String> {
 /// Recomputes advancement, ranking and payouts from an anonymised score sheet. The award and
 /// `concours verify` both use it.
 pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
+    let (rules, rounds, entries) = read(scoresheet)?;
+    Ok(computed(&rules, &rounds, &entries))
+}
+
+/// The ties of the ranking a score sheet computes to: `(above, below, what decided)`.
+pub fn ties(scoresheet: &Value) -> Result<Vec<(String, String, rules::Decided)>, String> {
+    let (rules, rounds, entries) = read(scoresheet)?;
+    Ok(rules::outcome_ties(&rules, &rounds, &entries))
+}
+
+type Read = (Rules, Vec<rules::RoundEntries>, Vec<rules::Entry>);
+
+/// A score sheet's rules, earlier rounds and entries, checked as [`compute`] checks them.
+fn read(scoresheet: &Value) -> Result<Read, String> {
     let rules = Rules::parse(&scoresheet["rules"])
         .map_err(|e| format!("the score sheet's rules are not valid: {e:?}"))?;
     let entries = read_entries(&scoresheet["entries"], "entries")?;
@@ -110,7 +124,7 @@ pub fn compute(scoresheet: &Value) -> Result<Computed, String> {
         });
     }
     check_entrants(&rules, &rounds, &entries)?;
-    Ok(computed(&rules, &rounds, &entries))
+    Ok((rules, rounds, entries))
 }
 
 /// The entries of each round must be among those that advanced from the one before (fewer

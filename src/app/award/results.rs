@@ -136,80 +136,28 @@ pub fn ties(conn: &mut DbConnection, actor: &Actor, contest_id: &str) -> AppResu
     let ranking: Vec<RankingRow> =
         serde_json::from_str(&award.ranking).map_err(AppError::internal)?;
     let sheet: Value = serde_json::from_str(&text).map_err(AppError::internal)?;
-    let rules = Rules::parse(&sheet["rules"])
-        .map_err(|_| AppError::internal("the score sheet's rules do not parse"))?;
-    // Per entry: its score and per-criterion means as (sum, count), as `rank` computes them,
-    // and its first submission.
-    type Means = (Option<(i64, i64)>, Vec<(i64, i64)>, String);
-    let mut keys: std::collections::HashMap<String, Means> = std::collections::HashMap::new();
-    for entry in sheet["entries"].as_array().into_iter().flatten() {
-        let sheets: Vec<BTreeMap<String, u32>> = entry["sheets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| serde_json::from_value(s["scores"].clone()).ok())
-            .collect();
-        let count = sheets.len() as i64;
-        let score = (count > 0).then(|| {
-            let sum = sheets
-                .iter()
-                .map(|s| rules::sheet_score(&rules.criteria, s))
-                .sum();
-            (sum, count)
-        });
-        let per = rules
-            .criteria
-            .iter()
-            .map(|c| {
-                let sum = sheets
-                    .iter()
-                    .map(|s| {
-                        (f64::from(*s.get(&c.key).unwrap_or(&0)) / f64::from(c.max) * 1_000_000.0)
-                            .round() as i64
-                    })
-                    .sum();
-                (sum, count.max(1))
-            })
-            .collect();
-        let at = entry["first_submitted_at"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        keys.insert(
-            entry["entry_id"].as_str().unwrap_or_default().to_owned(),
-            (score, per, at),
-        );
-    }
-    let equal = |x: (i64, i64), y: (i64, i64)| {
-        i128::from(x.0) * i128::from(y.1) == i128::from(y.0) * i128::from(x.1)
-    };
-    let mut ties = Vec::new();
-    for pair in ranking.windows(2) {
-        let (Some(a), Some(b)) = (keys.get(&pair[0].entry_id), keys.get(&pair[1].entry_id)) else {
-            continue;
-        };
-        let (Some(x), Some(y)) = (a.0, b.0) else {
-            continue;
-        };
-        if !equal(x, y) {
-            continue;
-        }
-        let by = rules
-            .criteria
-            .iter()
-            .zip(a.1.iter().zip(&b.1))
-            .find(|(_, (p, q))| !equal(**p, **q))
-            .map(|(c, _)| TieBreak::Criterion(c.label.clone()))
-            .unwrap_or(if a.2 == b.2 {
-                TieBreak::EntryId
-            } else {
-                TieBreak::EarlierSubmission
-            });
-        ties.push(Tie {
-            above: pair[0].entry_id.clone(),
-            below: pair[1].entry_id.clone(),
-            by,
-        });
-    }
+    // The domain's tie rules on the published sheet (`domain::award::ties`), within each group
+    // of the ranking (the same last round reached), by the declared aggregation.
+    let found = crate::domain::scoresheet::ties(&sheet).map_err(AppError::internal)?;
+    let position: std::collections::HashMap<&str, usize> = (ranking.iter().enumerate())
+        .map(|(i, r)| (r.entry_id.as_str(), i))
+        .collect();
+    let mut ties: Vec<Tie> = found
+        .into_iter()
+        // Only neighbours of the published ranking.
+        .filter(|(above, below, _)| {
+            matches!((position.get(above.as_str()), position.get(below.as_str())), (Some(a), Some(b)) if a + 1 == *b)
+        })
+        .map(|(above, below, decided)| Tie {
+            above,
+            below,
+            by: match decided {
+                crate::domain::award::Decided::Criterion(label) => TieBreak::Criterion(label),
+                crate::domain::award::Decided::EarlierSubmission => TieBreak::EarlierSubmission,
+                crate::domain::award::Decided::EntryId => TieBreak::EntryId,
+            },
+        })
+        .collect();
+    ties.sort_by_key(|t| position.get(t.above.as_str()).copied());
     Ok(ties)
 }

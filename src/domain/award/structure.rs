@@ -5,7 +5,8 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use super::{Entry, Payout, Ranked, Reason, Recipient, allocate, rank};
+use super::{Decided, Entry, Payout, Ranked, Reason, Recipient, allocate, rank, ties};
+use crate::domain::rules::Criterion;
 use crate::domain::rules::{AdvanceRule, Round, Rules};
 
 /// The entries that were in an earlier round when it closed, each with that round's sheets.
@@ -78,43 +79,66 @@ pub fn advance(rules: &Rules, round: &Round, entrants: &[Entry]) -> Vec<String> 
     advanced
 }
 
-/// The outcome of a contest: advancement from every earlier round (`rounds`, as they closed),
-/// then the final ranking of `entries` (those in the running at the award, with their final
-/// round's sheets), then the payouts.
-pub fn outcome(rules: &Rules, rounds: &[RoundEntries], entries: &[Entry]) -> Outcome {
-    let advanced: Vec<Vec<String>> = (rules.rounds.iter())
+/// Who advanced from each earlier round (`rounds`, as they closed).
+fn advanced_from(rules: &Rules, rounds: &[RoundEntries]) -> Vec<Vec<String>> {
+    (rules.rounds.iter())
         .zip(rounds)
         .map(|(round, sheets)| advance(rules, round, &sheets.entrants))
-        .collect();
+        .collect()
+}
+
+/// The groups of the final ranking, best first: for each level (the final round's first, then
+/// each earlier round, later ones first), its index, its criteria, and the entries that reached
+/// it last, each with its sheets of that round.
+fn groups<'r>(
+    rules: &'r Rules,
+    rounds: &[RoundEntries],
+    entries: &[Entry],
+    advanced: &[Vec<String>],
+) -> Vec<(usize, &'r [Criterion], Vec<Entry>)> {
     let sets: Vec<HashSet<&str>> = (advanced.iter())
         .map(|ids| ids.iter().map(String::as_str).collect())
         .collect();
     let last = rules.rounds.len();
     let reached = |id: &str| sets.iter().take_while(|set| set.contains(id)).count();
+    (0..=last)
+        .rev()
+        .map(|level| {
+            let group: Vec<Entry> = entries
+                .iter()
+                .filter(|e| reached(&e.id) == level)
+                .map(|e| {
+                    if level == last {
+                        return e.clone();
+                    }
+                    let sheets = (rounds.get(level).into_iter())
+                        .flat_map(|r| &r.entrants)
+                        .find(|r| r.id == e.id)
+                        .map(|r| r.sheets.clone())
+                        .unwrap_or_default();
+                    Entry {
+                        sheets,
+                        ..e.clone()
+                    }
+                })
+                .collect();
+            let criteria = match rules.rounds.get(level) {
+                Some(round) => round.criteria.as_slice(),
+                None => rules.criteria.as_slice(),
+            };
+            (level, criteria, group)
+        })
+        .collect()
+}
+
+/// The outcome of a contest: advancement from every earlier round (`rounds`, as they closed),
+/// then the final ranking of `entries` (those in the running at the award, with their final
+/// round's sheets), then the payouts.
+pub fn outcome(rules: &Rules, rounds: &[RoundEntries], entries: &[Entry]) -> Outcome {
+    let advanced = advanced_from(rules, rounds);
+    let last = rules.rounds.len();
     let mut ranking = Vec::new();
-    for level in (0..=last).rev() {
-        let group: Vec<Entry> = entries
-            .iter()
-            .filter(|e| reached(&e.id) == level)
-            .map(|e| {
-                if level == last {
-                    return e.clone();
-                }
-                let sheets = (rounds.get(level).into_iter())
-                    .flat_map(|r| &r.entrants)
-                    .find(|r| r.id == e.id)
-                    .map(|r| r.sheets.clone())
-                    .unwrap_or_default();
-                Entry {
-                    sheets,
-                    ..e.clone()
-                }
-            })
-            .collect();
-        let criteria = match rules.rounds.get(level) {
-            Some(round) => &round.criteria,
-            None => &rules.criteria,
-        };
+    for (level, criteria, group) in groups(rules, rounds, entries, &advanced) {
         let offset = ranking.len();
         ranking.extend(
             rank(rules.aggregation(), criteria, &group)
@@ -133,6 +157,20 @@ pub fn outcome(rules: &Rules, rounds: &[RoundEntries], entries: &[Entry]) -> Out
         advanced,
         payouts,
     }
+}
+
+/// The ties of the final ranking: neighbours in one group (the same last round reached) with
+/// exactly equal scores, and what decided between them.
+pub fn outcome_ties(
+    rules: &Rules,
+    rounds: &[RoundEntries],
+    entries: &[Entry],
+) -> Vec<(String, String, Decided)> {
+    let advanced = advanced_from(rules, rounds);
+    groups(rules, rounds, entries, &advanced)
+        .into_iter()
+        .flat_map(|(_, criteria, group)| ties(rules.aggregation(), criteria, &group))
+        .collect()
 }
 
 /// The whole pool: the overall prizes over all entries, then each track's, in the rules'

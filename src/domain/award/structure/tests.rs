@@ -465,3 +465,42 @@ proptest! {
         prop_assert!(rounds_reached.windows(2).all(|w| w[0] >= w[1]));
     }
 }
+
+#[test]
+fn ties_are_told_within_each_group_by_the_declared_aggregation() {
+    let r = rules(
+        json!({"rounds": [round("short", "2027-02-10T00:00:00Z", json!({"top": 1}))],
+        "aggregation": "median"}),
+    );
+    let rounds = [RoundEntries {
+        key: "short".into(),
+        entrants: vec![
+            entry("a", None, 0, &[90]),
+            // b and c are tied on the shortlist's median (60); c came in first.
+            entry("b", None, 5, &[60, 10, 90]),
+            entry("c", None, 1, &[60, 60]),
+        ],
+    }];
+    let entries = [
+        entry("a", None, 0, &[50]),
+        entry("b", None, 5, &[]),
+        entry("c", None, 1, &[]),
+    ];
+    // The medians tie; the mean of the criterion (60 against 53.3) decides, as in `rank`.
+    assert_eq!(
+        outcome_ties(&r, &rounds, &entries),
+        [(
+            "c".to_owned(),
+            "b".to_owned(),
+            Decided::Criterion("Quality".into())
+        )]
+    );
+    // Equal on everything but the time: the earlier submission. The finalist's group has no
+    // tie (a alone).
+    let mut rounds = rounds;
+    rounds[0].entrants[1] = entry("b", None, 5, &[60, 60]);
+    assert_eq!(
+        outcome_ties(&r, &rounds, &entries),
+        [("c".to_owned(), "b".to_owned(), Decided::EarlierSubmission)]
+    );
+}
