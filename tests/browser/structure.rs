@@ -28,6 +28,7 @@ const OWNER: &str = "owner@acme.example";
 /// Types the brief, two tracks and one round ending `round_end` into a new contest's editor.
 async fn fill_structure(browser: &mut Browser, round_end: &str) {
     browser.fill("#title", "Refills").await;
+    browser.fill("#brief", "Ideas for less plastic.").await;
     browser.fill("#no_entry_beneficiary", "A fund").await;
     browser.fill("#eligibility", "Anyone").await;
     browser.fill("#ip_terms", "Authors keep them").await;
@@ -101,6 +102,8 @@ async fn the_editor_builds_rounds_and_tracks(backend: Backend) {
         let short = &lang[..2];
         let mut browser = Browser::start(&app, lang, &suffix, step).await;
         browser.sign_in(OWNER).await;
+        // Her account speaks English; the language menu's choice is remembered over it.
+        browser.goto(&format!("/?lang={short}")).await;
         for (width, height) in [(1280, 900), (390, 844)] {
             browser.client.set_window_size(width, height).await.unwrap();
             browser.goto("/contests/new").await;
@@ -109,6 +112,17 @@ async fn the_editor_builds_rounds_and_tracks(backend: Backend) {
             browser.fits(width).await;
             browser
                 .shot(&format!("structure-filled-{short}-{width}"))
+                .await;
+            browser
+                .client
+                .execute(
+                    "document.getElementById('track_0_label').scrollIntoView({block: 'start'})",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            browser
+                .shot(&format!("structure-tracks-{short}-{width}"))
                 .await;
             browser
                 .click("form[action=\"/contests/new\"] button[type=submit]")
@@ -121,12 +135,13 @@ async fn the_editor_builds_rounds_and_tracks(backend: Backend) {
                 .await
                 .unwrap();
             assert_eq!(message, late_message);
-            let links = browser
-                .client
-                .find_all(fantoccini::Locator::Css(".error-summary a"))
+            let summary = browser
+                .find(".error-summary ul")
+                .await
+                .text()
                 .await
                 .unwrap();
-            assert_eq!(links.len(), 1, "one problem");
+            assert_eq!(summary, late_message, "one problem");
             assert!(
                 browser
                     .exists(".error-summary a[href=\"#round_0_ends_at\"]")
@@ -206,7 +221,7 @@ async fn the_editor_builds_rounds_and_tracks(backend: Backend) {
             browser
                 .client
                 .execute(
-                    "document.getElementById('aggregation').scrollIntoView({block: 'start'})",
+                    "document.querySelector('details.structure').scrollIntoView({block: 'start'})",
                     vec![],
                 )
                 .await
