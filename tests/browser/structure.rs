@@ -26,28 +26,26 @@ async fn the_editor_builds_rounds_and_tracks_postgres() {
 const OWNER: &str = "owner@acme.example";
 
 /// Types the brief, two tracks and one round ending `round_end` into a new contest's editor.
-async fn fill_structure(browser: &mut Browser, round_end: &str) {
+async fn fill_structure(browser: &mut Browser, round_end: &str, shot: &str) {
     browser.fill("#title", "Refills").await;
     browser.fill("#brief", "Ideas for less plastic.").await;
     browser.fill("#no_entry_beneficiary", "A fund").await;
     browser.fill("#eligibility", "Anyone").await;
     browser.fill("#ip_terms", "Authors keep them").await;
     // The structure is folded away until opened.
-    assert!(
-        !browser
-            .find("#track_0_label")
-            .await
-            .is_displayed()
-            .await
-            .unwrap(),
-        "folded"
-    );
+    let track = browser.find("#track_0_label").await;
+    assert!(!track.is_displayed().await.unwrap(), "folded");
     browser
-        .find("details.structure summary")
-        .await
-        .click()
+        .client
+        .execute(
+            "document.querySelector('details.structure').scrollIntoView({block: 'center'})",
+            vec![],
+        )
         .await
         .unwrap();
+    browser.shot(shot).await;
+    let summary = browser.find("details.structure summary").await;
+    summary.click().await.unwrap();
     browser.set_value("#aggregation", "median").await;
     for (t, label, amount) in [(0, "Retail", "1000"), (1, "Logistics", "800")] {
         browser.fill(&format!("#track_{t}_label"), label).await;
@@ -108,7 +106,8 @@ async fn the_editor_builds_rounds_and_tracks(backend: Backend) {
             browser.client.set_window_size(width, height).await.unwrap();
             browser.goto("/contests/new").await;
             browser.fits(width).await;
-            fill_structure(&mut browser, &day(60)).await;
+            let folded = format!("structure-folded-{short}-{width}");
+            fill_structure(&mut browser, &day(60), &folded).await;
             browser.fits(width).await;
             browser
                 .shot(&format!("structure-filled-{short}-{width}"))
