@@ -2,9 +2,10 @@
 //! draft's rules, turned into a rules document, and the rules' problems put back next to the
 //! inputs they are about.
 //!
-//! The posted form stays a map of name → value: its criteria and prizes come as numbered rows
-//! (`criterion_0_key`, `prize_3_amount`) whose names are made at run time, so no struct can
-//! name them. Its single inputs are the title, the brief and the rules' fields, from the one
+//! The posted form stays a map of name → value: its criteria, prizes, tracks and rounds come
+//! as numbered rows (`criterion_0_key`, `prize_3_amount`, `track_1_prize_0_amount`,
+//! `round_0_criterion_2_weight`; see [`structure`]) whose names are made at run time, so no
+//! struct can name them. Its single inputs are the title, the brief and the rules' fields, from the one
 //! list of them ([`rules::FIELDS`]).
 
 use std::collections::{BTreeMap, HashMap};
