@@ -20,6 +20,9 @@ use super::with_view;
 /// The fallback policies the editor offers, in the order it lists them.
 const POLICIES: [&str; 3] = ["best_anyway", "split_top", "split_all"];
 
+/// How sheets may be combined (the rules' `aggregation`), the default first.
+const AGGREGATIONS: [&str; 3] = ["mean", "median", "trimmed_mean"];
+
 /// What the editor's template shows.
 #[derive(Serialize)]
 struct EditorView<'a> {
@@ -29,6 +32,11 @@ struct EditorView<'a> {
     organization_id: &'a str,
     /// Each fallback policy with its label.
     policies: Vec<(String, String)>,
+    /// Each way of combining sheets with its name and what it does.
+    aggregations: Vec<(String, String, String)>,
+    /// Whether the optional judging structure is shown open: the form declares some of it,
+    /// or has a problem with it.
+    structure_open: bool,
 }
 
 fn editor_context(page: &Page, editor: &Editor, action: &str, organization: &str) -> Context {
@@ -40,6 +48,18 @@ fn editor_context(page: &Page, editor: &Editor, action: &str, organization: &str
             .iter()
             .map(|p| (p.to_string(), page.t(&format!("editor_policy_{p}"))))
             .collect(),
+        aggregations: AGGREGATIONS
+            .iter()
+            .map(|a| {
+                let name = page.t(&format!("editor_aggregation_{a}_name"));
+                (
+                    a.to_string(),
+                    name,
+                    page.t(&format!("editor_aggregation_{a}")),
+                )
+            })
+            .collect(),
+        structure_open: editor.structure_open(),
     };
     with_view(page.context(), &view)
 }
@@ -85,7 +105,7 @@ async fn save_editor(
     contest_id: Option<String>,
 ) -> HttpResponse {
     let mut editor = Editor::from_form(form);
-    let (rules, criteria_rows, prize_rows) = editor.rules();
+    let (rules, rows) = editor.rules();
     let title = editor.value("title").to_owned();
     let brief = editor.value("brief").to_owned();
     let organization = field(form, "organization_id").to_owned();
@@ -134,7 +154,7 @@ async fn save_editor(
         ))),
         Ok(contest) => page.finish(see_other(&format!("/contests/{}/manage", contest.id))),
         Err(AppError::Validation(errors)) => {
-            editor.place_errors(page.lang, &errors, &criteria_rows, &prize_rows);
+            editor.place_errors(page.lang, &errors, &rows);
             let context = editor_context(page, &editor, &action, &organization);
             page.render_status(
                 &state.tera,

@@ -2,9 +2,10 @@
 //! draft's rules, turned into a rules document, and the rules' problems put back next to the
 //! inputs they are about.
 //!
-//! The posted form stays a map of name → value: its criteria and prizes come as numbered rows
-//! (`criterion_0_key`, `prize_3_amount`) whose names are made at run time, so no struct can
-//! name them. Its single inputs are the title, the brief and the rules' fields, from the one
+//! The posted form stays a map of name → value: its criteria, prizes, tracks and rounds come
+//! as numbered rows (`criterion_0_key`, `prize_3_amount`, `track_1_prize_0_amount`,
+//! `round_0_criterion_2_weight`; see [`structure`]) whose names are made at run time, so no
+//! struct can name them. Its single inputs are the title, the brief and the rules' fields, from the one
 //! list of them ([`rules::FIELDS`]).
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,9 +22,24 @@ use crate::web::pages::form_errors::{FormErrors, SummaryItem};
 use super::super::field;
 
 mod messages;
+mod structure;
+
+pub(super) use structure::{RoundRow, TrackRow};
 
 pub(super) const CRITERIA_ROWS: usize = 6;
 pub(super) const PRIZE_ROWS: usize = 5;
+
+/// Which form row each listed item of the rules came from (empty rows are skipped), so that
+/// an error about `rules.prizes[1]` or `rules.tracks[0].prizes[2]` lands on its row.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct Rows {
+    pub(super) criteria: Vec<usize>,
+    pub(super) prizes: Vec<usize>,
+    /// Each track: its form row, and the rows of its prizes.
+    pub(super) tracks: Vec<(usize, Vec<usize>)>,
+    /// Each round before the final one: its form row, and the rows of its criteria.
+    pub(super) rounds: Vec<(usize, Vec<usize>)>,
+}
 
 /// One input of the editor: what the person typed, and what is wrong with it.
 #[derive(Debug, Default, Serialize)]
@@ -56,21 +72,159 @@ pub(super) struct PrizeRow {
     amount_error: String,
 }
 
-/// The editor's form as typed: single fields by name, rows of criteria and prizes.
+impl CriterionRow {
+    /// The row named `prefix` (`criterion_2`, `round_0_criterion_1`) of a posted form.
+    fn from_form(form: &HashMap<String, String>, prefix: &str) -> CriterionRow {
+        let typed = |input: &str| field(form, &format!("{prefix}_{input}")).to_owned();
+        CriterionRow {
+            key: typed("key").trim().to_owned(),
+            label: typed("label"),
+            weight: typed("weight"),
+            max: typed("max"),
+            description: typed("description"),
+            ..CriterionRow::default()
+        }
+    }
+
+    /// A criterion as a rules document stores it.
+    fn of_rule(c: &Value) -> CriterionRow {
+        let number = |v: &Value| {
+            if v.is_null() {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        };
+        CriterionRow {
+            key: c["key"].as_str().unwrap_or_default().into(),
+            label: c["label"].as_str().unwrap_or_default().into(),
+            weight: number(&c["weight"]),
+            max: number(&c["max"]),
+            description: c["description"].as_str().unwrap_or_default().into(),
+            ..CriterionRow::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        [&self.label, &self.weight, &self.max, &self.description]
+            .iter()
+            .all(|typed| typed.trim().is_empty())
+    }
+
+    /// Its key: the one it has, or one made from its label.
+    fn key(&self) -> String {
+        if self.key.is_empty() {
+            key_of(&self.label)
+        } else {
+            self.key.clone()
+        }
+    }
+
+    /// Puts the messages `placed` has for the row named `prefix` on its inputs.
+    fn take_errors(&mut self, prefix: &str, placed: &FormErrors) {
+        let message = |input: &str| {
+            let id = format!("{prefix}_{input}");
+            placed.get(&id).unwrap_or_default().to_owned()
+        };
+        self.label_error = message("label");
+        self.weight_error = message("weight");
+        self.max_error = message("max");
+        self.description_error = message("description");
+    }
+}
+
+/// The criteria of `rows` that are not empty, as the rules write them, and their rows.
+fn criteria_document(rows: &[CriterionRow]) -> (Vec<Value>, Vec<usize>) {
+    let mut criteria = Vec::new();
+    let mut criteria_rows = Vec::new();
+    for (row, c) in rows.iter().enumerate() {
+        if c.is_empty() {
+            continue;
+        }
+        let mut criterion = json!({"key": c.key(), "label": c.label.trim(), "weight": number(&c.weight), "max": number(&c.max)});
+        // Absent when blank, so that the rules document (and its hash) stays as before.
+        if !c.description.trim().is_empty() {
+            criterion["description"] = json!(c.description.trim());
+        }
+        criteria.push(criterion);
+        criteria_rows.push(row);
+    }
+    (criteria, criteria_rows)
+}
+
+impl PrizeRow {
+    fn from_form(form: &HashMap<String, String>, prefix: &str) -> PrizeRow {
+        PrizeRow {
+            label: field(form, &format!("{prefix}_label")).to_owned(),
+            amount: field(form, &format!("{prefix}_amount")).to_owned(),
+            ..PrizeRow::default()
+        }
+    }
+
+    fn of_rule(p: &Value, currency: &str) -> PrizeRow {
+        PrizeRow {
+            label: p["label"].as_str().unwrap_or_default().into(),
+            amount: p["amount_cents"]
+                .as_i64()
+                .map(|amount| Money::new(amount, currency).input_value())
+                .unwrap_or_default(),
+            ..PrizeRow::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.label.trim().is_empty() && self.amount.trim().is_empty()
+    }
+
+    fn take_errors(&mut self, prefix: &str, placed: &FormErrors) {
+        let message = |input: &str| {
+            let id = format!("{prefix}_{input}");
+            placed.get(&id).unwrap_or_default().to_owned()
+        };
+        self.label_error = message("label");
+        self.amount_error = message("amount");
+    }
+}
+
+/// The prizes of `rows` that are not empty, as the rules write them, and their rows. Amounts
+/// are typed in the currency's units (yen, euros, dinars) and stored in its minor unit; one
+/// that is not an amount goes on as typed, for the rules to refuse.
+fn prizes_document(rows: &[PrizeRow], currency: &str) -> (Vec<Value>, Vec<usize>) {
+    let mut prizes = Vec::new();
+    let mut prize_rows = Vec::new();
+    for (row, p) in rows.iter().enumerate() {
+        if p.is_empty() {
+            continue;
+        }
+        let amount = match Money::parse(&p.amount, currency) {
+            Some(amount) => json!(amount.cents()),
+            None => json!(p.amount.trim()),
+        };
+        prizes.push(json!({"label": p.label.trim(), "amount_cents": amount}));
+        prize_rows.push(row);
+    }
+    (prizes, prize_rows)
+}
+
+/// The editor's form as typed: single fields by name, rows of criteria and prizes, and the
+/// judging structure's rows of tracks and rounds.
 #[derive(Debug, Default, Serialize)]
 pub(super) struct Editor {
     pub(super) fields: BTreeMap<&'static str, Input>,
     pub(super) criteria: Vec<CriterionRow>,
     pub(super) prizes: Vec<PrizeRow>,
+    pub(super) tracks: Vec<TrackRow>,
+    pub(super) rounds: Vec<RoundRow>,
     /// Every problem, in the form's order, each linking to its input (the error summary).
     pub(super) summary: Vec<SummaryItem>,
 }
 
-/// The editor's single inputs for one field of the rules: the criteria and the prizes are
-/// rows rather than inputs, and the fallback is a policy and its number.
+/// The editor's single inputs for one field of the rules: the criteria, the prizes, the
+/// tracks and the rounds are rows rather than inputs, and the fallback is a policy and its
+/// number.
 fn inputs_of(field: &'static str) -> Vec<&'static str> {
     match field {
-        "criteria" | "prizes" | "tracks" | "rounds" | "aggregation" => Vec::new(),
+        "criteria" | "prizes" | "tracks" | "rounds" => Vec::new(),
         "fallback" => vec!["fallback_policy", "fallback_n"],
         field => vec![field],
     }
@@ -202,6 +356,7 @@ impl Editor {
         while self.prizes.len() < PRIZE_ROWS {
             self.prizes.push(PrizeRow::default());
         }
+        self.pad_structure();
     }
 
     /// The editor showing an existing contest. Its rules are read as they were stored, not as
@@ -218,9 +373,10 @@ impl Editor {
         editor.set("brief", contest.brief.clone());
         for field in rules::FIELDS {
             match field {
-                "tracks" | "rounds" | "aggregation" => {}
                 "criteria" => editor.criteria_of(&rules[field]),
                 "prizes" => editor.prizes_of(&rules[field], &contest.currency),
+                "tracks" => editor.tracks_of(&rules[field], &contest.currency),
+                "rounds" => editor.rounds_of(&rules[field]),
                 "fallback" => {
                     let fallback = &rules[field];
                     let policy = fallback["policy"].as_str().unwrap_or_default();
@@ -238,29 +394,14 @@ impl Editor {
     }
 
     fn criteria_of(&mut self, criteria: &Value) {
-        for c in criteria.as_array().into_iter().flatten() {
-            self.criteria.push(CriterionRow {
-                key: c["key"].as_str().unwrap_or_default().into(),
-                label: c["label"].as_str().unwrap_or_default().into(),
-                weight: c["weight"].to_string(),
-                max: c["max"].to_string(),
-                description: c["description"].as_str().unwrap_or_default().into(),
-                ..CriterionRow::default()
-            });
-        }
+        let criteria = criteria.as_array().into_iter().flatten();
+        self.criteria.extend(criteria.map(CriterionRow::of_rule));
     }
 
     fn prizes_of(&mut self, prizes: &Value, currency: &str) {
-        for p in prizes.as_array().into_iter().flatten() {
-            self.prizes.push(PrizeRow {
-                label: p["label"].as_str().unwrap_or_default().into(),
-                amount: p["amount_cents"]
-                    .as_i64()
-                    .map(|amount| Money::new(amount, currency).input_value())
-                    .unwrap_or_default(),
-                ..PrizeRow::default()
-            });
-        }
+        let prizes = prizes.as_array().into_iter().flatten();
+        self.prizes
+            .extend(prizes.map(|p| PrizeRow::of_rule(p, currency)));
     }
 
     /// The editor as posted.
@@ -270,22 +411,15 @@ impl Editor {
             editor.set(name, field(form, name).to_owned());
         }
         for i in 0..CRITERIA_ROWS {
-            editor.criteria.push(CriterionRow {
-                key: field(form, &format!("criterion_{i}_key")).trim().to_owned(),
-                label: field(form, &format!("criterion_{i}_label")).to_owned(),
-                weight: field(form, &format!("criterion_{i}_weight")).to_owned(),
-                max: field(form, &format!("criterion_{i}_max")).to_owned(),
-                description: field(form, &format!("criterion_{i}_description")).to_owned(),
-                ..CriterionRow::default()
-            });
+            let row = CriterionRow::from_form(form, &format!("criterion_{i}"));
+            editor.criteria.push(row);
         }
         for i in 0..PRIZE_ROWS {
-            editor.prizes.push(PrizeRow {
-                label: field(form, &format!("prize_{i}_label")).to_owned(),
-                amount: field(form, &format!("prize_{i}_amount")).to_owned(),
-                ..PrizeRow::default()
-            });
+            editor
+                .prizes
+                .push(PrizeRow::from_form(form, &format!("prize_{i}")));
         }
+        editor.structure_from_form(form);
         editor.pad();
         editor
     }
@@ -297,53 +431,18 @@ impl Editor {
             .unwrap_or_default()
     }
 
-    /// The rules document this form describes, and which form row each criterion and prize
-    /// of it came from (so that an error about `rules.prizes[1]` lands on its row). An amount
-    /// that is not one goes on as typed, for the rules to refuse (and the editor to say why).
-    pub(super) fn rules(&self) -> (Value, Vec<usize>, Vec<usize>) {
-        let mut criteria = Vec::new();
-        let mut criteria_rows = Vec::new();
-        for (row, c) in self.criteria.iter().enumerate() {
-            if [&c.label, &c.weight, &c.max, &c.description]
-                .iter()
-                .all(|typed| typed.trim().is_empty())
-            {
-                continue;
-            }
-            let key = if c.key.is_empty() {
-                key_of(&c.label)
-            } else {
-                c.key.clone()
-            };
-            let mut criterion = json!({"key": key, "label": c.label.trim(), "weight": number(&c.weight), "max": number(&c.max)});
-            // Absent when blank, so that the rules document (and its hash) stays as before.
-            if !c.description.trim().is_empty() {
-                criterion["description"] = json!(c.description.trim());
-            }
-            criteria.push(criterion);
-            criteria_rows.push(row);
-        }
-        let mut prizes = Vec::new();
-        let mut prize_rows = Vec::new();
-        // Amounts are typed in the currency's units (yen, euros, dinars) and stored in its
-        // minor unit.
+    /// The rules document this form describes, and which form row each criterion, prize,
+    /// track and round of it came from (so that an error about `rules.prizes[1]` lands on its
+    /// row). An amount that is not one goes on as typed, for the rules to refuse (and the
+    /// editor to say why).
+    pub(super) fn rules(&self) -> (Value, Rows) {
         let currency = self.value("currency").trim().to_uppercase();
-        for (row, p) in self.prizes.iter().enumerate() {
-            if p.label.trim().is_empty() && p.amount.trim().is_empty() {
-                continue;
-            }
-            let amount = match Money::parse(&p.amount, &currency) {
-                Some(amount) => json!(amount.cents()),
-                None => json!(p.amount.trim()),
-            };
-            prizes.push(json!({"label": p.label.trim(), "amount_cents": amount}));
-            prize_rows.push(row);
-        }
+        let (mut criteria, criteria_rows) = criteria_document(&self.criteria);
+        let (mut prizes, prize_rows) = prizes_document(&self.prizes, &currency);
+        let (tracks, track_rows) = self.tracks_document(&currency);
+        let (rounds, round_rows) = self.rounds_document();
         let mut document = Map::new();
         for field in rules::FIELDS {
-            if matches!(field, "tracks" | "rounds" | "aggregation") {
-                continue;
-            }
             let value = match field {
                 "criteria" => Value::Array(std::mem::take(&mut criteria)),
                 "prizes" => Value::Array(std::mem::take(&mut prizes)),
@@ -354,6 +453,16 @@ impl Editor {
                     }
                     policy => json!({"policy": policy}),
                 },
+                // The judging structure is written only when the form declares one: absent,
+                // the rules document and its hash stay as they always were.
+                "aggregation" => match self.value("aggregation").trim() {
+                    "" | "mean" => continue,
+                    aggregation => json!(aggregation),
+                },
+                "tracks" if tracks.is_empty() => continue,
+                "tracks" => Value::Array(tracks.clone()),
+                "rounds" if rounds.is_empty() => continue,
+                "rounds" => Value::Array(rounds.clone()),
                 field if is_instant(field) => from_local_input(self.value(field)),
                 field if is_flag(field) => json!(!self.value(field).is_empty()),
                 field if is_number(field) => number(self.value(field)),
@@ -361,7 +470,13 @@ impl Editor {
             };
             document.insert(field.to_owned(), value);
         }
-        (Value::Object(document), criteria_rows, prize_rows)
+        let rows = Rows {
+            criteria: criteria_rows,
+            prizes: prize_rows,
+            tracks: track_rows,
+            rounds: round_rows,
+        };
+        (Value::Object(document), rows)
     }
 
     /// The ids of the editor's inputs, in the order the form shows them (the template gives
@@ -387,6 +502,12 @@ impl Editor {
                 "fallback_policy",
                 "fallback_n",
                 "no_entry_beneficiary",
+            ]
+            .map(str::to_owned),
+        );
+        self.structure_input_ids(&mut ids);
+        ids.extend(
+            [
                 "max_ideas_per_person",
                 "min_jurors",
                 "blind_judging",
@@ -403,16 +524,15 @@ impl Editor {
     /// `rules.prizes[1].amount_cents` on the amount of the prize's row, `rules.fallback.n` on
     /// the fallback's number, and so on; and lists them all, in the form's order, in
     /// [`Editor::summary`].
-    pub(super) fn place_errors(
-        &mut self,
-        lang: &str,
-        errors: &[FieldError],
-        criteria_rows: &[usize],
-        prize_rows: &[usize],
-    ) {
+    pub(super) fn place_errors(&mut self, lang: &str, errors: &[FieldError], rows: &Rows) {
         let mut placed = FormErrors::default();
-        for e in errors {
-            let one = messages::place(self, lang, e, criteria_rows, prize_rows);
+        // Advancing per track needs the tracks: while they have problems of their own, the
+        // rules refuse it too, and saying so again beside the checkbox would only mislead.
+        let tracks_wrong = errors.iter().any(|e| e.path.starts_with("rules.tracks"));
+        let follows_from_tracks =
+            |e: &FieldError| tracks_wrong && e.path.ends_with(".advance.per_track");
+        for e in errors.iter().filter(|e| !follows_from_tracks(e)) {
+            let one = messages::place(self, lang, e, rows);
             match one.id {
                 Some(id) => placed.add(&id, one.message),
                 None => placed.add_general(one.message),
@@ -424,15 +544,12 @@ impl Editor {
             input.error = message((*name).to_owned());
         }
         for (row, c) in self.criteria.iter_mut().enumerate() {
-            c.label_error = message(format!("criterion_{row}_label"));
-            c.weight_error = message(format!("criterion_{row}_weight"));
-            c.max_error = message(format!("criterion_{row}_max"));
-            c.description_error = message(format!("criterion_{row}_description"));
+            c.take_errors(&format!("criterion_{row}"), &placed);
         }
         for (row, p) in self.prizes.iter_mut().enumerate() {
-            p.label_error = message(format!("prize_{row}_label"));
-            p.amount_error = message(format!("prize_{row}_amount"));
+            p.take_errors(&format!("prize_{row}"), &placed);
         }
+        self.structure_errors(&placed);
         self.summary = placed.summary;
     }
 }

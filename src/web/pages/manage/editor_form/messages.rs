@@ -15,17 +15,22 @@ use crate::domain::text::{Lines, check_characters};
 
 use super::super::super::form_errors::{message, number_in};
 use super::super::super::{t, t_with};
-use super::{Editor, from_local_input, key_of};
+use super::{CriterionRow, Editor, PrizeRow, Rows, from_local_input};
+
+mod structure;
 
 /// The whole numbers of the rules and their bounds (`domain::rules`; a test below checks
 /// that the rules agree).
-pub(super) const WHOLE_NUMBERS: [(&str, i64, i64); 6] = [
+pub(super) const WHOLE_NUMBERS: [(&str, i64, i64); 8] = [
     ("weight", 1, 100),
     ("max", 1, 100),
     ("minimum_score", 0, 100),
     ("max_ideas_per_person", 1, 100),
     ("min_jurors", 1, 100),
     ("fallback_n", 1, 1000),
+    // Who advances from a round: the best N, or every idea scoring at least S.
+    ("top", 1, 10_000),
+    ("min_score", 0, 100),
 ];
 
 /// Where a problem goes: the id of its input (none: the summary only) and what it says.
@@ -50,7 +55,7 @@ fn indexed<'p>(path: &'p str, list: &str) -> Option<(usize, &'p str)> {
     Some((index.parse().ok()?, tail.trim_start_matches('.')))
 }
 
-fn whole_number(lang: &str, input: &str) -> String {
+pub(super) fn whole_number(lang: &str, input: &str) -> String {
     let (_, min, max) = WHOLE_NUMBERS
         .iter()
         .find(|(name, ..)| *name == input)
@@ -64,7 +69,7 @@ fn whole_number(lang: &str, input: &str) -> String {
 }
 
 /// What is wrong with a typed text the rules refused: blank, hidden characters, or too long.
-fn text_problem(lang: &str, typed: &str, lines: Lines, domain: &str) -> String {
+pub(super) fn text_problem(lang: &str, typed: &str, lines: Lines, domain: &str) -> String {
     if typed.trim().is_empty() {
         t(lang, "fe_required")
     } else if check_characters(typed, lines).is_err() {
@@ -89,26 +94,26 @@ fn date_problem(lang: &str, input: &str, typed: &str, domain: &str) -> String {
     }
 }
 
-/// Where `error` goes on `editor` and what it says in `lang`. `criteria_rows` and
-/// `prize_rows` say which form row each criterion and prize of the rules came from.
-pub(super) fn place(
-    editor: &Editor,
-    lang: &str,
-    error: &FieldError,
-    criteria_rows: &[usize],
-    prize_rows: &[usize],
-) -> Placed {
+/// Where `error` goes on `editor` and what it says in `lang`. `rows` say which form row each
+/// criterion, prize, track and round of the rules came from.
+pub(super) fn place(editor: &Editor, lang: &str, error: &FieldError, rows: &Rows) -> Placed {
     let path = error.path.strip_prefix("rules.").unwrap_or(&error.path);
     let domain = error.message.as_str();
+    let (criteria_rows, prize_rows) = (&rows.criteria, &rows.prizes);
     if let Some((i, tail)) = indexed(path, "criteria")
         && let Some(&row) = criteria_rows.get(i)
     {
-        return criterion(editor, lang, row, tail, domain, criteria_rows);
+        let named = Named::new(lang, "criterion", "fe_criterion", &[]);
+        return criterion(&editor.criteria, &named, row, tail, domain, criteria_rows);
     }
     if let Some((i, tail)) = indexed(path, "prizes")
         && let Some(&row) = prize_rows.get(i)
     {
-        return prize(editor, lang, row, tail, domain);
+        let named = Named::new(lang, "prize", "fe_prize", &[]);
+        return prize(editor, &editor.prizes[row], &named, row, tail, domain);
+    }
+    if let Some(placed) = structure::place(editor, lang, path, domain, rows) {
+        return placed;
     }
     let input = match path {
         "fallback.n" => "fallback_n",
@@ -122,8 +127,9 @@ pub(super) fn place(
             return Placed::on("criterion_0_label", message(lang, &field(), &problem));
         }
         "prizes" => {
-            // Between 1 and 20 prizes were typed, each right: then it is their sum.
-            let (id, key) = if (1..=20).contains(&prize_rows.len()) {
+            // Between 1 and 20 prizes were typed, each right, or tracks with theirs: then it is
+            // their sum.
+            let (id, key) = if (1..=20).contains(&prize_rows.len()) || !rows.tracks.is_empty() {
                 ("prize_0_amount", "fe_pool_too_large")
             } else {
                 ("prize_0_label", "fe_prizes_count")
@@ -140,6 +146,7 @@ pub(super) fn place(
             date_problem(lang, input, editor.value(input), domain)
         }
         "currency" => t(lang, "fe_currency_code"),
+        "aggregation" => t(lang, "fe_choose_aggregation"),
         "fallback_policy" => t(lang, "fe_choose_policy"),
         "blind_judging" | "publish_ideas" => t(lang, "fe_yes_no"),
         "brief" | "eligibility" | "ip_terms" => {
@@ -151,24 +158,61 @@ pub(super) fn place(
     Placed::on(input, message(lang, &field(), &problem))
 }
 
-fn criterion(
-    editor: &Editor,
-    lang: &str,
+/// How the inputs of one kind of row are named and given ids: `criterion_2_weight` named
+/// "Criterion 3 — weight", `round_0_criterion_2_weight` named "Round 1 — criterion 3 — weight".
+pub(super) struct Named<'a> {
+    lang: &'a str,
+    /// The ids' start, before the row's number: `criterion`, `round_0_criterion`.
+    id: String,
+    /// The names' catalogue keys' start: `fe_criterion`, `fe_round_criterion`.
+    key: &'a str,
+    /// The numbers of the rows the row is in (`r` for the round), from 1.
+    outer: Vec<(&'static str, String)>,
+}
+
+impl<'a> Named<'a> {
+    pub(super) fn new(
+        lang: &'a str,
+        id: &str,
+        key: &'a str,
+        outer: &[(&'static str, usize)],
+    ) -> Named<'a> {
+        Named {
+            lang,
+            id: id.to_owned(),
+            key,
+            outer: outer
+                .iter()
+                .map(|(k, row)| (*k, (row + 1).to_string()))
+                .collect(),
+        }
+    }
+
+    /// The problem `problem` of the input `input` of row `row`, on it.
+    fn on(&self, row: usize, input: &str, problem: &str) -> Placed {
+        let n = (row + 1).to_string();
+        let mut numbers: Vec<(&str, &str)> = vec![("n", &n)];
+        numbers.extend(self.outer.iter().map(|(k, v)| (*k, v.as_str())));
+        let field = t_with(self.lang, &format!("{}_{input}", self.key), &numbers);
+        Placed::on(
+            format!("{}_{row}_{input}", self.id),
+            message(self.lang, &field, problem),
+        )
+    }
+}
+
+/// The problem `tail` of the criterion in row `row` of `rows`; `criteria_rows` are the rows
+/// the rules' criteria came from.
+pub(super) fn criterion(
+    rows: &[CriterionRow],
+    named: &Named,
     row: usize,
     tail: &str,
     domain: &str,
     criteria_rows: &[usize],
 ) -> Placed {
-    let n = (row + 1).to_string();
-    let typed = &editor.criteria[row];
-    let key_of_row = |r: usize| {
-        let c = &editor.criteria[r];
-        if c.key.is_empty() {
-            key_of(&c.label)
-        } else {
-            c.key.clone()
-        }
-    };
+    let lang = named.lang;
+    let typed = &rows[row];
     let (input, problem) = match tail {
         "key" | "label" if typed.label.trim().is_empty() => ("label", t(lang, "fe_required")),
         "label" => (
@@ -176,11 +220,11 @@ fn criterion(
             text_problem(lang, &typed.label, Lines::Single, domain),
         ),
         "key" => {
-            let key = key_of_row(row);
+            let key = typed.key();
             let shared = criteria_rows
                 .iter()
                 .take_while(|r| **r != row)
-                .any(|r| key_of_row(*r) == key);
+                .any(|r| rows[*r].key() == key);
             let key = if shared {
                 "fe_criterion_duplicate"
             } else {
@@ -195,16 +239,19 @@ fn criterion(
         ),
         _ => ("label", domain.to_owned()),
     };
-    let field = t_with(lang, &format!("fe_criterion_{input}"), &[("n", &n)]);
-    Placed::on(
-        format!("criterion_{row}_{input}"),
-        message(lang, &field, &problem),
-    )
+    named.on(row, input, &problem)
 }
 
-fn prize(editor: &Editor, lang: &str, row: usize, tail: &str, domain: &str) -> Placed {
-    let n = (row + 1).to_string();
-    let typed = &editor.prizes[row];
+/// The problem `tail` of the prize `typed`, in row `row`.
+pub(super) fn prize(
+    editor: &Editor,
+    typed: &PrizeRow,
+    named: &Named,
+    row: usize,
+    tail: &str,
+    domain: &str,
+) -> Placed {
+    let lang = named.lang;
     let (input, problem) = match tail {
         "label" => (
             "label",
@@ -223,11 +270,7 @@ fn prize(editor: &Editor, lang: &str, row: usize, tail: &str, domain: &str) -> P
         }
         _ => ("label", domain.to_owned()),
     };
-    let field = t_with(lang, &format!("fe_prize_{input}"), &[("n", &n)]);
-    Placed::on(
-        format!("prize_{row}_{input}"),
-        message(lang, &field, &problem),
-    )
+    named.on(row, input, &problem)
 }
 
 #[cfg(test)]
@@ -248,6 +291,11 @@ mod tests {
                 let mut rules = valid.clone();
                 match input {
                     "weight" | "max" => rules["criteria"][0][input] = json!(value),
+                    "top" | "min_score" => {
+                        let round = super::super::tests::valid_round();
+                        rules["rounds"] = json!([round]);
+                        rules["rounds"][0]["advance"] = json!({input: value});
+                    }
                     "fallback_n" => rules["fallback"] = json!({"policy": "split_top", "n": value}),
                     _ => rules[input] = json!(value),
                 }
