@@ -209,18 +209,26 @@ pub fn run(settings: &Settings, pool: &Pool, secret: &[u8]) -> anyhow::Result<()
         anyhow::bail!("the demo's judged contest was not awarded; see the log");
     }
 
-    // 2. Being judged now.
+    // 2. Being judged now, in a shortlist round before the final one, by the median.
     clock.set(now - Duration::days(21));
+    let mut judged_rules = rules(
+        now - Duration::days(20),
+        now - Duration::days(1),
+        now + Duration::days(14),
+        60,
+        json!({"policy": "best_anyway"}),
+    );
+    judged_rules["aggregation"] = json!("median");
+    judged_rules["rounds"] = json!([{
+        "key": "shortlist", "label": "Shortlist", "ends_at": at(now + Duration::days(5)),
+        "criteria": [{"key": "promise", "label": "Promise", "weight": 1, "max": 10,
+            "description": "How far the idea could go, if it works."}],
+        "advance": {"top": 1}
+    }]);
     let judging = make(
         "Quieter cities",
         "How can a city become *quieter* without slowing down?",
-        rules(
-            now - Duration::days(20),
-            now - Duration::days(1),
-            now + Duration::days(14),
-            60,
-            json!({"policy": "best_anyway"}),
-        ),
+        judged_rules,
         true,
         conn,
     )?;
