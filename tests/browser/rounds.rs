@@ -160,6 +160,24 @@ async fn rounds(backend: Backend) {
 
     // An author submits, choosing a category; the form says it is needed first.
     person(&app, ANN, "Ann Author").await;
+    let submit = format!("{page}/submit");
+    for (lang, texts) in [
+        ("en", ["Category", "Choose a category", "Green materials"]),
+        (
+            "fr",
+            ["Catégorie", "Choisissez une catégorie", "Reuse and refill"],
+        ),
+    ] {
+        step = look(
+            &app,
+            (lang, &suffix, step),
+            Some(ANN),
+            &submit,
+            &texts,
+            "submit-form",
+        )
+        .await;
+    }
     let mut browser = Browser::start(&app, "en", &suffix, step).await;
     browser.sign_in(ANN).await;
     browser.goto(&format!("{page}/submit")).await;
