@@ -49,6 +49,7 @@ static EN: LazyLock<Catalog> = LazyLock::new(|| {
         "en-entry.toml",
         "en-money.toml",
         "en-editor.toml",
+        "en-structure.toml",
     )
 });
 static FR: LazyLock<Catalog> = LazyLock::new(|| {
@@ -64,6 +65,7 @@ static FR: LazyLock<Catalog> = LazyLock::new(|| {
         "fr-entry.toml",
         "fr-money.toml",
         "fr-editor.toml",
+        "fr-structure.toml",
     )
 });
 

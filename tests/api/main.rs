@@ -34,6 +34,7 @@ mod organizations;
 mod pages;
 mod pages_manage;
 mod pages_participate;
+mod pages_structure;
 mod payout_details;
 mod profiles;
 mod proxies;

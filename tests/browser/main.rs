@@ -16,6 +16,7 @@ mod journey;
 mod juries;
 mod money;
 mod results;
+mod rounds;
 mod structure;
 mod structured_results;
 mod xss;

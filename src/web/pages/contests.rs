@@ -15,6 +15,8 @@ use crate::web::{AppState, cache};
 
 use super::{Page, kit};
 
+pub(crate) mod structure;
+
 /// A contest as the pages show it: everything formatted in the reader's language.
 #[derive(Debug, Serialize)]
 pub(super) struct Card {
@@ -270,6 +272,10 @@ struct ContestShow<'a> {
     brand: &'a str,
     organization_id: &'a str,
     countdown: Option<Countdown>,
+    /// Rounds, categories and aggregation (issue 20); empty without them.
+    structure: structure::Structure,
+    /// The round being judged, during judging, when the rules have rounds.
+    round_now: Option<structure::RoundNow>,
 }
 
 fn countdown(shown: &ContestPage, rules: &Rules, lang: &str) -> Option<Countdown> {
@@ -291,18 +297,23 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
     let shown = match state
         .run(move |ctx, conn| {
             let shown = contests::page(ctx, conn, &actor, &id)?;
+            // Where each round stands, once open, when the rules have rounds.
+            let has_rounds = shown.contest.rules.get("rounds").is_some();
+            let rounds = if has_rounds && shown.contest.rules_hash.is_some() {
+                crate::app::rounds::rounds(ctx, conn, &actor, &id)?.rounds
+            } else {
+                Vec::new()
+            };
             // Where the reader stands as an innovator, for the call to action.
-            Ok((
-                shown,
-                crate::app::ideas::entry_state(ctx, conn, &actor, &id)?,
-            ))
+            let entry = crate::app::ideas::entry_state(ctx, conn, &actor, &id)?;
+            Ok((shown, entry, rounds))
         })
         .await
     {
-        Ok((shown, entry)) => (shown, entry),
+        Ok(found) => found,
         Err(error) => return page.error(&state.tera, error),
     };
-    let (shown, entry) = shown;
+    let (shown, entry, rounds) = shown;
     let contest = &shown.contest;
     let Some(rules) = kit::rules(contest) else {
         let invalid = format!("contest {} holds invalid rules", contest.id);
@@ -353,6 +364,10 @@ async fn render_show(state: &web::Data<AppState>, page: &Page, id: String) -> Ht
         brand: &shown.brand,
         organization_id: &contest.organization_id,
         countdown: countdown(&shown, &rules, lang),
+        structure: structure::of(&rules, &rounds, &contest.currency, lang),
+        round_now: (contest.round.as_ref())
+            .filter(|_| !rules.rounds.is_empty())
+            .map(|r| structure::RoundNow::of(r, lang)),
     };
     let mut context = page.view(&view);
     let entry = crate::web::pages::ideas::cta::call_to_action(contest, &entry, lang);

@@ -56,6 +56,24 @@ pub(crate) struct ContestInfo {
     pub accepts_ideas: bool,
     /// Only drafts can be saved now (the contest opens later).
     pub drafts_only: bool,
+    /// The categories an idea chooses among (issue 20); empty without tracks.
+    pub tracks: Vec<TrackOption>,
+}
+
+/// A category of the "Category" select: its key and its label.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TrackOption {
+    pub key: String,
+    pub label: String,
+}
+
+impl ContestInfo {
+    /// The label of the category `key` (empty for none, or one the rules do not have).
+    pub fn track_label(&self, key: Option<&str>) -> String {
+        key.and_then(|key| self.tracks.iter().find(|t| t.key == key))
+            .map(|t| t.label.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl ContestInfo {
@@ -87,13 +105,14 @@ impl ContestInfo {
                 .unwrap_or_default(),
             accepts_ideas: contest.phase == Phase::Submission,
             drafts_only: contest.phase == Phase::Upcoming,
+            tracks: (rules.iter().flat_map(|r| &r.tracks))
+                .map(|t| TrackOption {
+                    key: t.key.clone(),
+                    label: t.label.clone(),
+                })
+                .collect(),
         }
     }
-}
-
-/// The criteria of a contest's rules, as the score form needs them.
-pub(crate) fn criteria_of(contest: &ContestView) -> Vec<Criterion> {
-    kit::rules(contest).map(|r| r.criteria).unwrap_or_default()
 }
 
 /// A field's message in the reader's language. The use cases write their messages in English;
@@ -129,6 +148,7 @@ fn field_message(lang: &str, path: &str, english: &str, criteria: &[Criterion]) 
 /// sentence ("This field may not be empty.") names no field, and is English.
 fn idea_field_message(lang: &str, path: &str, english: &str) -> Option<String> {
     let field = match path {
+        "track" => return Some(t(lang, "structure_error_track")),
         "title" | "summary" | "body" => path,
         "file" => {
             let key = if english.contains("encrypted") {
@@ -159,7 +179,7 @@ fn idea_field_message(lang: &str, path: &str, english: &str) -> Option<String> {
 }
 
 /// The order in which an idea form's fields come, for its error summary.
-const IDEA_FIELDS: [&str; 5] = ["title", "summary", "body", "file", "accept_terms"];
+const IDEA_FIELDS: [&str; 6] = ["track", "title", "summary", "body", "file", "accept_terms"];
 
 /// One line of an error summary: the field's id and its message.
 #[derive(Serialize)]

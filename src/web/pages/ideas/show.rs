@@ -78,6 +78,8 @@ struct IdeaShown {
     status_label: String,
     updated_at: String,
     submitted_at: String,
+    /// The category the idea enters (empty: none).
+    track_label: String,
 }
 
 #[derive(Serialize)]
@@ -172,6 +174,7 @@ fn idea_view(page: &Page, data: &IdeaData, extra: &IdeaPageState) -> IdeaPageVie
                 .submitted_at
                 .map(|at| i18n::date(at, lang))
                 .unwrap_or_default(),
+            track_label: contest.track_label(idea.track.as_deref()),
         },
         receipt: idea.receipt.as_ref().map(|r| ReceiptShown {
             sha256: r.sha256.clone(),

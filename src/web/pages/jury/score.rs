@@ -13,8 +13,9 @@ use crate::app::{AppError, AppResult, ErrorCode};
 use crate::domain::lifecycle::Phase;
 use crate::domain::rules::Criterion;
 use crate::domain::{award, canonical};
+use crate::web::pages::contests::structure::RoundNow;
 use crate::web::pages::ideas::shared::{
-    ContestInfo, base_context, criteria_of, show_error, size_label, with_view,
+    ContestInfo, base_context, show_error, size_label, with_view,
 };
 use crate::web::pages::{Page, SignedInPage, url_escape};
 use crate::web::{AppState, i18n};
@@ -135,6 +136,8 @@ struct EntryShown {
     attachments: Vec<AttachmentLink>,
     scores_action: String,
     conflict_action: String,
+    /// The category the entry is in (empty: none).
+    track_label: String,
 }
 
 /// The scoring page's view.
@@ -164,13 +167,16 @@ struct ScoringView {
     /// entry, so that two jurors on one browser never see each other's values.
     draft_key: String,
     contest: ContestInfo,
+    /// The round being judged, when the rules have rounds (issue 20).
+    round: Option<RoundNow>,
 }
 
 fn entry_label(page: &Page, number: usize) -> String {
     page.t_with("scoring_entry", &[("number", &number.to_string())])
 }
 
-fn entry_shown(page: &Page, contest_id: &str, e: &JuryEntry) -> EntryShown {
+fn entry_shown(page: &Page, contest: &ContestInfo, e: &JuryEntry) -> EntryShown {
+    let contest_id = contest.id.as_str();
     let action = |what: &str| {
         format!(
             "/contests/{}/jury/entries/{}/{what}",
@@ -195,6 +201,7 @@ fn entry_shown(page: &Page, contest_id: &str, e: &JuryEntry) -> EntryShown {
             .collect(),
         scores_action: action("scores"),
         conflict_action: action("conflict"),
+        track_label: contest.track_label(e.track.as_deref()),
     }
 }
 
@@ -291,7 +298,10 @@ fn scoring_view(
     let typed = typed.filter(|t| current.is_some_and(|c| c.entry_id == t.entry_id));
     // A declared conflict that failed typed a reason, not scores: those shown are the saved ones.
     let typed_scores = typed.as_ref().filter(|t| t.reason.is_none());
-    let criteria = criteria_of(contest);
+    // The criteria of the round being judged (the main ones without rounds).
+    let criteria = &entries.criteria;
+    let info = ContestInfo::of(contest, page.lang);
+    let has_rounds = crate::web::pages::kit::rules(contest).is_some_and(|r| !r.rounds.is_empty());
     let neighbour = |i: Option<usize>| {
         i.and_then(|i| entries.entries.get(i))
             .map(|e| e.entry_id.clone())
@@ -303,8 +313,8 @@ fn scoring_view(
         (None, Some(e)) => e.my_comment.clone().unwrap_or_default(),
         _ => String::new(),
     };
-    let rows = criterion_rows(page, &criteria, typed_scores, current, field_errors);
-    let total = total_label(page, running_total(&criteria, &rows));
+    let rows = criterion_rows(page, criteria, typed_scores, current, field_errors);
+    let total = total_label(page, running_total(criteria, &rows));
     let finishing = entries
         .entries
         .iter()
@@ -343,7 +353,7 @@ fn scoring_view(
             })
             .collect(),
         criteria: rows,
-        entry: current.map(|e| entry_shown(page, &contest.id, e)),
+        entry: current.map(|e| entry_shown(page, &info, e)),
         comment,
         saved_comment: current
             .and_then(|e| e.my_comment.clone())
@@ -354,7 +364,8 @@ fn scoring_view(
         draft_key: current
             .map(|e| draft_key(user_id, &e.entry_id))
             .unwrap_or_default(),
-        contest: ContestInfo::of(contest, page.lang),
+        round: has_rounds.then(|| RoundNow::of(&entries.round, page.lang)),
+        contest: info,
     }
 }
 
@@ -429,7 +440,7 @@ async fn render(
     };
     let mut context = base_context(page);
     let (status, field_errors) = match &extra.error {
-        Some(error) => show_error(page, &mut context, error, &criteria_of(&contest)),
+        Some(error) => show_error(page, &mut context, error, &entries.criteria),
         None => (StatusCode::OK, BTreeMap::new()),
     };
     let view = scoring_view(

@@ -155,11 +155,12 @@ pub(crate) async fn record_funding(m: Posted, form: CsrfForm<FundingForm>) -> Ht
 
 pub(crate) async fn invite_juror(m: Posted, form: CsrfForm<JurorForm>) -> HttpResponse {
     let JurorForm { email, track } = form.into_inner();
-    let track = Some(track).filter(|t| !t.is_empty());
     let typed = Typed {
         input_email: email.clone(),
+        input_track: track.clone(),
         ..Typed::default()
     };
+    let track = Some(track).filter(|t| !t.is_empty());
     let ((actor, id), juror) = (m.ids(), NewJuror { email, track });
     let result = (m.state)
         .run(move |ctx, conn| jury::invite(ctx, conn, &actor, &id, juror).map(drop))

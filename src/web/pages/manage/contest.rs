@@ -103,6 +103,8 @@ pub(super) struct Typed {
     pub(super) input_reference: String,
     pub(super) input_amount: String,
     pub(super) input_email: String,
+    /// The category panel chosen for the juror invited (empty: every category).
+    pub(super) input_track: String,
     pub(super) input_body: String,
     pub(super) input_reason: String,
     pub(super) input_idea: String,
@@ -127,6 +129,8 @@ struct JurorRow {
     status_label: String,
     scored: usize,
     assigned: usize,
+    /// The category panel the juror sits on (empty: every category).
+    track_label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -136,6 +140,27 @@ struct IdeaRow {
     status: crate::domain::ideas::Status,
     status_label: String,
     submitted_at: String,
+    /// The category the idea enters (empty: none).
+    track_label: String,
+}
+
+/// A round on the management page: its label, its end and where it stands.
+#[derive(Debug, Serialize)]
+struct RoundRow {
+    label: String,
+    ends_at: String,
+    status: &'static str,
+    status_text: String,
+    /// Being judged: sheets scored of sheets assigned in it.
+    progress: String,
+}
+
+/// A category with its entries (submitted ideas) and its label.
+#[derive(Debug, Serialize)]
+struct TrackRow {
+    key: String,
+    label: String,
+    entries: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,6 +185,8 @@ struct Management {
     checklist: Option<contests::Checklist>,
     now: chrono::DateTime<chrono::Utc>,
     money: super::super::payouts::MoneyPanel,
+    /// Every round with its status, once open, when the rules have rounds (the final last).
+    rounds: Vec<crate::app::rounds::RoundView>,
 }
 
 /// The management page as its template reads it.
@@ -189,6 +216,10 @@ struct ManageView {
     today: String,
     /// How to pay the escrow, the payouts with their paid date (issue 19, `pages::payouts`).
     money: super::super::payouts::MoneyPanel,
+    /// Rounds (issue 20), with the one being judged and how many advanced from each closed one.
+    rounds: Vec<RoundRow>,
+    /// Categories (issue 20): the choices of a juror's panel, and the entries of each.
+    tracks: Vec<TrackRow>,
     #[serde(flatten)]
     typed: Typed,
 }
@@ -210,6 +241,45 @@ impl ManageView {
         let c = &m.contest;
         let money = |cents: i64| i18n::money(cents, &c.currency, lang);
         let label = |prefix: &str, value: &str| t(lang, &format!("{prefix}_{value}"));
+        let rules = kit::rules(c);
+        let track_label = |key: Option<&str>| {
+            (key.zip(rules.as_ref()))
+                .and_then(|(key, rules)| rules.track(key))
+                .map(|t| t.label.clone())
+                .unwrap_or_default()
+        };
+        let submitted = |i: &&ideas::IdeaView| i.status == crate::domain::ideas::Status::Submitted;
+        let tracks = (rules.iter().flat_map(|r| &r.tracks))
+            .map(|track| TrackRow {
+                key: track.key.clone(),
+                label: track.label.clone(),
+                entries: (m.ideas.iter().filter(submitted))
+                    .filter(|i| i.track.as_deref() == Some(track.key.as_str()))
+                    .count(),
+            })
+            .collect();
+        let (scored, assigned) =
+            (m.progress.iter()).fold((0, 0), |(s, a), p| (s + p.scored, a + p.assigned));
+        let rounds = (m.rounds.iter())
+            .map(|r| RoundRow {
+                label: super::super::contests::structure::round_label(&r.key, &r.label, lang),
+                ends_at: i18n::date(r.ends_at, lang),
+                status: r.status,
+                status_text: super::super::contests::structure::status_text(r, lang),
+                progress: if r.status == "judging" {
+                    kit::t_with(
+                        lang,
+                        "structure_manage_round_now",
+                        &[
+                            ("scored", &scored.to_string()),
+                            ("assigned", &assigned.to_string()),
+                        ],
+                    )
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
         let juror = |j: &jury::JurorView| {
             let progress = m.progress.iter().find(|p| p.juror_id == j.id);
             JurorRow {
@@ -218,6 +288,7 @@ impl ManageView {
                 status_label: label("juror", j.status.as_str()),
                 scored: progress.map_or(0, |p| p.scored),
                 assigned: progress.map_or(0, |p| p.assigned),
+                track_label: track_label(j.track.as_deref()),
             }
         };
         let payouts = m.results.as_ref().map(|r| &r.payouts[..]).unwrap_or(&[]);
@@ -260,6 +331,7 @@ impl ManageView {
                     status_label: label("idea", i.status.as_str()),
                     submitted_at: (i.submitted_at.map(|at| i18n::date(at, lang)))
                         .unwrap_or_default(),
+                    track_label: track_label(i.track.as_deref()),
                 })
                 .collect(),
             payouts: (payouts.iter())
@@ -271,6 +343,8 @@ impl ManageView {
                 })
                 .collect(),
             money: m.money,
+            rounds,
+            tracks,
             typed,
         }
     }
@@ -320,6 +394,11 @@ pub(super) async fn render_manage(
                 checklist: contests::checklist(ctx, conn, &actor, &id)?,
                 now: ctx.now(),
                 money: super::super::payouts::MoneyPanel::load(ctx, conn, &actor, &contest, lang)?,
+                rounds: if opened && contest.rules.get("rounds").is_some() {
+                    crate::app::rounds::rounds(ctx, conn, &actor, &id)?.rounds
+                } else {
+                    Vec::new()
+                },
                 contest,
             })
         })
