@@ -311,14 +311,21 @@ fn variants(sheet: &str) -> Vec<(&'static str, Value)> {
         change(&mut variant);
         (name, variant)
     };
-    // Five sheets per entry (the last twice more), for a trimmed mean that drops some.
+    // Five sheets per entry (one of its sheets twice more), for a trimmed mean that drops some.
+    // The sheet is chosen by content (the greatest by its scores' JSON text), not by position:
+    // jurors are numbered in an order keyed with the server's secret, different in every run,
+    // and the outcomes compared must not depend on it.
     let five = |v: &mut Value| {
         for list in ["/entries", "/rounds/0/entrants"] {
             for entry in v.pointer_mut(list).unwrap().as_array_mut().unwrap() {
                 let sheets = entry["sheets"].as_array_mut().unwrap();
-                if let Some(last) = sheets.last().cloned() {
-                    sheets.push(last.clone());
-                    sheets.push(last);
+                let highest = sheets
+                    .iter()
+                    .max_by_key(|s| s["scores"].to_string())
+                    .cloned();
+                if let Some(highest) = highest {
+                    sheets.push(highest.clone());
+                    sheets.push(highest);
                 }
             }
         }
