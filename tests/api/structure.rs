@@ -255,6 +255,14 @@ async fn three_rounds_two_tracks_run_by_the_scheduler_and_verify(app: &TestApp) 
     assert_eq!(list["criteria"][0]["key"], "promise");
     let (panel, _) = list_of(app, &c.id, &c.jurors[2]).await;
     assert_eq!(titles(&panel), ["S1", "S2", "S3"]);
+    // The juror's list of contests names the round and its end.
+    let seats = crate::helpers::text_of(
+        &crate::helpers::signed_in(app, &c.jurors[0]),
+        app,
+        "/me/juries",
+    )
+    .await;
+    assert!(seats.contains("Open call, until"), "{seats}");
     // A packaging entry is not on the shipping panel's list: the same 404 as no entry.
     app.request(
         Method::PUT,

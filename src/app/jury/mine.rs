@@ -19,6 +19,8 @@ pub struct MySeat {
     /// Entries scored of entries assigned, once judging has started (before, nobody knows
     /// which entries a juror will score).
     pub progress: Option<Progress>,
+    /// The round being judged, when the rules have rounds (progress is that round's).
+    pub round: Option<crate::app::rounds::RoundRef>,
 }
 
 /// The reader's seats, and how many contests they sit on that are not open yet (a contest
@@ -55,12 +57,15 @@ pub fn mine(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<MyJu
             Err(error) => return Err(error),
         };
         let phase = phase_of(&contest, now);
-        let progress = if matches!(phase, Phase::Judging | Phase::Awarded) {
+        let (progress, round) = if matches!(phase, Phase::Judging | Phase::Awarded) {
             let field = Field::load(conn, &contest)?;
             let panel = panel_in(conn, &contest, &juror, &field)?;
-            Some(progress_of(conn, &juror, &panel.entries, &field.stage.key)?.0)
+            let progress = progress_of(conn, &juror, &panel.entries, &field.stage.key)?.0;
+            let round =
+                (field.stage.has_rounds && phase == Phase::Judging).then(|| field.stage.view());
+            (Some(progress), round)
         } else {
-            None
+            (None, None)
         };
         seats.push(MySeat {
             contest_id: contest.id,
@@ -69,6 +74,7 @@ pub fn mine(ctx: &Ctx, conn: &mut DbConnection, actor: &Actor) -> AppResult<MyJu
             submission_deadline: store::from_db(contest.submission_deadline),
             judging_deadline: store::from_db(contest.judging_deadline),
             progress,
+            round,
         });
     }
     let rank = |phase: Phase| match phase {

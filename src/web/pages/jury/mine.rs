@@ -24,6 +24,8 @@ struct SeatRow {
     /// Every entry assigned is scored.
     done: bool,
     deadline: String,
+    /// The round being judged and its end, when the rules have rounds (empty otherwise).
+    round: String,
     action: String,
 }
 
@@ -69,6 +71,13 @@ fn row(page: &Page, seat: MySeat) -> SeatRow {
         status,
         done,
         deadline: i18n::date(seat.judging_deadline, lang),
+        round: seat.round.as_ref().map_or_else(String::new, |r| {
+            let label = crate::web::pages::contests::structure::round_label(&r.key, &r.label, lang);
+            page.t_with(
+                "structure_seat_round",
+                &[("label", &label), ("date", &i18n::date(r.ends_at, lang))],
+            )
+        }),
         action,
     }
 }
