@@ -158,6 +158,32 @@ pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>, lang: &str) -> String {
     }
 }
 
+/// The grammatical gender of what an ordinal counts (French agrees: `1er prix`, `1re idée`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Masculine,
+    Feminine,
+}
+
+/// `1st`, `2nd`, `23rd`, `111th` / `1er` or `1re`, `2e`.
+pub fn ordinal(n: usize, lang: &str, gender: Gender) -> String {
+    if lang == "fr" {
+        return match (n, gender) {
+            (1, Gender::Masculine) => "1er".to_owned(),
+            (1, Gender::Feminine) => "1re".to_owned(),
+            _ => format!("{n}e"),
+        };
+    }
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// `31 January 2027, 12:00 UTC` / `31 janvier 2027, 12:00 UTC`.
 pub fn date(at: DateTime<Utc>, lang: &str) -> String {
     let months = if lang == "fr" { MONTHS_FR } else { MONTHS_EN };

@@ -100,3 +100,44 @@ pub async fn contest_taking_ideas(app: &TestApp) -> String {
     app.tick().await;
     id
 }
+
+/// A contest of "Acme Packaging" (owner `owner@acme.example`, "Olive Owner") with these
+/// rules, funded with 500,000 cents (confirmed by `admin@concours.example`), the jurors
+/// `(email, name)` invited, opened, their invitations accepted, and a day later taking ideas:
+/// its id.
+pub async fn opened_with_jurors(app: &TestApp, rules: Value, jurors: &[(&str, &str)]) -> String {
+    let owner = person(app, "owner@acme.example", "Olive Owner").await;
+    let body = json!({"name": "Acme Packaging"});
+    let org = post(app, "/api/v1/organizations", Some(&owner), body, 201).await["id"].clone();
+    let body = json!({"organization_id": org, "title": "Greener packaging",
+                      "brief": "Ideas for **less plastic**.", "rules": rules});
+    let contest = post(app, "/api/v1/contests", Some(&owner), body, 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = person(app, "admin@concours.example", "Ada Admin").await;
+    app.grant_admin("admin@concours.example");
+    let path = format!("/api/v1/contests/{contest}");
+    let body = json!({"amount_cents": 500_000, "reference": "TRANSFER-2026-000042"});
+    let funding = post(app, &format!("{path}/fundings"), Some(&owner), body, 201).await;
+    let confirm = format!(
+        "/api/v1/admin/fundings/{}/confirm",
+        funding["id"].as_str().unwrap()
+    );
+    post(app, &confirm, Some(&admin), json!({}), 200).await;
+    for (email, _) in jurors {
+        let body = json!({"email": email});
+        post(app, &format!("{path}/jurors"), Some(&owner), body, 201).await;
+    }
+    post(app, &format!("{path}/open"), Some(&owner), json!({}), 200).await;
+    for (email, name) in jurors {
+        let invitation = app.link_in_mail(email, "/jury-invitations/").await;
+        let invitation = invitation.rsplit('/').next().unwrap().to_owned();
+        let juror = person(app, email, name).await;
+        let accept = format!("/api/v1/jury-invitations/{invitation}/accept");
+        post(app, &accept, Some(&juror), json!({}), 200).await;
+    }
+    app.advance(Duration::days(1));
+    app.tick().await;
+    contest
+}

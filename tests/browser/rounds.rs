@@ -8,7 +8,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::calls::{api, at, login, person, post};
+use crate::calls::{api, at, login, opened_with_jurors, person, post};
 use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,7 +25,6 @@ async fn a_contest_judged_in_rounds_and_categories_postgres() {
 }
 
 const OWNER: &str = "owner@acme.example";
-const ADMIN: &str = "admin@concours.example";
 const JUROR: &str = "jules@jury.example";
 const ANN: &str = "ann@example.org";
 const BOB: &str = "bob@example.org";
@@ -61,36 +60,7 @@ async fn make(app: &TestApp) -> String {
         "ip_terms": "Authors keep their rights.",
         "min_jurors": 1
     });
-    let owner = person(app, OWNER, "Olive Owner").await;
-    let body = json!({"name": "Acme Packaging"});
-    let org = post(app, "/api/v1/organizations", Some(&owner), body, 201).await["id"].clone();
-    let body = json!({"organization_id": org, "title": "Greener packaging",
-                      "brief": "Ideas for **less plastic**.", "rules": rules});
-    let contest = post(app, "/api/v1/contests", Some(&owner), body, 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let admin = person(app, ADMIN, "Ada Admin").await;
-    app.grant_admin(ADMIN);
-    let path = format!("/api/v1/contests/{contest}");
-    let body = json!({"amount_cents": 500_000, "reference": "TRANSFER-2026-000042"});
-    let funding = post(app, &format!("{path}/fundings"), Some(&owner), body, 201).await;
-    let confirm = format!(
-        "/api/v1/admin/fundings/{}/confirm",
-        funding["id"].as_str().unwrap()
-    );
-    post(app, &confirm, Some(&admin), json!({}), 200).await;
-    let body = json!({"email": JUROR});
-    post(app, &format!("{path}/jurors"), Some(&owner), body, 201).await;
-    post(app, &format!("{path}/open"), Some(&owner), json!({}), 200).await;
-    let invitation = app.link_in_mail(JUROR, "/jury-invitations/").await;
-    let invitation = invitation.rsplit('/').next().unwrap().to_owned();
-    let juror = person(app, JUROR, "Jules Juror").await;
-    let accept = format!("/api/v1/jury-invitations/{invitation}/accept");
-    post(app, &accept, Some(&juror), json!({}), 200).await;
-    app.advance(Duration::days(1));
-    app.tick().await;
-    contest
+    opened_with_jurors(app, rules, &[(JUROR, "Jules Juror")]).await
 }
 
 /// Looks at the page at `path` in `lang` (signed in as `email` if given): shows `texts`, is

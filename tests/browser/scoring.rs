@@ -8,7 +8,7 @@ use chrono::Duration;
 use fantoccini::key::Key;
 use serde_json::json;
 
-use crate::calls::{at, person, post};
+use crate::calls::{at, opened_with_jurors, person, post};
 use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,8 +24,6 @@ async fn a_juror_never_loses_a_score_postgres() {
     scoring(Backend::Postgres).await;
 }
 
-const OWNER: &str = "owner@acme.example";
-const ADMIN: &str = "admin@concours.example";
 const JULES: &str = "jules@jury.example";
 const JADE: &str = "jade@jury.example";
 /// The description of the first criterion: its markup must show as text, its script never run.
@@ -55,48 +53,9 @@ async fn make(app: &TestApp) -> String {
         "ip_terms": "Authors keep their rights.",
         "min_jurors": 1
     });
-    let owner = person(app, OWNER, "Olive Owner").await;
-    let body = json!({"name": "Acme Packaging"});
-    let org = post(app, "/api/v1/organizations", Some(&owner), body, 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let body = json!({"organization_id": org, "title": "Greener packaging",
-                      "brief": "Ideas for **less plastic**.", "rules": rules});
-    let contest = post(app, "/api/v1/contests", Some(&owner), body, 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let admin = person(app, ADMIN, "Ada Admin").await;
-    app.grant_admin(ADMIN);
+    let contest =
+        opened_with_jurors(app, rules, &[(JULES, "Jules Juror"), (JADE, "Jade Juror")]).await;
     let path = format!("/api/v1/contests/{contest}");
-    let body = json!({"amount_cents": 500_000, "reference": "TRANSFER-2026-000042"});
-    let funding = post(app, &format!("{path}/fundings"), Some(&owner), body, 201).await;
-    let confirm = format!(
-        "/api/v1/admin/fundings/{}/confirm",
-        funding["id"].as_str().unwrap()
-    );
-    post(app, &confirm, Some(&admin), json!({}), 200).await;
-    for email in [JULES, JADE] {
-        post(
-            app,
-            &format!("{path}/jurors"),
-            Some(&owner),
-            json!({"email": email}),
-            201,
-        )
-        .await;
-    }
-    post(app, &format!("{path}/open"), Some(&owner), json!({}), 200).await;
-    for (email, name) in [(JULES, "Jules Juror"), (JADE, "Jade Juror")] {
-        let invitation = app.link_in_mail(email, "/jury-invitations/").await;
-        let invitation = invitation.rsplit('/').next().unwrap().to_owned();
-        let juror = person(app, email, name).await;
-        let accept = format!("/api/v1/jury-invitations/{invitation}/accept");
-        post(app, &accept, Some(&juror), json!({}), 200).await;
-    }
-    app.advance(Duration::days(1));
-    app.tick().await;
     for (email, name, title) in [
         (
             "ann@example.org",

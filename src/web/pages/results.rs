@@ -101,23 +101,9 @@ const CHECK_TEXTS: [&str; 12] = [
     "check_computed",
 ];
 
-/// `1st`, `2nd`, `23rd` / `1er`, `2e`.
+/// `1st`, `2nd`, `23rd` / `1er`, `2e` (a prize: masculine in French).
 fn ordinal(n: usize, lang: &str) -> String {
-    if lang == "fr" {
-        return if n == 1 {
-            "1er".into()
-        } else {
-            format!("{n}e")
-        };
-    }
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+    i18n::ordinal(n, lang, i18n::Gender::Masculine)
 }
 
 fn score_text(score: Option<f64>, lang: &str) -> String {

@@ -100,21 +100,7 @@ fn criterion(c: &Criterion, lang: &str) -> String {
 
 /// `10th` / `10e`, `1re` in French (an idea is feminine).
 fn ordinal(n: u32, lang: &str) -> String {
-    if lang == "fr" {
-        return if n == 1 {
-            "1re".to_owned()
-        } else {
-            format!("{n}e")
-        };
-    }
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+    i18n::ordinal(n as usize, lang, i18n::Gender::Feminine)
 }
 
 /// "The 10 best-scored ideas go on to the final, with any tied with the 10th."
