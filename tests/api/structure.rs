@@ -20,6 +20,7 @@ both_backends!(
     an_idea_names_its_track_and_the_track_is_in_its_receipt,
     when_nobody_advances_the_pool_is_still_paid,
     a_disqualification_or_a_conflict_after_a_round_leaves_the_outcome_verifiable,
+    a_panel_whose_track_was_edited_away_holds_the_opening,
 );
 
 fn at(t: DateTime<Utc>) -> String {
@@ -839,4 +840,58 @@ async fn a_disqualification_or_a_conflict_after_a_round_leaves_the_outcome_verif
         Vec::<String>::new()
     );
     assert_eq!(results["total_paid_cents"], 150_000);
+}
+
+/// A juror invited to a track's panel, then the track renamed in the draft: the contest does
+/// not open with a juror who would have nothing to score, and says why.
+async fn a_panel_whose_track_was_edited_away_holds_the_opening(app: &TestApp) {
+    let owner = app.person("owner@acme.example", "Olive").await.token;
+    let org = app.organization(&owner, "Acme").await;
+    let admin = admin(app).await;
+    let mut rules = structured_rules(app);
+    let id = funded(app, &owner, &org, &admin, rules.clone()).await;
+    let path = format!("/api/v1/contests/{id}");
+    app.post(
+        &format!("{path}/jurors"),
+        Some(&owner),
+        json!({"email": "j1@jury.example", "track": "ship"}),
+    )
+    .await
+    .expect(201);
+    rules["tracks"][1]["key"] = json!("logistics");
+    app.request(
+        Method::PATCH,
+        &path,
+        Some(&owner),
+        Some(json!({"rules": rules})),
+    )
+    .await
+    .expect(200);
+    let refused = app
+        .post(&format!("{path}/open"), Some(&owner), json!({}))
+        .await
+        .expect_error(422, "validation_failed")
+        .json();
+    let field = &refused["error"]["fields"][0];
+    assert_eq!(field["path"], "rules.tracks", "{refused}");
+    assert!(
+        field["message"]
+            .as_str()
+            .unwrap()
+            .contains("j1@jury.example"),
+        "{refused}"
+    );
+    // Back to a track the rules have: it opens.
+    rules["tracks"][1]["key"] = json!("ship");
+    app.request(
+        Method::PATCH,
+        &path,
+        Some(&owner),
+        Some(json!({"rules": rules})),
+    )
+    .await
+    .expect(200);
+    app.post(&format!("{path}/open"), Some(&owner), json!({}))
+        .await
+        .expect(200);
 }

@@ -136,6 +136,20 @@ pub fn open_checklist(
         text::Lines::Multi,
     );
     check_rule_texts(&mut texts, rules);
+    let jurors = store::jury::of_contest(conn, &contest.id)?;
+    // A panel names one of the rules' tracks: one edited away since the invitation would leave
+    // its juror with nothing to score.
+    for (juror, _) in &jurors {
+        if let Some(track) = juror.track.as_deref().filter(|t| rules.track(t).is_none()) {
+            texts.add(
+                "rules.tracks",
+                format!(
+                    "{} is invited to score the category “{track}”, which the rules do not have: add it back, or invite them again without it.",
+                    juror.email
+                ),
+            );
+        }
+    }
     let dates = match rules.check_can_open(now) {
         Ok(()) => Vec::new(),
         Err(errors) => (errors.into_iter())
@@ -148,7 +162,7 @@ pub fn open_checklist(
     // Only confirmed money in the contest's currency counts.
     let funded_cents = store::fundings::funded_cents(conn, &contest.id, &rules.currency)?;
     let counted = store::jury::count_active(conn, &contest.id, store::to_db(now))?;
-    let accepted = (store::jury::of_contest(conn, &contest.id)?.iter())
+    let accepted = (jurors.iter())
         .filter(|(j, _)| j.status == JurorStatus::Accepted)
         .count();
     Ok(Checklist {
