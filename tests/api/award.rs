@@ -1,8 +1,6 @@
 //! The award: early and automatic, exactly once, payouts that add up to the pool whatever
 //! happened, and results anyone can verify.
 
-use std::process::Command;
-
 use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -199,19 +197,7 @@ async fn a_member_awards_early_once_every_sheet_is_complete(app: &TestApp) {
     );
 
     // `concours verify` over HTTP, as anyone would.
-    let output = Command::new(env!("CARGO_BIN_EXE_concours"))
-        .current_dir(app.dir.path())
-        .env("CONCOURS_LOG__FILTER", "warn")
-        .args(["verify", &app.url(&path)])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("verified"));
+    app.assert_verified_by_the_cli(&path);
 
     // Every entrant hears their rank, their scores and the comments; winners their payout.
     let ann = app.mail_to("ann@example.org").await;

@@ -4,7 +4,6 @@
 //! the published score sheet recomputes advancement, ranking and payouts (`concours verify`).
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use concours::clock::Clock;
@@ -514,19 +513,7 @@ async fn three_rounds_two_tracks_run_by_the_scheduler_and_verify(app: &TestApp) 
             .unwrap()
             .is_empty()
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_concours"))
-        .current_dir(app.dir.path())
-        .env("CONCOURS_LOG__FILTER", "warn")
-        .args(["verify", &app.url(&path)])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("verified"));
+    app.assert_verified_by_the_cli(&path);
 }
 
 async fn the_structure_is_validated_with_every_error_at_once(app: &TestApp) {

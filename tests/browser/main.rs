@@ -6,6 +6,7 @@
 //! without it, the PostgreSQL half is skipped).
 
 mod calls;
+mod checking;
 mod support;
 
 mod editor;

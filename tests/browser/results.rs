@@ -4,12 +4,11 @@
 //! a split with a leftover cent; in English and French, on a laptop and a phone. A tampered
 //! score sheet, or a page whose figures were changed, shows a cross.
 
-use std::time::{Duration as StdDuration, Instant};
-
 use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::calls::{api, at, login, person, post};
+use crate::checking::press_check;
 use crate::support::{Backend, Browser, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,39 +127,6 @@ async fn awarded(
     let owner = login(app, OWNER).await;
     post(app, &format!("{path}/award"), Some(&owner), json!({}), 200).await;
     contest
-}
-
-/// Presses "Check these results" and waits for the verdict: `ok`, `wrong` or `failed`, and
-/// per check whether it passed.
-async fn press_check(browser: &Browser) -> (String, Vec<(String, bool)>) {
-    browser.find("#check-run").await.click().await.unwrap();
-    let started = Instant::now();
-    loop {
-        let state = browser
-            .client
-            .execute(
-                "const s = document.getElementById('check'); return [s.getAttribute('data-checked'), \
-                 Array.from(document.querySelectorAll('#check-list li')).map(li => \
-                 [li.getAttribute('data-check'), li.getAttribute('data-ok') === 'true'])];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if let Some(verdict) = state[0].as_str() {
-            let items = state[1]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| (i[0].as_str().unwrap().to_owned(), i[1].as_bool().unwrap()))
-                .collect();
-            return (verdict.to_owned(), items);
-        }
-        assert!(
-            started.elapsed() < StdDuration::from_secs(20),
-            "the check gave no verdict"
-        );
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
 }
 
 /// Scrolls the check's verdict into view, for the screenshot.

@@ -258,6 +258,24 @@ impl TestApp {
         assert!(violations.is_empty(), "invariants broken: {violations:?}");
     }
 
+    /// Runs `concours verify` on the contest at `path` over HTTP, as anyone would, and
+    /// asserts that it verified.
+    pub fn assert_verified_by_the_cli(&self, path: &str) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_concours"))
+            .current_dir(self.dir.path())
+            .env("CONCOURS_LOG__FILTER", "warn")
+            .args(["verify", &self.url(path)])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).starts_with("verified"));
+    }
+
     pub async fn stop(&self) {
         self.server.stop(false).await;
     }
